@@ -1,0 +1,57 @@
+"""Rounds: maintenance and inspection scheduling for property management.
+
+`create_app` is the only way to build the Flask app: the CLI, the scheduler
+process, gunicorn and the tests all go through it.
+"""
+
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from app import models  # noqa: F401  (registers every table)
+from app.audit.listeners import register_audit_listeners
+from app.auth.permissions import enforce_permissions, user_can
+from app.auth.session import init_login
+from app.config import Config, check_production_safety
+from app.core import errors, i18n, navigation
+from app.core.registry import register_blueprints, register_cli
+from app.core.sqlite import register_sqlite_pragmas
+from app.extensions import bootstrap, csrf, db, login_manager, migrate
+
+TEMPLATE_DIR = Path(str(files("templates")))
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(TEMPLATE_DIR),
+    )
+    app.config.from_mapping(Config(app.instance_path).as_dict())
+    if test_config:
+        app.config.update(test_config)
+    check_production_safety(app.config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True
+    )
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    login_manager.init_app(app)
+    init_login(app)
+    i18n.init_app(app)
+    register_audit_listeners()
+    register_sqlite_pragmas()
+
+    app.before_request(enforce_permissions)
+    app.jinja_env.globals["can"] = user_can
+    errors.init_app(app)
+    navigation.init_app(app)
+    register_blueprints(app)
+    register_cli(app)
+    return app

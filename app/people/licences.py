@@ -23,7 +23,9 @@ LICENCE_KINDS: dict[str, LicenceKind] = {
             "Special equipment operator licence (elevator repair, T)",
         ),
         LicenceKind("fire_facility_operator", "消防设施操作员证", "Fire facility operator licence"),
-        LicenceKind("refrigeration", "制冷与空调作业证", "Refrigeration and air-conditioning licence"),
+        LicenceKind(
+            "refrigeration", "制冷与空调作业证", "Refrigeration and air-conditioning licence"
+        ),
         LicenceKind("welding", "焊接与热切割作业证", "Welding and thermal cutting licence"),
         LicenceKind("work_at_height", "高处作业证", "Work-at-height licence"),
         LicenceKind("health_certificate", "健康证", "Health certificate"),

@@ -1,0 +1,80 @@
+"""Error pages and JSON errors: a user sees a clear message, never a traceback.
+
+API paths answer `{"error": {"code", "message", "fields"}}`; pages render
+`errors/page.html` in the user's language.
+"""
+
+import logging
+from typing import Any
+
+from flask import Flask, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException
+
+from app.extensions import db
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: "The request could not be understood.",
+    401: "Please log in first.",
+    403: "You do not have permission to do this.",
+    404: "Nothing was found at this address.",
+    405: "This action is not allowed here.",
+    409: "Someone else changed this record meanwhile; reload and try again.",
+    413: "The upload is too large.",
+    429: "Too many attempts; please wait a moment and try again.",
+    500: "Something went wrong on our side; nothing was saved. Please try again.",
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or (request.accept_mimetypes.best == "application/json")
+
+
+def error_response(
+    status: int, code: str, message: str, fields: dict[str, Any] | None = None
+) -> ResponseReturnValue:
+    if wants_json():
+        return jsonify(
+            {"error": {"code": code, "message": message, "fields": fields or {}}}
+        ), status
+    return render_template("errors/page.html", status=status, message=message), status
+
+
+def _http_error(exc: HTTPException) -> ResponseReturnValue:
+    status = exc.code or 500
+    if status == 401 and not wants_json() and request.endpoint != "auth.login":
+        return redirect(url_for("auth.login", next=request.full_path))
+    description = exc.description if getattr(exc, "user_message", False) else MESSAGES.get(status)
+    code = exc.name.lower().replace(" ", "_")
+    return error_response(status, code, _(description or exc.name))
+
+
+def _csrf_error(exc: CSRFError) -> ResponseReturnValue:
+    return error_response(
+        400, "csrf", _("The form expired or was sent from elsewhere; reload and try again.")
+    )
+
+
+def _stale_error(exc: StaleDataError) -> ResponseReturnValue:
+    db.session.rollback()
+    return error_response(409, "conflict", _(MESSAGES[409]))
+
+
+def _unexpected_error(exc: Exception) -> ResponseReturnValue:
+    if isinstance(exc, HTTPException):
+        return _http_error(exc)
+    db.session.rollback()
+    log.exception("unhandled error on %s", request.path)
+    return error_response(500, "internal", _(MESSAGES[500]))
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(StaleDataError, _stale_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected_error)

@@ -1,0 +1,39 @@
+"""Language choice: the user's setting, then the session switch, then the browser; zh-CN first."""
+
+from collections.abc import Sequence
+
+from flask import Flask, current_app, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+
+from app.extensions import babel
+
+TRANSLATIONS_DIR = "translations"
+
+
+def select_locale() -> str:
+    languages: list[str] = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    default: str = current_app.config["BABEL_DEFAULT_LOCALE"]
+    return request.accept_languages.best_match(languages) or default
+
+
+def is_english() -> bool:
+    locale = get_locale()
+    return locale is not None and locale.language == "en"
+
+
+def label(pair: Sequence[str]) -> str:
+    """Pick the zh or en half of a (zh, en) label pair for the current user."""
+    return pair[1] if is_english() else pair[0]
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(
+        app, locale_selector=select_locale, default_translation_directories=TRANSLATIONS_DIR
+    )
+    app.jinja_env.globals.update(is_english=is_english, label=label)

@@ -1,0 +1,24 @@
+"""The main menu; an entry appears once its endpoint exists and the user may use it."""
+
+from flask import Flask, current_app
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+
+MENU: tuple[tuple[str, LazyString, str], ...] = (
+    ("work.my_work", _l("My work"), "work.own"),
+    ("equipment.index", _l("Equipment ledger"), "ledger.view"),
+    ("sites.index", _l("Sites and locations"), "sites.view"),
+    ("plans.index", _l("Plans"), "plans.view"),
+    ("roster.index", _l("Rosters"), "plans.view"),
+    ("catalog.index", _l("Catalog"), "catalog.view"),
+    ("people.teams", _l("Teams and staff"), "staff.view"),
+    ("contractors.index", _l("Contractors"), "contractors.view"),
+)
+
+
+def nav_items() -> list[tuple[str, LazyString, str]]:
+    return [item for item in MENU if item[0] in current_app.view_functions]
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals["nav_items"] = nav_items

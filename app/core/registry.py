@@ -1,0 +1,20 @@
+"""The list of blueprints and CLI groups: one place shows every part of the app."""
+
+from flask import Flask
+
+from app.auth.views import bp as auth_bp
+from app.main.views import bp as main_bp
+from app.people.cli import users_cli
+
+BLUEPRINTS = (auth_bp, main_bp)
+CLI_GROUPS = (users_cli,)
+
+
+def register_blueprints(app: Flask) -> None:
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+
+
+def register_cli(app: Flask) -> None:
+    for group in CLI_GROUPS:
+        app.cli.add_command(group)

@@ -1,0 +1,157 @@
+"""Staff, teams, roles and licences."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.db import TimestampMixin, UTCDateTime, VersionedMixin
+from app.extensions import db
+
+TEAM_KINDS: dict[str, tuple[str, str]] = {
+    "engineering": ("工程部", "Engineering"),
+    "cleaning": ("保洁部", "Cleaning"),
+    "greening": ("绿化部", "Greening"),
+    "security": ("秩序维护部", "Security"),
+    "customer_service": ("客服部", "Customer service"),
+}
+
+
+class User(VersionedMixin, TimestampMixin, UserMixin, db.Model):
+    """A member of staff; those with a password can log in."""
+
+    __tablename__ = "user_account"
+    __audited__ = True
+    __audit_exclude__ = frozenset(
+        {"password_hash", "failed_logins", "locked_until", "last_login_at"}
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    phone: Mapped[str] = mapped_column(String(32), default="")
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    locale: Mapped[str | None] = mapped_column(String(8))
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    role_rows: Mapped[list[UserRole]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+    memberships: Mapped[list[TeamMembership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+    licences: Mapped[list[Licence]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", order_by="Licence.expires_on"
+    )
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset(r.role for r in self.role_rows)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login asks this
+        return self.active
+
+    @property
+    def teams(self) -> list[Team]:
+        return [m.team for m in self.memberships]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_role"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+    user: Mapped[User] = relationship(back_populates="role_rows")
+
+
+class Team(VersionedMixin, TimestampMixin, db.Model):
+    """A team of one site: engineering, cleaning, greening, security or customer service."""
+
+    __tablename__ = "team"
+    __audited__ = True
+    __table_args__ = (UniqueConstraint("site_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(32))
+    shift_pattern: Mapped[str | None] = mapped_column(String(64))
+
+    memberships: Mapped[list[TeamMembership]] = relationship(
+        back_populates="team", cascade="all, delete-orphan"
+    )
+
+    @property
+    def members(self) -> list[User]:
+        return [m.user for m in self.memberships]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeamMembership(db.Model):
+    __tablename__ = "team_membership"
+
+    team_id: Mapped[int] = mapped_column(
+        ForeignKey("team.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    is_lead: Mapped[bool] = mapped_column(default=False)
+    rotation_offset: Mapped[int] = mapped_column(default=0)
+
+    team: Mapped[Team] = relationship(back_populates="memberships")
+    user: Mapped[User] = relationship(back_populates="memberships")
+
+
+class Licence(VersionedMixin, TimestampMixin, db.Model):
+    """A certificate such as 电工证 or 特种设备作业人员证; assignment checks its expiry."""
+
+    __tablename__ = "licence"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(64))
+    number: Mapped[str] = mapped_column(String(64), default="")
+    issued_on: Mapped[date | None]
+    expires_on: Mapped[date | None]
+
+    user: Mapped[User] = relationship(back_populates="licences")
+
+    def valid_on(self, day: date) -> bool:
+        return self.expires_on is None or day <= self.expires_on
+
+
+class ApiToken(TimestampMixin, db.Model):
+    """A per-user bearer token for the JSON API; only its hash is stored."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(100), default="")
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()

@@ -1,0 +1,1 @@
+"""Jinja templates for pages and printed sheets, shipped as package data."""

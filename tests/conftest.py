@@ -1,0 +1,128 @@
+"""Shared fixtures: `app`, `client`, `runner`, plus logged-in clients per role.
+
+The database schema comes from the Alembic migrations, never `create_all`:
+migrations run once per session into a template, and each test gets a fresh
+copy (SQLite) or emptied tables (PostgreSQL, when ROUNDS_TEST_DATABASE_URL is
+set). The clock is pinned so no test depends on today's date.
+"""
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from app import create_app
+from app.core import clock
+from app.extensions import db
+from app.people.models import User
+from app.people.services import create_user
+
+PINNED_NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # Monday 09:00 in Shanghai
+TEST_PASSWORD = "correct-horse-9"
+POSTGRES_URL = os.environ.get("ROUNDS_TEST_DATABASE_URL", "")
+DB_FIXTURES = {"app", "client", "runner", "login", "db_session"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark database-backed tests so `make test` can run them again on PostgreSQL."""
+    for item in items:
+        if DB_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.db)
+
+
+def _config(tmp_path: Path, url: str) -> dict[str, object]:
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "WTF_CSRF_ENABLED": False,
+        "SECRET_KEY": "test-secret",
+        "ROUNDS_UPLOAD_DIR": str(tmp_path / "uploads"),
+        "SERVER_NAME": "rounds.test",
+    }
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Run every migration once; tests start from this schema."""
+    if POSTGRES_URL:
+        app = create_app(_config(tmp_path_factory.mktemp("pg"), POSTGRES_URL))
+        with app.app_context():
+            db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+            db.session.commit()
+            upgrade()
+            db.engine.dispose()
+        return POSTGRES_URL
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    app = create_app(_config(path.parent, f"sqlite:///{path}"))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return str(path)
+
+
+def _empty_postgres() -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    db.session.commit()
+
+
+@pytest.fixture
+def app(migrated_template: str, tmp_path: Path) -> Iterator[Flask]:
+    if POSTGRES_URL:
+        url = POSTGRES_URL
+    else:
+        copy = tmp_path / "rounds.sqlite3"
+        shutil.copy(migrated_template, copy)
+        url = f"sqlite:///{copy}"
+    application = create_app(_config(tmp_path, url))
+    with clock.pinned(PINNED_NOW), application.app_context():
+        if POSTGRES_URL:
+            _empty_postgres()
+        yield application
+        db.session.remove()
+        if POSTGRES_URL:
+            _empty_postgres()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., User]:
+    def make(role: str, username: str | None = None) -> User:
+        user = create_user(username or f"{role}1", f"{role} user", [role], password=TEST_PASSWORD)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login(app: Flask, make_user: Callable[..., User]) -> Callable[[str], FlaskClient]:
+    """`login("supervisor")` gives a client logged in as a fresh user of that role."""
+
+    def log_in(role: str) -> FlaskClient:
+        user = make_user(role)
+        test_client = app.test_client()
+        response = test_client.post(
+            "/login", data={"username": user.username, "password": TEST_PASSWORD}
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return test_client
+
+    return log_in

@@ -1,0 +1,68 @@
+"""Logging in, throttling and the refusal to run production with a default key."""
+
+from collections.abc import Callable
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app import create_app
+from app.config import ConfigError
+from app.people.models import User
+from tests.conftest import TEST_PASSWORD
+
+
+def test_anonymous_visitor_is_sent_to_the_login_page(client: FlaskClient) -> None:
+    response = client.get("/")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+def test_staff_member_logs_in_and_sees_the_overview(
+    client: FlaskClient, make_user: Callable[..., User]
+) -> None:
+    make_user("supervisor", "wang")
+    response = client.post(
+        "/login", data={"username": "wang", "password": TEST_PASSWORD}, follow_redirects=True
+    )
+    assert response.status_code == 200
+    assert "概览" in response.get_data(as_text=True) or "Overview" in response.get_data(
+        as_text=True
+    )
+
+
+def test_repeated_wrong_passwords_lock_the_account_even_for_the_right_password(
+    client: FlaskClient, make_user: Callable[..., User]
+) -> None:
+    make_user("technician", "li")
+    for _ in range(5):
+        assert (
+            client.post("/login", data={"username": "li", "password": "nope-nope"}).status_code
+            == 401
+        )
+    response = client.post("/login", data={"username": "li", "password": TEST_PASSWORD})
+    assert response.status_code == 401
+
+
+def test_login_never_redirects_to_another_site(
+    client: FlaskClient, make_user: Callable[..., User]
+) -> None:
+    make_user("viewer", "zhao")
+    response = client.post(
+        "/login?next=//evil.example/x", data={"username": "zhao", "password": TEST_PASSWORD}
+    )
+    assert response.headers["Location"] == "/"
+
+
+def test_production_refuses_to_start_with_the_default_secret_key(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("ROUNDS_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        create_app()
+
+
+def test_session_cookie_is_httponly_and_samesite(app: Flask) -> None:
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
