@@ -1,0 +1,202 @@
+"""Why an occurrence differs from its rule: structured reasons a supervisor can read.
+
+Every occurrence that was moved, skipped, merged or reassigned carries one or more
+`Reason` values. They are plain data (a stable `code` plus JSON-able `params`) so the
+app can store them in a JSON column, and `render("zh" | "en")` turns them into a
+sentence without needing the engine again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Literal
+
+JsonScalar = str | int | float | bool | None
+Locale = Literal["zh", "en"]
+
+
+class ReasonCode(StrEnum):
+    """Stable machine keys; the app may store and filter on them."""
+
+    HOLIDAY_MOVED = "holiday_moved"
+    HOLIDAY_SKIPPED = "holiday_skipped"
+    NO_WORKDAY_FOUND = "no_workday_found"
+    CEILING_MOVED_EARLIER = "ceiling_moved_earlier"
+    CEILING_OVER_HOLIDAY = "ceiling_over_holiday"
+    CEILING_KEPT_SKIPPED = "ceiling_kept_skipped"
+    CEILING_EXTRA_VISIT = "ceiling_extra_visit"
+    TIER_MERGED = "tier_merged"
+    SAME_DAY_MERGED = "same_day_merged"
+    REASSIGNED = "reassigned"
+    UNASSIGNED = "unassigned"
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One explanation; `param_items` is a sorted tuple so reasons stay hashable."""
+
+    code: ReasonCode
+    param_items: tuple[tuple[str, JsonScalar], ...] = ()
+
+    @classmethod
+    def of(cls, code: ReasonCode, **params: JsonScalar) -> Reason:
+        return cls(code, tuple(sorted(params.items())))
+
+    @property
+    def params(self) -> dict[str, JsonScalar]:
+        return dict(self.param_items)
+
+    def to_json(self) -> dict[str, object]:
+        """The shape the app stores: {"code": ..., "params": {...}}."""
+        return {"code": self.code.value, "params": self.params}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> Reason:
+        params = data.get("params") or {}
+        assert isinstance(params, Mapping)
+        return cls.of(ReasonCode(str(data["code"])), **params)
+
+    def render(self, locale: Locale = "zh") -> str:
+        template = _TEMPLATES[self.code]
+        return template(self.params, locale)
+
+
+# --- wording -----------------------------------------------------------------------------
+
+_CAUSES: dict[str, tuple[str, str]] = {
+    "off_duty": ("不在班", "is not on duty"),
+    "on_leave": ("请假", "is on leave"),
+    "no_licence": ("无所需证书", "holds no required licence"),
+    "licence_expired": ("证书已过期", "has an expired licence"),
+    "no_candidates": ("无候选人员", "no staff are listed"),
+    "nobody_qualified_on_duty": (
+        "无持证在班人员",
+        "nobody on duty holds the required licence",
+    ),
+}
+
+
+def _label(params: Mapping[str, JsonScalar], prefix: str, locale: Locale) -> str:
+    """A date with its day label, e.g. "2026-10-01 (National Day)"."""
+    day = params[prefix]
+    label = params.get(f"{prefix}_label_{locale}")
+    if not label:
+        return str(day)
+    return f"{day}（{label}）" if locale == "zh" else f"{day} ({label})"
+
+
+def _cause(params: Mapping[str, JsonScalar], locale: Locale) -> str:
+    zh, en = _CAUSES.get(str(params.get("cause")), (str(params.get("cause")),) * 2)
+    return zh if locale == "zh" else en
+
+
+def _tier_name(params: Mapping[str, JsonScalar], locale: Locale) -> str:
+    return str(params.get(f"tier_{locale}") or params.get("tier"))
+
+
+def _holiday_moved(p: Mapping[str, JsonScalar], locale: Locale) -> str:
+    later = str(p["to"]) > str(p["from"])
+    if locale == "zh":
+        verb = "顺延至" if later else "提前至"
+        return f"由 {_label(p, 'from', locale)} {verb} {p['to']}：非工作日"
+    return f"moved from {_label(p, 'from', locale)} to {p['to']}: not a working day"
+
+
+def _holiday_skipped(p: Mapping[str, JsonScalar], locale: Locale) -> str:
+    if locale == "zh":
+        return f"{_label(p, 'from', locale)} 非工作日，本次取消"
+    return f"skipped: {_label(p, 'from', locale)} is not a working day"
+
+
+def _no_workday(p: Mapping[str, JsonScalar], locale: Locale) -> str:
+    if locale == "zh":
+        return f"{_label(p, 'from', locale)} 前后 {p['searched_days']} 天内无工作日，保持原日期"
+    return f"kept on {_label(p, 'from', locale)}: no working day within {p['searched_days']} days"
+
+
+def _ceiling_earlier(p: Mapping[str, JsonScalar], locale: Locale) -> str:
+    if locale == "zh":
+        return (
+            f"由 {_label(p, 'from', locale)} 提前至 {p['to']}：{p['ceiling_days']} 天上限不允许更晚"
+        )
+    return (
+        f"moved from {_label(p, 'from', locale)} to {p['to']}; "
+        f"the {p['ceiling_days']}-day ceiling forbids a later date"
+    )
+
+
+def _ceiling_over_holiday(p: Mapping[str, JsonScalar], locale: Locale) -> str:
+    if locale == "zh":
+        return (
+            f"安排在 {_label(p, 'to', locale)}：{p['ceiling_days']} 天上限内没有工作日，"
+            "上限优先于节假日规则"
+        )
+    return (
+        f"kept on {_label(p, 'to', locale)} although it is not a working day: no working "
+        f"day fits the {p['ceiling_days']}-day ceiling, which wins over the holiday rule"
+    )
+
+
+def _ceiling_kept_skipped(p: Mapping[str, JsonScalar], locale: Locale) -> str:
+    if locale == "zh":
+        return (
+            f"原定 {_label(p, 'from', locale)} 本应取消，但为满足 {p['ceiling_days']} 天上限"
+            f"改在 {p['to']} 进行"
+        )
+    return (
+        f"the visit of {_label(p, 'from', locale)} would have been dropped; "
+        f"it is kept on {p['to']} so the {p['ceiling_days']}-day ceiling holds"
+    )
+
+
+def _ceiling_extra(p: Mapping[str, JsonScalar], locale: Locale) -> str:
+    if locale == "zh":
+        return f"加排一次：距上次 {p['previous']} 已到 {p['ceiling_days']} 天上限"
+    return (
+        f"extra visit: the next planned one would be more than {p['ceiling_days']} days "
+        f"after {p['previous']}"
+    )
+
+
+def _tier_merged(p: Mapping[str, JsonScalar], locale: Locale) -> str:
+    if locale == "zh":
+        return f"{_tier_name(p, locale)}（应于 {p['tier_slot']}）并入本次，只上门一次"
+    return (
+        f"{_tier_name(p, locale)} visit due {p['tier_slot']} merged into this one: "
+        "one visit, not two"
+    )
+
+
+def _same_day(p: Mapping[str, JsonScalar], locale: Locale) -> str:
+    if locale == "zh":
+        return f"调整后与 {p['kept_slot']} 那次落在同一时间，合并为一次"
+    return f"after the move it would coincide with the visit of {p['kept_slot']}; merged into it"
+
+
+def _reassigned(p: Mapping[str, JsonScalar], locale: Locale) -> str:
+    if locale == "zh":
+        return f"改派 {p['to']}：{p['from']} {_cause(p, locale)}"
+    return f"reassigned to {p['to']}: {p['from']} {_cause(p, locale)}"
+
+
+def _unassigned(p: Mapping[str, JsonScalar], locale: Locale) -> str:
+    if locale == "zh":
+        return f"未能派工：{_cause(p, locale)}"
+    return f"unassigned: {_cause(p, locale)}"
+
+
+_TEMPLATES: dict[ReasonCode, Callable[[Mapping[str, JsonScalar], Locale], str]] = {
+    ReasonCode.HOLIDAY_MOVED: _holiday_moved,
+    ReasonCode.HOLIDAY_SKIPPED: _holiday_skipped,
+    ReasonCode.NO_WORKDAY_FOUND: _no_workday,
+    ReasonCode.CEILING_MOVED_EARLIER: _ceiling_earlier,
+    ReasonCode.CEILING_OVER_HOLIDAY: _ceiling_over_holiday,
+    ReasonCode.CEILING_KEPT_SKIPPED: _ceiling_kept_skipped,
+    ReasonCode.CEILING_EXTRA_VISIT: _ceiling_extra,
+    ReasonCode.TIER_MERGED: _tier_merged,
+    ReasonCode.SAME_DAY_MERGED: _same_day,
+    ReasonCode.REASSIGNED: _reassigned,
+    ReasonCode.UNASSIGNED: _unassigned,
+}
