@@ -1,0 +1,1 @@
+"""The JSON API under /api/v1: one blueprint, with endpoints declared by each domain."""

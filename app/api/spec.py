@@ -1,0 +1,130 @@
+"""Declaring an endpoint once gives its route, permission, body validation and OpenAPI entry.
+
+Domains call `api_route(...)` in their `api.py`; the OpenAPI 3.1 document at
+/api/v1/openapi.json is built from the same declarations, so it cannot drift.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from flask import Blueprint, request
+from jsonschema import Draft202012Validator
+
+from app.api.errors import ApiError, handle_api_error
+from app.auth.permissions import requires
+from app.extensions import csrf
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+bp.register_error_handler(ApiError, handle_api_error)
+csrf.exempt(bp)
+
+
+@bp.before_request
+def _csrf_for_cookie_sessions() -> None:
+    """Bearer calls cannot be forged by a browser; cookie-authenticated writes need CSRF."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    if request.headers.get("Authorization", "").startswith("Bearer "):
+        return
+    csrf.protect()
+
+
+@dataclass(frozen=True)
+class Operation:
+    path: str
+    method: str
+    endpoint: str
+    summary: str
+    tag: str
+    permission: str
+    request_schema: dict[str, Any] | None
+    response_schema: dict[str, Any] | None
+    query: tuple[tuple[str, str, str], ...] = ()
+    status: int = 200
+
+
+@dataclass
+class Registry:
+    operations: list[Operation] = field(default_factory=list)
+    schemas: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+REGISTRY = Registry()
+
+PAGINATION_QUERY = (
+    ("page", "integer", "Page number, from 1"),
+    ("per_page", "integer", "Items per page, at most 200"),
+)
+
+
+def schema(name: str, body: dict[str, Any]) -> dict[str, Any]:
+    """Register a named component schema and return a $ref to it."""
+    REGISTRY.schemas[name] = body
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _openapi_path(rule: str) -> str:
+    parts = []
+    for segment in rule.split("/"):
+        if segment.startswith("<") and segment.endswith(">"):
+            segment = "{" + segment[1:-1].split(":")[-1] + "}"
+        parts.append(segment)
+    return "/".join(parts)
+
+
+def api_route(
+    rule: str,
+    method: str,
+    *,
+    summary: str,
+    tag: str,
+    permission: str,
+    request_schema: dict[str, Any] | None = None,
+    response_schema: dict[str, Any] | None = None,
+    query: tuple[tuple[str, str, str], ...] = (),
+    status: int = 200,
+) -> Callable[[F], F]:
+    def register(view: F) -> F:
+        endpoint = f"{tag}_{view.__name__}"
+        REGISTRY.operations.append(
+            Operation(
+                path=_openapi_path(bp.url_prefix + rule),  # type: ignore[operator]
+                method=method.lower(),
+                endpoint=f"api.{endpoint}",
+                summary=summary,
+                tag=tag,
+                permission=permission,
+                request_schema=request_schema,
+                response_schema=response_schema,
+                query=query,
+                status=status,
+            )
+        )
+        bp.add_url_rule(rule, endpoint, requires(permission)(view), methods=[method])
+        return view
+
+    return register
+
+
+def _resolve(ref_or_schema: dict[str, Any]) -> dict[str, Any]:
+    ref = ref_or_schema.get("$ref", "")
+    if ref.startswith("#/components/schemas/"):
+        return REGISTRY.schemas[ref.rsplit("/", 1)[1]]
+    return ref_or_schema
+
+
+def json_body(body_schema: dict[str, Any]) -> dict[str, Any]:
+    """The request's JSON object, validated; 422 lists every bad field."""
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        raise ApiError(400, "bad_request", "the body must be a JSON object")
+    resolved = _resolve(body_schema)
+    validator = Draft202012Validator(resolved)
+    errors = sorted(validator.iter_errors(payload), key=lambda e: list(e.path))
+    if errors:
+        fields = {".".join(str(p) for p in e.path) or "_": e.message for e in errors}
+        raise ApiError(422, "invalid", "some fields are invalid", fields)
+    return payload
