@@ -1,21 +1,30 @@
 """Imports every model module so the metadata (Alembic, tests) sees the whole schema."""
 
 from app.audit.models import AuditEntry
+from app.calendars.models import CalendarOverride, CalendarYear
 from app.contractors.models import Contractor
 from app.equipment.models import Equipment
 from app.people.models import ApiToken, Licence, Team, TeamMembership, User, UserRole
+from app.plans.models import Plan
+from app.rosters.models import StaffLeave
 from app.sites.models import Location, Site
+from app.workorders.models import WorkOrder
 
 __all__ = [
     "ApiToken",
     "AuditEntry",
+    "CalendarOverride",
+    "CalendarYear",
     "Contractor",
     "Equipment",
     "Licence",
     "Location",
+    "Plan",
     "Site",
+    "StaffLeave",
     "Team",
     "TeamMembership",
     "User",
     "UserRole",
+    "WorkOrder",
 ]
