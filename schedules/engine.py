@@ -1,0 +1,414 @@
+"""The scheduling engine: expand one plan into occurrences over a date range.
+
+Pipeline per plan, in slot order:
+
+1. nominal slots from the rule (age bands, seasons, completion anchor: `slots`);
+2. tier merge: a higher tier replaces the nearest lower-tier visit (`tiers`);
+3. holiday policy moves or skips visits on non-working days (`holiday_policy`);
+4. a visit that would land on or before the previous one merges into it;
+5. the ceiling: no two consecutive visits more than `ceiling_days` apart, counted
+   from the previous planned visit or from `last_visit` (late or not). When a
+   holiday move would breach it the visit moves earlier, to the latest allowed
+   working day; a visit the policy skipped is kept instead when skipping would
+   breach; when even the rule leaves too long a gap an extra visit is inserted. If
+   no working day fits, the ceiling wins over the holiday policy, with a reason;
+6. optional assignment to staff (`assignment`).
+
+Only slots in [start, end) are returned, but the ceiling chain is simulated from
+`last_visit` (or from a short look-back before `start`) so that regenerating an
+overlapping range gives the same answers. Pass the last completed or already
+stored visit as `last_visit` for exact continuity.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Protocol
+
+from schedules.calendar import WorkCalendar
+from schedules.holiday_policy import apply_policy, day_params
+from schedules.occurrences import Occurrence, Status
+from schedules.plans import HolidayPolicy, LastVisit, Plan
+from schedules.reasons import Reason, ReasonCode
+from schedules.seasons import season_breaks_between
+from schedules.slots import base_slots, tier_slots
+from schedules.tiers import Candidate, merge_tiers, tier_keys_up_to
+from schedules.wallclock import to_wall, transition_days, zone
+
+_ONE_DAY = dt.timedelta(days=1)
+HOLIDAY_LOOKBACK = dt.timedelta(days=31)
+"""Without a ceiling, how far back same-day merging is replayed for continuity."""
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """Who does a visit: a person, a whole team, or nobody (with reasons)."""
+
+    assignee: str | None = None
+    team: str | None = None
+    reasons: tuple[Reason, ...] = ()
+
+    @property
+    def unassigned(self) -> bool:
+        return self.assignee is None and self.team is None
+
+
+class Assigner(Protocol):
+    """Anything that picks staff for a visit; see `schedules.assignment`."""
+
+    def assign(self, due: dt.datetime, ends: dt.datetime) -> Assignment: ...
+
+
+def generate(
+    plan: Plan,
+    calendar: WorkCalendar,
+    start: dt.date | dt.datetime,
+    end: dt.date | dt.datetime,
+    *,
+    last_visit: LastVisit | None = None,
+    assigner: Assigner | None = None,
+) -> Iterator[Occurrence]:
+    """Occurrences of `plan` whose slot lies in [start, end), in slot order.
+
+    Dates mean midnight in the plan's zone. Deterministic: the same arguments
+    always give the same occurrences.
+    """
+    run = _Run(plan, calendar, to_plan_wall(start, plan), to_plan_wall(end, plan), last_visit)
+    for occurrence in run.occurrences():
+        if assigner is not None and occurrence.status is Status.PLANNED:
+            yield _with_assignment(occurrence, assigner.assign(occurrence.due, occurrence.ends))
+        else:
+            yield occurrence
+
+
+def generate_batches(
+    requests: Iterable[tuple[Plan, LastVisit | None]],
+    calendar: WorkCalendar,
+    start: dt.date | dt.datetime,
+    end: dt.date | dt.datetime,
+    *,
+    batch_size: int = 5000,
+) -> Iterator[list[tuple[str, Occurrence]]]:
+    """(plan key, occurrence) rows in lists of about `batch_size`, for bulk inserts."""
+    batch: list[tuple[str, Occurrence]] = []
+    for plan, last_visit in requests:
+        for occurrence in generate(plan, calendar, start, end, last_visit=last_visit):
+            batch.append((plan.key, occurrence))
+        if len(batch) >= batch_size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def to_plan_wall(value: dt.date | dt.datetime, plan: Plan) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return to_wall(value, plan.timezone)
+    return dt.datetime.combine(value, dt.time())
+
+
+def _with_assignment(occurrence: Occurrence, assignment: Assignment) -> Occurrence:
+    return Occurrence(
+        slot=occurrence.slot,
+        due=occurrence.due,
+        ends=occurrence.ends,
+        window_start=occurrence.window_start,
+        window_end=occurrence.window_end,
+        status=occurrence.status,
+        tier=occurrence.tier,
+        includes=occurrence.includes,
+        reasons=occurrence.reasons + assignment.reasons,
+        extra=occurrence.extra,
+        provisional_calendar=occurrence.provisional_calendar,
+        assignee=assignment.assignee,
+        team=assignment.team,
+        unassigned=assignment.unassigned,
+    )
+
+
+class _Localizer:
+    """Naive wall time → aware, paying the DST gap check only on transition days."""
+
+    def __init__(self, zone_name: str, first_year: int, last_year: int) -> None:
+        self.tz = zone(zone_name)
+        self.days = frozenset().union(
+            *(transition_days(zone_name, y) for y in range(first_year, last_year + 1))
+        )
+
+        self.origin = dt.datetime(first_year, 1, 1)
+        self.aware_origin = self.origin.replace(tzinfo=self.tz)
+
+    def __call__(self, wall: dt.datetime) -> dt.datetime:
+        # Aware + timedelta is wall-clock arithmetic in Python and ~10× cheaper
+        # than datetime.replace(tzinfo=...).
+        aware = self.aware_origin + (wall - self.origin)
+        if self.days and wall.date() in self.days:
+            return aware.astimezone(dt.UTC).astimezone(self.tz)
+        return aware
+
+
+class _Run:
+    """State of one `generate` call: the ceiling chain walks candidates in order."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        calendar: WorkCalendar,
+        start: dt.datetime,
+        end: dt.datetime,
+        last_visit: LastVisit | None,
+    ) -> None:
+        self.plan = plan
+        self.calendar = calendar
+        self.start = start
+        self.end = end
+        self.last_visit = last_visit
+        self.ceiling = dt.timedelta(days=plan.ceiling_days) if plan.ceiling_days else None
+        self.time_of_day = plan.time_of_day
+        self.localize = _Localizer(plan.timezone, start.year - 1, end.year + 1)
+        self.provisional: dict[int, bool] = {}
+        self.prev_day: dt.date | None = None
+        self.prev_due: dt.datetime | None = None
+        self.prev_slot: dt.datetime | None = None
+        self.uses_calendar = plan.holiday_policy is not HolidayPolicy.IGNORE
+
+    # --- candidates ----------------------------------------------------------------------
+
+    def _candidates(self) -> list[Candidate]:
+        plan = self.plan
+        chain_start = self.start
+        if self.last_visit is not None:
+            done = to_wall(self.last_visit.at, plan.timezone)
+            self.prev_day, self.prev_due = done.date(), done
+            chain_start = min(chain_start, done)
+        elif self.ceiling is not None:
+            chain_start -= 2 * self.ceiling
+        elif self.uses_calendar:
+            chain_start -= HOLIDAY_LOOKBACK
+        chain_end = self.end + (self.ceiling or dt.timedelta(0))
+        if not plan.tiers[1:]:
+            slots = base_slots(plan, chain_start, chain_end, self.last_visit)
+            return [Candidate(slot) for slot in slots]
+        reach = dt.timedelta(days=max(t.merge_within_days for t in plan.tiers[1:]))
+        base = base_slots(plan, chain_start - 2 * reach, chain_end + 2 * reach, self.last_visit)
+        higher = [
+            tier_slots(plan, index, chain_start - reach, chain_end + reach)
+            for index in range(1, len(plan.tiers))
+        ]
+        merged = merge_tiers(plan, base, higher)
+        return [c for c in merged if chain_start <= c.slot < chain_end]
+
+    # --- the chain -----------------------------------------------------------------------
+
+    def occurrences(self) -> Iterator[Occurrence]:
+        pending: tuple[Candidate, list[Reason]] | None = None
+        plan = self.plan
+        for candidate in self._candidates():
+            slot = candidate.slot
+            slot_day = slot.date()
+            reasons = list(candidate.reasons)
+            if self._season_break(slot_day):
+                if pending is not None:
+                    yield from self._skipped(*pending)
+                    pending = None
+                self.prev_day = self.prev_due = self.prev_slot = None
+            day, policy_reason = apply_policy(plan.holiday_policy, slot_day, self.calendar)
+            if policy_reason is not None:
+                reasons.append(policy_reason)
+            if (
+                day is not None
+                and self.prev_due is not None
+                and dt.datetime.combine(day, self.time_of_day) <= self.prev_due
+            ):
+                kept = self.prev_slot or self.prev_due
+                reasons.append(
+                    Reason.of(ReasonCode.SAME_DAY_MERGED, kept_slot=kept.date().isoformat())
+                )
+                day = None
+            limit: dt.date | None = None
+            while self.ceiling is not None and self.prev_day is not None:
+                limit = self.prev_day + self.ceiling
+                if (day if day is not None else slot_day) <= limit:
+                    break
+                if pending is not None:
+                    yield from self._revive(*pending, limit)
+                    pending = None
+                    continue
+                if slot_day <= limit:
+                    day = self._earlier_within(slot_day, limit, reasons)
+                    break
+                moved = self._pull_into_window(slot, limit)
+                if moved is not None:
+                    reasons.append(self._ceiling_reason(slot_day, moved))
+                    day = moved
+                    break
+                yield from self._extra(limit)
+            if day is None:
+                if pending is not None:
+                    yield from self._skipped(*pending)
+                pending = (candidate, reasons)
+                continue
+            if pending is not None:
+                yield from self._skipped(*pending)
+                pending = None
+            yield from self._planned(candidate, day, reasons, limit)
+        if pending is not None:
+            yield from self._skipped(*pending)
+
+    def _season_break(self, slot_day: dt.date) -> bool:
+        if not self.plan.seasons or self.prev_day is None or self.ceiling is None:
+            return False
+        if slot_day - self.prev_day <= self.ceiling:
+            return False
+        return season_breaks_between(self.prev_day, slot_day, self.plan.seasons)
+
+    def _acceptable(self, day: dt.date) -> bool:
+        return not self.uses_calendar or self.calendar.is_workday(day)
+
+    def _latest_acceptable(self, first: dt.date, last: dt.date) -> dt.date | None:
+        day = last
+        while day >= first:
+            if self._acceptable(day):
+                return day
+            day -= _ONE_DAY
+        return None
+
+    def _earlier_within(self, slot_day: dt.date, limit: dt.date, reasons: list[Reason]) -> dt.date:
+        """A holiday move breached the ceiling: latest allowed working day instead."""
+        assert self.prev_day is not None
+        day = self._latest_acceptable(self.prev_day + _ONE_DAY, limit)
+        if day is not None:
+            reasons[:] = [r for r in reasons if r.code is not ReasonCode.HOLIDAY_MOVED]
+            reasons.append(self._ceiling_reason(slot_day, day))
+            return day
+        day = max(min(slot_day, limit), self.prev_day + _ONE_DAY)
+        reasons.append(self._over_holiday(day))
+        return day
+
+    def _pull_into_window(self, slot: dt.datetime, limit: dt.date) -> dt.date | None:
+        """The rule itself leaves too long a gap: move earlier if the window allows."""
+        assert self.prev_day is not None
+        window_first = (slot - self.plan.tolerance_before).date()
+        if window_first > limit:
+            return None
+        return self._latest_acceptable(max(self.prev_day + _ONE_DAY, window_first), limit)
+
+    def _ceiling_reason(self, from_day: dt.date, to_day: dt.date) -> Reason:
+        return Reason.of(
+            ReasonCode.CEILING_MOVED_EARLIER,
+            to=to_day.isoformat(),
+            ceiling_days=self.plan.ceiling_days,
+            **day_params("from", from_day, self.calendar),
+        )
+
+    def _over_holiday(self, day: dt.date) -> Reason:
+        return Reason.of(
+            ReasonCode.CEILING_OVER_HOLIDAY,
+            ceiling_days=self.plan.ceiling_days,
+            **day_params("to", day, self.calendar),
+        )
+
+    # --- emitting ------------------------------------------------------------------------
+
+    def _revive(
+        self, candidate: Candidate, reasons: list[Reason], limit: dt.date
+    ) -> Iterator[Occurrence]:
+        """Keep a skipped visit after all, because skipping it would breach the ceiling."""
+        assert self.prev_day is not None
+        slot_day = candidate.slot.date()
+        day = self._latest_acceptable(self.prev_day + _ONE_DAY, limit)
+        kept = list(reasons)
+        if day is None:
+            day = max(min(slot_day, limit), self.prev_day + _ONE_DAY)
+            kept.append(self._over_holiday(day))
+        kept.append(
+            Reason.of(
+                ReasonCode.CEILING_KEPT_SKIPPED,
+                to=day.isoformat(),
+                ceiling_days=self.plan.ceiling_days,
+                **day_params("from", slot_day, self.calendar),
+            )
+        )
+        yield from self._planned(candidate, day, kept, limit)
+
+    def _extra(self, limit: dt.date) -> Iterator[Occurrence]:
+        """Insert a visit the rule does not have, at the latest day the ceiling allows."""
+        assert self.prev_day is not None
+        previous = self.prev_day
+        day = self._latest_acceptable(previous + _ONE_DAY, limit)
+        reasons = [
+            Reason.of(
+                ReasonCode.CEILING_EXTRA_VISIT,
+                previous=previous.isoformat(),
+                ceiling_days=self.plan.ceiling_days,
+            )
+        ]
+        if day is None:
+            day = limit
+            reasons.append(self._over_holiday(day))
+        slot = dt.datetime.combine(day, self.time_of_day)
+        yield from self._planned(Candidate(slot), day, reasons, limit, extra=True)
+
+    def _planned(
+        self,
+        candidate: Candidate,
+        day: dt.date,
+        reasons: list[Reason],
+        limit: dt.date | None,
+        *,
+        extra: bool = False,
+    ) -> Iterator[Occurrence]:
+        plan = self.plan
+        slot = candidate.slot
+        due_wall = slot if day == slot.date() else dt.datetime.combine(day, self.time_of_day)
+        self.prev_day, self.prev_due, self.prev_slot = day, due_wall, slot
+        if not self.start <= slot < self.end:
+            return
+        window_end = slot + plan.tolerance_after
+        if limit is not None:
+            window_end = min(window_end, dt.datetime.combine(limit, self.time_of_day))
+        window_start = min(slot - plan.tolerance_before, window_end)
+        localize = self.localize
+        aware_slot = localize(slot)
+        due = aware_slot if due_wall is slot else localize(due_wall)
+        yield Occurrence(
+            slot=aware_slot,
+            due=due,
+            ends=due + plan.duration,
+            window_start=aware_slot if window_start == slot else localize(window_start),
+            window_end=aware_slot if window_end == slot else localize(window_end),
+            tier=plan.tiers[candidate.tier_index].key if plan.tiers else None,
+            includes=tier_keys_up_to(plan, candidate.tier_index) if plan.tiers else (),
+            reasons=tuple(reasons),
+            extra=extra,
+            provisional_calendar=self._provisional(day.year),
+        )
+
+    def _skipped(self, candidate: Candidate, reasons: list[Reason]) -> Iterator[Occurrence]:
+        slot = candidate.slot
+        if not self.start <= slot < self.end:
+            return
+        plan = self.plan
+        aware_slot = self.localize(slot)
+        yield Occurrence(
+            slot=aware_slot,
+            due=aware_slot,
+            ends=aware_slot + plan.duration,
+            window_start=self.localize(slot - plan.tolerance_before),
+            window_end=self.localize(slot + plan.tolerance_after),
+            status=Status.SKIPPED,
+            tier=plan.tiers[candidate.tier_index].key if plan.tiers else None,
+            includes=tier_keys_up_to(plan, candidate.tier_index) if plan.tiers else (),
+            reasons=tuple(reasons),
+            provisional_calendar=self._provisional(slot.year),
+        )
+
+    def _provisional(self, year: int) -> bool:
+        if not self.uses_calendar:
+            return False
+        flag = self.provisional.get(year)
+        if flag is None:
+            flag = self.provisional[year] = self.calendar.is_provisional(year)
+        return flag

@@ -1,0 +1,119 @@
+"""What the app tells the engine about one maintenance plan.
+
+A `Plan` is plain data: the recurrence (an RRULE, or age bands of RRULEs), its wall
+time and zone, tolerance window, holiday policy, optional statutory ceiling, tier
+chain and season windows. The app builds one per plan row (and asset); the engine
+never sees database objects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from schedules.recurrence import RecurrenceRule, parse_rule
+from schedules.seasons import SeasonWindow
+from schedules.wallclock import to_wall, zone
+
+
+class HolidayPolicy(StrEnum):
+    """What to do when a visit falls on a non-working day (weekend or holiday)."""
+
+    IGNORE = "ignore"  # security patrols, daily cleaning: run anyway
+    SKIP = "skip"  # drop the visit
+    PREVIOUS = "previous"  # latest working day before
+    NEXT = "next"  # earliest working day after
+    NEAREST = "nearest"  # closest working day; ties go earlier (safer for ceilings)
+
+
+class Anchor(StrEnum):
+    """Fixed calendar grid, or "N days/months after it was last done"."""
+
+    FIXED = "fixed"
+    COMPLETION = "completion"
+
+
+@dataclass(frozen=True, slots=True)
+class Tier:
+    """One level of a tier chain (e.g. TSG T5002 half-monthly ⊂ quarterly ⊂ annual).
+
+    `rule` says when this tier falls due (anchored at the plan start); an instance
+    replaces the nearest lower-tier visit within `merge_within_days`. The first tier
+    of a chain is the base level: its visits come from the plan's own rule, so its
+    `rule` stays empty.
+    """
+
+    key: str
+    rule: str = ""
+    name_zh: str = ""
+    name_en: str = ""
+    merge_within_days: int = 16
+
+
+@dataclass(frozen=True, slots=True)
+class AgeBand:
+    """From `min_age_years` of the asset on, the plan follows `rule`."""
+
+    min_age_years: int
+    rule: str
+
+
+@dataclass(frozen=True, slots=True)
+class LastVisit:
+    """The last completed (or already planned) visit before the generated range.
+
+    Ceilings count from `at`, late or not; completion-anchored plans restart their
+    grid there. Rule instances up to `slot` (or up to the day of `at` when no slot
+    is known) count as done and are not generated again.
+    """
+
+    at: dt.datetime
+    slot: dt.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """One schedulable plan; see the README for a worked example.
+
+    `starts` is the first nominal visit as naive wall time in `timezone` (an aware
+    value is converted); it fixes both the phase of the rule and the time of day.
+    """
+
+    key: str
+    rule: str
+    starts: dt.datetime
+    timezone: str = "Asia/Shanghai"
+    duration: dt.timedelta = dt.timedelta(hours=1)
+    tolerance_before: dt.timedelta = dt.timedelta(0)
+    tolerance_after: dt.timedelta = dt.timedelta(0)
+    holiday_policy: HolidayPolicy = HolidayPolicy.IGNORE
+    ceiling_days: int | None = None
+    anchor: Anchor = Anchor.FIXED
+    tiers: tuple[Tier, ...] = ()
+    seasons: tuple[SeasonWindow, ...] = ()
+    age_bands: tuple[AgeBand, ...] = ()
+    commissioned: dt.date | None = None
+    ends: dt.datetime | None = None
+    parsed_rule: RecurrenceRule = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        zone(self.timezone)  # fail early on an unknown zone name
+        object.__setattr__(self, "starts", to_wall(self.starts, self.timezone))
+        if self.ends is not None:
+            object.__setattr__(self, "ends", to_wall(self.ends, self.timezone))
+        object.__setattr__(self, "parsed_rule", parse_rule(self.rule))
+        for band in self.age_bands:
+            parse_rule(band.rule)
+        if self.age_bands and self.commissioned is None:
+            raise ValueError(f"plan {self.key}: age bands need the commissioning date")
+        if self.tiers and self.tiers[0].rule:
+            raise ValueError(f"plan {self.key}: the base tier follows the plan rule")
+        for tier in self.tiers[1:]:
+            parse_rule(tier.rule)
+        if self.ceiling_days is not None and self.ceiling_days < 1:
+            raise ValueError(f"plan {self.key}: ceiling must be at least one day")
+
+    @property
+    def time_of_day(self) -> dt.time:
+        return self.starts.time()
