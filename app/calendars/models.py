@@ -9,10 +9,11 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import TimestampMixin
 from app.extensions import db
+from app.sites.models import Site
 
 
 class CalendarOverride(TimestampMixin, db.Model):
@@ -25,6 +26,8 @@ class CalendarOverride(TimestampMixin, db.Model):
     day: Mapped[date]
     kind: Mapped[str] = mapped_column(String(16))  # "holiday" or "workday"
     note: Mapped[str] = mapped_column(String(200), default="")
+
+    site: Mapped[Site | None] = relationship()
 
 
 class CalendarYear(TimestampMixin, db.Model):

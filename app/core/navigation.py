@@ -10,6 +10,7 @@ MENU: tuple[tuple[str, LazyString, str], ...] = (
     ("sites.index", _l("Sites and locations"), "sites.view"),
     ("plans.index", _l("Plans"), "plans.view"),
     ("roster.index", _l("Rosters"), "plans.view"),
+    ("calendars.index", _l("Calendar"), "plans.view"),
     ("catalog.index", _l("Catalog"), "catalog.view"),
     ("people.teams", _l("Teams and staff"), "staff.view"),
     ("contractors.index", _l("Contractors"), "contractors.view"),

@@ -5,11 +5,13 @@ from flask import Flask
 from app.api import views as _api_views  # noqa: F401  (declares API endpoints)
 from app.api.spec import bp as api_bp
 from app.auth.views import bp as auth_bp
+from app.calendars.cli import calendar_cli
+from app.calendars.views import bp as calendars_bp
 from app.main.views import bp as main_bp
 from app.people.cli import users_cli
 
-BLUEPRINTS = (auth_bp, main_bp, api_bp)
-CLI_GROUPS = (users_cli,)
+BLUEPRINTS = (auth_bp, main_bp, api_bp, calendars_bp)
+CLI_GROUPS = (users_cli, calendar_cli)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -1,0 +1,142 @@
+"""Site working-day calendars: the holiday libraries plus admin overrides from the database.
+
+Services flush; callers commit.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import or_, select
+
+from app.calendars.models import CalendarOverride, CalendarYear
+from app.extensions import db
+from app.sites.models import Site
+from schedules.calendar import CalendarOverrides, DayKind, DayOverride, WorkCalendar
+from schedules.calendar_file import parse_overrides
+
+
+class CalendarInputError(ValueError):
+    """A bad override; the message is shown to the admin as is."""
+
+
+def site_calendar(site: Site | None) -> WorkCalendar:
+    """The calendar a site plans with: its own overrides win over company-wide ones."""
+    stmt = select(CalendarOverride).where(
+        or_(
+            CalendarOverride.site_id.is_(None),
+            CalendarOverride.site_id == (site.id if site else None),
+        )
+    )
+    by_day: dict[date, CalendarOverride] = {}
+    for row in db.session.scalars(stmt.order_by(CalendarOverride.site_id.is_(None).desc())):
+        by_day[row.day] = row  # site rows come last and win
+    complete = frozenset(db.session.scalars(select(CalendarYear.year)))
+    return WorkCalendar(
+        CalendarOverrides(
+            days=tuple(
+                DayOverride(day, DayKind(row.kind), row.note) for day, row in sorted(by_day.items())
+            ),
+            complete_years=complete,
+        )
+    )
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    added: int
+    updated: int
+    unchanged: int
+    complete_years: tuple[int, ...]
+
+
+def import_overrides(text: str, site: Site | None) -> ImportSummary:
+    """Apply an override file; importing the same file again changes nothing.
+
+    The whole file is parsed before anything is written, so a bad line loses nothing.
+    """
+    parsed = parse_overrides(text)
+    existing = {
+        row.day: row
+        for row in db.session.scalars(
+            select(CalendarOverride).where(
+                CalendarOverride.site_id.is_(None)
+                if site is None
+                else CalendarOverride.site_id == site.id
+            )
+        )
+    }
+    added = updated = unchanged = 0
+    for override in parsed.days:
+        row = existing.get(override.day)
+        if row is None:
+            db.session.add(
+                CalendarOverride(
+                    site_id=site.id if site else None,
+                    day=override.day,
+                    kind=override.kind.value,
+                    note=override.note,
+                )
+            )
+            added += 1
+        elif (row.kind, row.note) != (override.kind.value, override.note):
+            row.kind, row.note = override.kind.value, override.note
+            updated += 1
+        else:
+            unchanged += 1
+    for year in parsed.complete_years:
+        if db.session.get(CalendarYear, year) is None:
+            db.session.add(CalendarYear(year=year, source="import"))
+    db.session.flush()
+    return ImportSummary(added, updated, unchanged, tuple(sorted(parsed.complete_years)))
+
+
+def set_override(site: Site | None, day: date, kind: str, note: str) -> CalendarOverride:
+    if kind not in (DayKind.HOLIDAY.value, DayKind.WORKDAY.value):
+        raise CalendarInputError(f"kind must be 'holiday' or 'workday', not {kind!r}")
+    site_id = site.id if site else None
+    row = db.session.scalar(
+        select(CalendarOverride).where(
+            CalendarOverride.day == day,
+            CalendarOverride.site_id.is_(None)
+            if site_id is None
+            else CalendarOverride.site_id == site_id,
+        )
+    )
+    if row is None:
+        row = CalendarOverride(site_id=site_id, day=day, kind=kind, note=note.strip())
+        db.session.add(row)
+    else:
+        row.kind, row.note = kind, note.strip()
+    db.session.flush()
+    return row
+
+
+def remove_override(override: CalendarOverride) -> None:
+    db.session.delete(override)
+    db.session.flush()
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    day: date
+    workday: bool
+    makeup: bool
+    label: str | None
+
+
+def year_days(calendar: WorkCalendar, year: int, locale: str) -> list[CalendarDay]:
+    """Every day of a year with its status, for the calendar page and printed rosters."""
+    engine_locale = "en" if locale.startswith("en") else "zh"
+    days = []
+    day = date(year, 1, 1)
+    while day.year == year:
+        days.append(
+            CalendarDay(
+                day=day,
+                workday=calendar.is_workday(day),
+                makeup=calendar.is_makeup_workday(day),
+                label=calendar.day_label(day, engine_locale),  # type: ignore[arg-type]
+            )
+        )
+        day = date.fromordinal(day.toordinal() + 1)
+    return days

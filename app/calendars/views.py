@@ -1,0 +1,93 @@
+"""The working-day calendar page: a year at a glance, provisional years flagged."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.auth.permissions import requires
+from app.calendars.forms import OverrideForm
+from app.calendars.models import CalendarOverride
+from app.calendars.services import (
+    CalendarInputError,
+    remove_override,
+    set_override,
+    site_calendar,
+    year_days,
+)
+from app.core import clock
+from app.extensions import db
+from app.sites.models import Site
+
+bp = Blueprint("calendars", __name__, url_prefix="/calendar")
+
+
+def _site_from_args() -> Site | None:
+    code = request.args.get("site")
+    if not code:
+        return None
+    site = db.session.scalar(select(Site).where(Site.code == code))
+    if site is None:
+        abort(404)
+    return site
+
+
+@bp.route("/")
+@requires("plans.view")
+def index() -> ResponseReturnValue:
+    site = _site_from_args()
+    tz = site.timezone if site else "Asia/Shanghai"
+    year = request.args.get("year", type=int) or clock.local_today(tz).year
+    if not 1990 <= year <= 2100:
+        abort(404)
+    calendar = site_calendar(site)
+    overrides = db.session.scalars(
+        select(CalendarOverride)
+        .where(CalendarOverride.site_id == (site.id if site else None))
+        .order_by(CalendarOverride.day)
+    ).all()
+    return render_template(
+        "calendars/index.html",
+        site=site,
+        sites=db.session.scalars(select(Site).order_by(Site.code)).all(),
+        year=year,
+        provisional=calendar.is_provisional(year),
+        days=year_days(calendar, year, str(get_locale())),
+        overrides=overrides,
+        form=OverrideForm(),
+    )
+
+
+@bp.route("/overrides", methods=["POST"])
+@requires("sites.edit")
+def add_override() -> ResponseReturnValue:
+    site = _site_from_args()
+    form = OverrideForm()
+    if form.validate_on_submit():
+        try:
+            set_override(site, form.day.data, form.kind.data, form.note.data or "")  # type: ignore[arg-type]
+        except CalendarInputError as exc:
+            flash(str(exc), "danger")
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "danger")
+    year = form.day.data.year if form.day.data else clock.local_today("Asia/Shanghai").year
+    return redirect(url_for(".index", site=site.code if site else None, year=year))
+
+
+@bp.route("/overrides/<int:override_id>/delete", methods=["POST"])
+@requires("sites.edit")
+def delete_override(override_id: int) -> ResponseReturnValue:
+    row = db.session.get(CalendarOverride, override_id)
+    if row is None:
+        abort(404)
+    site = row.site
+    year = row.day.year
+    remove_override(row)
+    db.session.commit()
+    return redirect(url_for(".index", site=site.code if site else None, year=year))
