@@ -4,6 +4,7 @@ from app.audit.models import AuditEntry
 from app.calendars.models import CalendarOverride, CalendarYear
 from app.contractors.models import Contractor
 from app.equipment.models import Equipment
+from app.notices.models import Notice
 from app.people.models import ApiToken, Licence, Team, TeamMembership, User, UserRole
 from app.plans.models import Plan
 from app.rosters.models import StaffLeave
@@ -19,6 +20,7 @@ __all__ = [
     "Equipment",
     "Licence",
     "Location",
+    "Notice",
     "Plan",
     "Site",
     "StaffLeave",

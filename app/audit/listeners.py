@@ -5,7 +5,7 @@ record without leaving a trace.
 """
 
 import enum
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -22,7 +22,7 @@ _IGNORED = frozenset({"version", "created_at", "updated_at"})
 def _jsonable(value: Any) -> Any:
     if isinstance(value, enum.Enum):
         return value.value
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
@@ -54,6 +54,13 @@ def _changes(obj: object, action: str) -> dict[str, list[Any]]:
     return changes
 
 
+def _primary_key(obj: object) -> int:
+    """The id of a row; new rows are not yet in the identity map during the flush."""
+    state = inspect(obj)
+    value = state.mapper.primary_key_from_instance(obj)[0]
+    return int(value) if isinstance(value, int) else 0
+
+
 def _after_flush(session: Session, flush_context: UOWTransaction) -> None:
     actor = current_actor()
     rows: list[dict[str, Any]] = []
@@ -74,7 +81,7 @@ def _after_flush(session: Session, flush_context: UOWTransaction) -> None:
                     "user_id": actor.user_id,
                     "actor": actor.label,
                     "entity": obj.__tablename__,  # type: ignore[attr-defined]
-                    "entity_id": inspect(obj).identity[0] if inspect(obj).identity else 0,
+                    "entity_id": _primary_key(obj),
                     "action": action,
                     "changes": changes,
                 }
