@@ -79,12 +79,16 @@ _CAUSES: dict[str, tuple[str, str]] = {
 
 
 def _label(params: Mapping[str, JsonScalar], prefix: str, locale: Locale) -> str:
-    """A date with its day label, e.g. "2026-10-01 (National Day)"."""
+    """A date with its day label, e.g. "2026-10-01 (National Day)".
+
+    Chinese text needs no space after a closing "）" but does after a bare date, so
+    the zh form carries its own trailing separator and zh templates add none.
+    """
     day = params[prefix]
     label = params.get(f"{prefix}_label_{locale}")
-    if not label:
-        return str(day)
-    return f"{day}（{label}）" if locale == "zh" else f"{day} ({label})"
+    if locale == "zh":
+        return f"{day}（{label}）" if label else f"{day} "
+    return f"{day} ({label})" if label else str(day)
 
 
 def _cause(params: Mapping[str, JsonScalar], locale: Locale) -> str:
@@ -100,26 +104,26 @@ def _holiday_moved(p: Mapping[str, JsonScalar], locale: Locale) -> str:
     later = str(p["to"]) > str(p["from"])
     if locale == "zh":
         verb = "顺延至" if later else "提前至"
-        return f"由 {_label(p, 'from', locale)} {verb} {p['to']}：非工作日"
+        return f"由 {_label(p, 'from', locale)}{verb} {p['to']}：非工作日"
     return f"moved from {_label(p, 'from', locale)} to {p['to']}: not a working day"
 
 
 def _holiday_skipped(p: Mapping[str, JsonScalar], locale: Locale) -> str:
     if locale == "zh":
-        return f"{_label(p, 'from', locale)} 非工作日，本次取消"
+        return f"{_label(p, 'from', locale)}非工作日，本次取消"
     return f"skipped: {_label(p, 'from', locale)} is not a working day"
 
 
 def _no_workday(p: Mapping[str, JsonScalar], locale: Locale) -> str:
     if locale == "zh":
-        return f"{_label(p, 'from', locale)} 前后 {p['searched_days']} 天内无工作日，保持原日期"
+        return f"{_label(p, 'from', locale)}前后 {p['searched_days']} 天内无工作日，保持原日期"
     return f"kept on {_label(p, 'from', locale)}: no working day within {p['searched_days']} days"
 
 
 def _ceiling_earlier(p: Mapping[str, JsonScalar], locale: Locale) -> str:
     if locale == "zh":
         return (
-            f"由 {_label(p, 'from', locale)} 提前至 {p['to']}：{p['ceiling_days']} 天上限不允许更晚"
+            f"由 {_label(p, 'from', locale)}提前至 {p['to']}：{p['ceiling_days']} 天上限不允许更晚"
         )
     return (
         f"moved from {_label(p, 'from', locale)} to {p['to']}; "
@@ -130,7 +134,7 @@ def _ceiling_earlier(p: Mapping[str, JsonScalar], locale: Locale) -> str:
 def _ceiling_over_holiday(p: Mapping[str, JsonScalar], locale: Locale) -> str:
     if locale == "zh":
         return (
-            f"安排在 {_label(p, 'to', locale)}：{p['ceiling_days']} 天上限内没有工作日，"
+            f"安排在 {_label(p, 'to', locale).rstrip()}：{p['ceiling_days']} 天上限内没有工作日，"
             "上限优先于节假日规则"
         )
     return (
@@ -142,7 +146,7 @@ def _ceiling_over_holiday(p: Mapping[str, JsonScalar], locale: Locale) -> str:
 def _ceiling_kept_skipped(p: Mapping[str, JsonScalar], locale: Locale) -> str:
     if locale == "zh":
         return (
-            f"原定 {_label(p, 'from', locale)} 本应取消，但为满足 {p['ceiling_days']} 天上限"
+            f"原定 {_label(p, 'from', locale)}本应取消，但为满足 {p['ceiling_days']} 天上限"
             f"改在 {p['to']} 进行"
         )
     return (
