@@ -173,6 +173,7 @@ class _Run:
         self.prev_due: dt.datetime | None = None
         self.prev_slot: dt.datetime | None = None
         self.uses_calendar = plan.holiday_policy is not HolidayPolicy.IGNORE
+        self.rule_slots: set[dt.datetime] = set()
 
     # --- candidates ----------------------------------------------------------------------
 
@@ -205,7 +206,9 @@ class _Run:
     def occurrences(self) -> Iterator[Occurrence]:
         pending: tuple[Candidate, list[Reason]] | None = None
         plan = self.plan
-        for candidate in self._candidates():
+        candidates = self._candidates()
+        self.rule_slots = {c.slot for c in candidates} if self.ceiling is not None else set()
+        for candidate in candidates:
             slot = candidate.slot
             slot_day = slot.date()
             reasons = list(candidate.reasons)
@@ -220,7 +223,7 @@ class _Run:
             if (
                 day is not None
                 and self.prev_due is not None
-                and dt.datetime.combine(day, self.time_of_day) <= self.prev_due
+                and dt.datetime.combine(day, slot.time()) <= self.prev_due
             ):
                 kept = self.prev_slot or self.prev_due
                 reasons.append(
@@ -349,7 +352,10 @@ class _Run:
             day = limit
             reasons.append(self._over_holiday(day))
         slot = dt.datetime.combine(day, self.time_of_day)
-        yield from self._planned(Candidate(slot), day, reasons, limit, extra=True)
+        while slot in self.rule_slots:  # a rule visit moved away from this day: stay unique
+            slot += dt.timedelta(seconds=1)
+        due = dt.datetime.combine(day, self.time_of_day)
+        yield from self._planned(Candidate(slot), day, reasons, limit, extra_due=due)
 
     def _planned(
         self,
@@ -358,11 +364,14 @@ class _Run:
         reasons: list[Reason],
         limit: dt.date | None,
         *,
-        extra: bool = False,
+        extra_due: dt.datetime | None = None,
     ) -> Iterator[Occurrence]:
         plan = self.plan
         slot = candidate.slot
-        due_wall = slot if day == slot.date() else dt.datetime.combine(day, self.time_of_day)
+        if extra_due is not None:
+            due_wall = extra_due
+        else:
+            due_wall = slot if day == slot.date() else dt.datetime.combine(day, slot.time())
         self.prev_day, self.prev_due, self.prev_slot = day, due_wall, slot
         if not self.start <= slot < self.end:
             return
@@ -382,7 +391,7 @@ class _Run:
             tier=plan.tiers[candidate.tier_index].key if plan.tiers else None,
             includes=tier_keys_up_to(plan, candidate.tier_index) if plan.tiers else (),
             reasons=tuple(reasons),
-            extra=extra,
+            extra=extra_due is not None,
             provisional_calendar=self._provisional(day.year),
         )
 

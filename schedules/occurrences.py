@@ -24,7 +24,8 @@ class Occurrence:
 
     `tier` is the tier key of the visit and `includes` the ordered tier keys whose
     checklist items it carries (the chain up to `tier`). `extra` marks a visit the
-    ceiling inserted between rule instances; its `slot` is its own due time.
+    ceiling inserted between rule instances; its `slot` is its own due time (nudged by
+    whole seconds in the rare case a rule slot that was moved away has the same time).
     """
 
     slot: dt.datetime

@@ -1,0 +1,57 @@
+"""A demo elevator under TSG T5002: half-monthly visits with tiers standing in place."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from schedules import HolidayPolicy, LastVisit, Plan, ReasonCode, WorkCalendar, generate
+from schedules_testkit import ELEVATOR_TIERS, gaps_in_days, planned
+
+TIER_ORDER = [t.key for t in ELEVATOR_TIERS]
+
+
+def demo_elevator_year(calendar: WorkCalendar):
+    plan = Plan(
+        "lift-A1",
+        "FREQ=DAILY;INTERVAL=14",
+        dt.datetime(2026, 1, 1, 9),
+        holiday_policy=HolidayPolicy.NEAREST,
+        ceiling_days=15,
+        tolerance_before=dt.timedelta(days=2),
+        tolerance_after=dt.timedelta(days=2),
+        tiers=ELEVATOR_TIERS,
+    )
+    last = LastVisit(at=dt.datetime(2025, 12, 19, 15))
+    visits = list(generate(plan, calendar, dt.date(2026, 1, 1), dt.date(2027, 1, 1),
+                           last_visit=last))  # fmt: skip
+    return planned(visits), last.at.date()
+
+
+def test_a_demo_elevator_year_never_leaves_more_than_15_days_between_visits(calendar) -> None:
+    visits, previous = demo_elevator_year(calendar)
+    assert max(gaps_in_days(previous, visits)) <= 15
+    assert len(visits) >= 25
+    assert all(calendar.is_workday(v.due.date()) for v in visits)
+
+
+def test_higher_tiers_replace_the_half_monthly_visit_instead_of_adding_one(calendar) -> None:
+    visits, _ = demo_elevator_year(calendar)
+    rank = Counter(TIER_ORDER.index(v.tier) for v in visits)
+    at_least = {level: sum(n for r, n in rank.items() if r >= level) for level in range(4)}
+    assert at_least[1] == 4  # quarterly or higher
+    assert at_least[2] == 2  # half-yearly or higher
+    assert at_least[3] == 1  # annual
+    assert len({v.due.date() for v in visits}) == len(visits)  # one visit per day at most
+
+
+def test_each_tiered_visit_carries_the_items_of_every_lower_tier(calendar) -> None:
+    visits, _ = demo_elevator_year(calendar)
+    annual = next(v for v in visits if v.tier == "annual")
+    assert annual.includes == ("half_monthly", "quarterly", "half_yearly", "annual")
+    assert annual.due.month == 7
+    merged = [r for r in annual.reasons if r.code is ReasonCode.TIER_MERGED]
+    assert {r.params["tier"] for r in merged} == {"quarterly", "half_yearly", "annual"}
+    assert "年度保养" in merged[-1].render("zh") and "one visit, not two" in merged[-1].render("en")
+    plain = next(v for v in visits if v.tier == "half_monthly")
+    assert plain.includes == ("half_monthly",)

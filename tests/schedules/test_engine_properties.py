@@ -1,0 +1,124 @@
+"""Invariants over random plans and calendars: ceilings hold, moves are explained."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from schedules import (
+    DayKind,
+    DayOverride,
+    HolidayPolicy,
+    LastVisit,
+    Plan,
+    SeasonWindow,
+    Status,
+    WorkCalendar,
+    generate,
+)
+from schedules.seasons import season_breaks_between
+from schedules_testkit import ELEVATOR_TIERS, planned
+
+RULES = st.one_of(
+    st.builds(lambda n: f"FREQ=DAILY;INTERVAL={n}", st.integers(1, 40)),
+    st.sampled_from([
+        "FREQ=WEEKLY;BYDAY=MO,TH", "FREQ=WEEKLY;BYDAY=SA", "FREQ=MONTHLY;BYMONTHDAY=-1",
+        "FREQ=MONTHLY;BYMONTHDAY=1,16", "FREQ=MONTHLY;BYDAY=2WE", "FREQ=WEEKLY;INTERVAL=2;BYDAY=FR",
+    ]),
+)  # fmt: skip
+FIRST_DAY = dt.date(2026, 1, 1)
+
+
+@st.composite
+def calendars(draw: st.DrawFn) -> WorkCalendar:
+    """The official calendar plus random site holidays and make-up days in 2026–2027."""
+    days = draw(st.sets(st.integers(0, 729), max_size=40))
+    kinds = draw(st.lists(st.sampled_from(DayKind), min_size=len(days), max_size=len(days)))
+    return WorkCalendar(
+        DayOverride(FIRST_DAY + dt.timedelta(days=d), kind, "site")
+        for d, kind in zip(sorted(days), kinds, strict=True)
+    )
+
+
+@st.composite
+def plans(draw: st.DrawFn) -> Plan:
+    use_tiers = draw(st.booleans())
+    return Plan(
+        key="p",
+        rule="FREQ=DAILY;INTERVAL=14" if use_tiers else draw(RULES),
+        starts=dt.datetime(2025, 1, 1, draw(st.integers(0, 23)), draw(st.sampled_from([0, 30])))
+        + dt.timedelta(days=draw(st.integers(0, 500))),
+        holiday_policy=draw(st.sampled_from(HolidayPolicy)),
+        ceiling_days=draw(st.one_of(st.none(), st.integers(2, 20))),
+        tolerance_before=dt.timedelta(days=draw(st.integers(0, 4))),
+        tolerance_after=dt.timedelta(hours=draw(st.integers(0, 96))),
+        tiers=ELEVATOR_TIERS if use_tiers else (),
+        seasons=draw(st.sampled_from([(), (SeasonWindow.parse("04-01..05-31"),),
+                                      (SeasonWindow.parse("11-15..02-28"),)])),
+    )  # fmt: skip
+
+
+SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(plan=plans(), calendar=calendars(), late_by=st.one_of(st.none(), st.integers(0, 30)))
+def test_no_planned_gap_ever_exceeds_the_ceiling(
+    plan: Plan, calendar: WorkCalendar, late_by: int | None
+) -> None:
+    start = dt.datetime(2026, 3, 1, 12)
+    last = None if late_by is None else LastVisit(at=start)
+    occurrences = list(generate(plan, calendar, start, dt.date(2027, 3, 1), last_visit=last))
+    if plan.ceiling_days is None:
+        return
+    days = [o.due.date() for o in planned(occurrences)]
+    if last is not None:
+        days.insert(0, last.at.date())
+    for earlier, later in zip(days, days[1:], strict=False):
+        if plan.seasons and season_breaks_between(earlier, later, plan.seasons):
+            continue  # the ceiling applies within a season
+        assert (later - earlier).days <= plan.ceiling_days, (earlier, later)
+
+
+@SETTINGS
+@given(plan=plans(), calendar=calendars())
+def test_every_visit_sits_in_its_window_or_says_why_not(plan: Plan, calendar: WorkCalendar) -> None:
+    for occurrence in generate(plan, calendar, dt.date(2026, 1, 1), dt.date(2027, 1, 1)):
+        assert occurrence.due.tzinfo is not None
+        if occurrence.status is Status.SKIPPED:
+            assert occurrence.reasons
+        elif not occurrence.window_start <= occurrence.due <= occurrence.window_end:
+            assert occurrence.reasons
+        if occurrence.moved:
+            assert occurrence.reasons
+
+
+@SETTINGS
+@given(plan=plans(), calendar=calendars())
+def test_planned_visits_move_forward_in_time_and_slots_never_repeat(
+    plan: Plan, calendar: WorkCalendar
+) -> None:
+    occurrences = list(generate(plan, calendar, dt.date(2026, 1, 1), dt.date(2027, 1, 1)))
+    dues = [o.due for o in planned(occurrences)]
+    assert dues == sorted(set(dues))
+    slots = [o.slot for o in occurrences]
+    assert len(slots) == len(set(slots))
+
+
+@settings(max_examples=40, deadline=None)
+@given(plan=plans(), days=st.sets(st.integers(0, 729), max_size=30))
+def test_the_same_inputs_give_the_same_slots_on_a_fresh_engine(plan: Plan, days: set[int]) -> None:
+    def overrides() -> list[DayOverride]:
+        return [
+            DayOverride(FIRST_DAY + dt.timedelta(days=d), DayKind.HOLIDAY) for d in sorted(days)
+        ]
+
+    first = list(
+        generate(plan, WorkCalendar(overrides()), dt.date(2026, 1, 1), dt.date(2027, 1, 1))
+    )
+    again = list(
+        generate(plan, WorkCalendar(overrides()), dt.date(2026, 1, 1), dt.date(2027, 1, 1))
+    )
+    assert first == again
