@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from schedules import HolidayPolicy, LastVisit, Plan, ReasonCode, WorkCalendar, generate
 from schedules_testkit import ELEVATOR_TIERS, gaps_in_days, planned
+
+from schedules import HolidayPolicy, LastVisit, Plan, ReasonCode, WorkCalendar, generate
 
 TIER_ORDER = [t.key for t in ELEVATOR_TIERS]
 
