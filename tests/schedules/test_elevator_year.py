@@ -24,8 +24,9 @@ def demo_elevator_year(calendar: WorkCalendar):
         tiers=ELEVATOR_TIERS,
     )
     last = LastVisit(at=dt.datetime(2025, 12, 19, 15))
-    visits = list(generate(plan, calendar, dt.date(2026, 1, 1), dt.date(2027, 1, 1),
-                           last_visit=last))  # fmt: skip
+    visits = list(
+        generate(plan, calendar, dt.date(2026, 1, 1), dt.date(2027, 1, 1), last_visit=last)
+    )
     return planned(visits), last.at.date()
 
 

@@ -64,8 +64,9 @@ def test_holiday_policies_move_a_national_day_visit_where_the_plan_says(calendar
 
 
 def test_the_slot_stays_put_when_a_holiday_moves_the_due_date(calendar) -> None:
-    plan = Plan("p", "FREQ=MONTHLY;BYMONTHDAY=1", T(2026, 1, 1, 9),
-                holiday_policy=HolidayPolicy.PREVIOUS)  # fmt: skip
+    plan = Plan(
+        "p", "FREQ=MONTHLY;BYMONTHDAY=1", T(2026, 1, 1, 9), holiday_policy=HolidayPolicy.PREVIOUS
+    )
     (occurrence,) = generate(plan, calendar, D(2026, 10, 1), D(2026, 10, 2))
     assert occurrence.slot == T(2026, 10, 1, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
     assert occurrence.due == T(2026, 9, 30, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -88,7 +89,7 @@ def elevator_every_15_days(**changes) -> Plan:
         tolerance_after=dt.timedelta(days=2),
     )
     fields.update(changes)
-    return Plan(**fields)  # fmt: skip
+    return Plan(**fields)
 
 
 def test_a_holiday_move_that_would_breach_15_days_goes_to_the_latest_working_day_before(
@@ -109,8 +110,9 @@ def test_a_holiday_move_that_would_breach_15_days_goes_to_the_latest_working_day
 
 def test_a_late_completion_counts_for_the_ceiling(calendar) -> None:
     late = LastVisit(at=T(2026, 9, 20, 16), slot=T(2026, 9, 16, 9))
-    occurrences = list(generate(elevator_every_15_days(), calendar, D(2026, 9, 1), D(2026, 12, 1),
-                                last_visit=late))  # fmt: skip
+    occurrences = list(
+        generate(elevator_every_15_days(), calendar, D(2026, 9, 1), D(2026, 12, 1), last_visit=late)
+    )
     assert occurrences[0].slot.date() == D(2026, 10, 1)
     assert occurrences[0].due.date() == D(2026, 9, 30)
     assert max(gaps_in_days(D(2026, 9, 20), occurrences)) <= 15
@@ -130,8 +132,13 @@ def test_when_no_working_day_fits_the_ceiling_wins_over_the_holiday_and_says_so(
 
 
 def test_a_skipped_visit_is_kept_when_skipping_would_breach_the_ceiling(calendar) -> None:
-    plan = Plan("pump", "FREQ=WEEKLY;BYDAY=TH", T(2026, 9, 3, 9), ceiling_days=10,
-                holiday_policy=HolidayPolicy.SKIP)  # fmt: skip
+    plan = Plan(
+        "pump",
+        "FREQ=WEEKLY;BYDAY=TH",
+        T(2026, 9, 3, 9),
+        ceiling_days=10,
+        holiday_policy=HolidayPolicy.SKIP,
+    )
     occurrences = list(generate(plan, calendar, D(2026, 9, 1), D(2026, 10, 31)))
     national_day = next(o for o in occurrences if o.slot.date() == D(2026, 10, 1))
     assert national_day.status is Status.PLANNED
@@ -164,10 +171,18 @@ def test_without_any_completion_a_completion_anchored_plan_runs_from_its_start(c
 
 
 def test_season_windows_keep_visits_inside_them_even_across_the_year_end(calendar) -> None:
-    before_rain = Plan("drains", "FREQ=WEEKLY;BYDAY=MO", T(2026, 1, 5, 9),
-                       seasons=(SeasonWindow.parse("04-01..05-31"),))  # fmt: skip
-    winter = Plan("heating", "FREQ=WEEKLY;BYDAY=MO", T(2026, 1, 5, 9),
-                  seasons=(SeasonWindow.parse("11-15..02-28"),))  # fmt: skip
+    before_rain = Plan(
+        "drains",
+        "FREQ=WEEKLY;BYDAY=MO",
+        T(2026, 1, 5, 9),
+        seasons=(SeasonWindow.parse("04-01..05-31"),),
+    )
+    winter = Plan(
+        "heating",
+        "FREQ=WEEKLY;BYDAY=MO",
+        T(2026, 1, 5, 9),
+        seasons=(SeasonWindow.parse("11-15..02-28"),),
+    )
     rain_days = [
         o.due.date() for o in generate(before_rain, calendar, D(2026, 1, 1), D(2027, 1, 1))
     ]
@@ -180,8 +195,13 @@ def test_season_windows_keep_visits_inside_them_even_across_the_year_end(calenda
 
 def test_governor_calibration_is_biennial_until_the_lift_turns_15_then_yearly(calendar) -> None:
     bands = (AgeBand(0, "FREQ=YEARLY;INTERVAL=2"), AgeBand(15, "FREQ=YEARLY"))
-    plan = Plan("governor", "FREQ=YEARLY;INTERVAL=2", T(2013, 6, 1, 9),
-                commissioned=D(2012, 6, 1), age_bands=bands)  # fmt: skip
+    plan = Plan(
+        "governor",
+        "FREQ=YEARLY;INTERVAL=2",
+        T(2013, 6, 1, 9),
+        commissioned=D(2012, 6, 1),
+        age_bands=bands,
+    )
     years = [o.due.year for o in generate(plan, calendar, D(2020, 1, 1), D(2031, 1, 1))]
     assert years == [2021, 2023, 2025, 2027, 2028, 2029, 2030]
 
@@ -204,8 +224,11 @@ def test_regenerating_a_later_part_of_the_range_gives_the_same_slots_and_dues(ca
 
 def test_batches_stream_every_plan_occurrence_with_its_plan_key(calendar) -> None:
     plans = [Plan(f"p{i}", "FREQ=DAILY", T(2026, 1, 1, 8)) for i in range(5)]
-    batches = list(generate_batches(((p, None) for p in plans), calendar, D(2026, 1, 1),
-                                    D(2026, 3, 1), batch_size=100))  # fmt: skip
+    batches = list(
+        generate_batches(
+            ((p, None) for p in plans), calendar, D(2026, 1, 1), D(2026, 3, 1), batch_size=100
+        )
+    )
     rows = [row for batch in batches for row in batch]
     assert len(rows) == 5 * 59
     assert {key for key, _ in rows} == {f"p{i}" for i in range(5)}

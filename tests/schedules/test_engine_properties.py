@@ -24,11 +24,17 @@ from schedules.seasons import season_breaks_between
 
 RULES = st.one_of(
     st.builds(lambda n: f"FREQ=DAILY;INTERVAL={n}", st.integers(1, 40)),
-    st.sampled_from([
-        "FREQ=WEEKLY;BYDAY=MO,TH", "FREQ=WEEKLY;BYDAY=SA", "FREQ=MONTHLY;BYMONTHDAY=-1",
-        "FREQ=MONTHLY;BYMONTHDAY=1,16", "FREQ=MONTHLY;BYDAY=2WE", "FREQ=WEEKLY;INTERVAL=2;BYDAY=FR",
-    ]),
-)  # fmt: skip
+    st.sampled_from(
+        [
+            "FREQ=WEEKLY;BYDAY=MO,TH",
+            "FREQ=WEEKLY;BYDAY=SA",
+            "FREQ=MONTHLY;BYMONTHDAY=-1",
+            "FREQ=MONTHLY;BYMONTHDAY=1,16",
+            "FREQ=MONTHLY;BYDAY=2WE",
+            "FREQ=WEEKLY;INTERVAL=2;BYDAY=FR",
+        ]
+    ),
+)
 FIRST_DAY = dt.date(2026, 1, 1)
 
 
@@ -56,9 +62,12 @@ def plans(draw: st.DrawFn) -> Plan:
         tolerance_before=dt.timedelta(days=draw(st.integers(0, 4))),
         tolerance_after=dt.timedelta(hours=draw(st.integers(0, 96))),
         tiers=ELEVATOR_TIERS if use_tiers else (),
-        seasons=draw(st.sampled_from([(), (SeasonWindow.parse("04-01..05-31"),),
-                                      (SeasonWindow.parse("11-15..02-28"),)])),
-    )  # fmt: skip
+        seasons=draw(
+            st.sampled_from(
+                [(), (SeasonWindow.parse("04-01..05-31"),), (SeasonWindow.parse("11-15..02-28"),)]
+            )
+        ),
+    )
 
 
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])

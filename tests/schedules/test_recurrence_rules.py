@@ -36,20 +36,30 @@ simple_rules = st.one_of(
 )
 general_rules = st.one_of(
     st.builds(lambda n: f"FREQ=YEARLY;INTERVAL={n}", st.integers(1, 3)),
-    st.builds(lambda nth, d: f"FREQ=MONTHLY;BYDAY={nth}{d}", st.sampled_from([1, 2, -1]),
-              st.sampled_from(WEEKDAYS)),
+    st.builds(
+        lambda nth, d: f"FREQ=MONTHLY;BYDAY={nth}{d}",
+        st.sampled_from([1, 2, -1]),
+        st.sampled_from(WEEKDAYS),
+    ),
     st.just("FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1"),
     st.builds(lambda n: f"FREQ=HOURLY;INTERVAL={n}", st.integers(1, 13)),
-    st.builds(lambda n, wk: f"FREQ=WEEKLY;INTERVAL={n};BYDAY=MO,FR;WKST={wk}",
-              st.integers(1, 3), st.sampled_from(WEEKDAYS)),
+    st.builds(
+        lambda n, wk: f"FREQ=WEEKLY;INTERVAL={n};BYDAY=MO,FR;WKST={wk}",
+        st.integers(1, 3),
+        st.sampled_from(WEEKDAYS),
+    ),
     st.just("FREQ=YEARLY;BYMONTH=3,9;BYMONTHDAY=1"),
-)  # fmt: skip
+)
 moments = st.datetimes(min_value=dt.datetime(2015, 1, 1), max_value=dt.datetime(2026, 12, 31))
 
 
 @settings(max_examples=150, deadline=None)
-@given(text=st.one_of(simple_rules, general_rules), dtstart=moments,
-       start=moments, span=st.integers(1, 120))  # fmt: skip
+@given(
+    text=st.one_of(simple_rules, general_rules),
+    dtstart=moments,
+    start=moments,
+    span=st.integers(1, 120),
+)
 def test_every_rule_expands_to_exactly_what_dateutil_gives(
     text: str, dtstart: dt.datetime, start: dt.datetime, span: int
 ) -> None:
@@ -61,8 +71,12 @@ def test_every_rule_expands_to_exactly_what_dateutil_gives(
 
 
 def test_bymonthday_minus_one_gives_the_last_day_of_every_month() -> None:
-    instances = expand(parse_rule("FREQ=MONTHLY;BYMONTHDAY=-1"), dt.datetime(2023, 1, 31, 8),
-                       dt.datetime(2024, 1, 1), dt.datetime(2025, 1, 1))  # fmt: skip
+    instances = expand(
+        parse_rule("FREQ=MONTHLY;BYMONTHDAY=-1"),
+        dt.datetime(2023, 1, 31, 8),
+        dt.datetime(2024, 1, 1),
+        dt.datetime(2025, 1, 1),
+    )
     assert [i.date() for i in instances] == [
         dt.date(2024, m + 1, 1) - dt.timedelta(days=1) if m < 12 else dt.date(2024, 12, 31)
         for m in range(1, 13)
@@ -73,32 +87,53 @@ def test_bymonthday_minus_one_gives_the_last_day_of_every_month() -> None:
 
 def test_every_15_days_keeps_its_phase_from_a_start_years_ago() -> None:
     dtstart = dt.datetime(2016, 3, 7, 9)
-    instances = expand(parse_rule("FREQ=DAILY;INTERVAL=15"), dtstart,
-                       dt.datetime(2026, 1, 1), dt.datetime(2026, 3, 1))  # fmt: skip
+    instances = expand(
+        parse_rule("FREQ=DAILY;INTERVAL=15"),
+        dtstart,
+        dt.datetime(2026, 1, 1),
+        dt.datetime(2026, 3, 1),
+    )
     assert instances
     assert all((i - dtstart).days % 15 == 0 and i.time() == dt.time(9) for i in instances)
 
 
 def test_rules_with_count_stop_after_that_many_visits_even_far_from_the_start() -> None:
     rule = parse_rule("FREQ=MONTHLY;BYDAY=1MO;COUNT=5")
-    assert len(expand(rule, dt.datetime(2026, 1, 1, 8), dt.datetime(2026, 1, 1),
-                      dt.datetime(2030, 1, 1))) == 5  # fmt: skip
-    assert expand(rule, dt.datetime(2026, 1, 1, 8), dt.datetime(2026, 6, 1),
-                  dt.datetime(2030, 1, 1)) == ()  # fmt: skip
+    assert (
+        len(
+            expand(
+                rule, dt.datetime(2026, 1, 1, 8), dt.datetime(2026, 1, 1), dt.datetime(2030, 1, 1)
+            )
+        )
+        == 5
+    )
+    assert (
+        expand(rule, dt.datetime(2026, 1, 1, 8), dt.datetime(2026, 6, 1), dt.datetime(2030, 1, 1))
+        == ()
+    )
 
 
 def test_until_is_an_inclusive_wall_clock_bound() -> None:
-    instances = expand(parse_rule("FREQ=WEEKLY;BYDAY=MO;UNTIL=20260119"),
-                       dt.datetime(2026, 1, 5, 8), dt.datetime(2026, 1, 1),
-                       dt.datetime(2026, 3, 1))  # fmt: skip
+    instances = expand(
+        parse_rule("FREQ=WEEKLY;BYDAY=MO;UNTIL=20260119"),
+        dt.datetime(2026, 1, 5, 8),
+        dt.datetime(2026, 1, 1),
+        dt.datetime(2026, 3, 1),
+    )
     assert [i.day for i in instances] == [5, 12, 19]
 
 
 @pytest.mark.parametrize(
     "text",
-    ["FREQ=FORTNIGHTLY", "FREQ=DAILY;INTERVAL=0", "FREQ=WEEKLY;BYDAY=XX", "FREQ=DAILY;FOO=1",
-     "FREQ=DAILY;UNTIL=20260101T000000Z", "INTERVAL=2"],
-)  # fmt: skip
+    [
+        "FREQ=FORTNIGHTLY",
+        "FREQ=DAILY;INTERVAL=0",
+        "FREQ=WEEKLY;BYDAY=XX",
+        "FREQ=DAILY;FOO=1",
+        "FREQ=DAILY;UNTIL=20260101T000000Z",
+        "INTERVAL=2",
+    ],
+)
 def test_rules_the_engine_cannot_honour_are_refused_with_the_offending_part(text: str) -> None:
     with pytest.raises(RuleError):
         parse_rule(text)

@@ -18,8 +18,9 @@ from schedules import (
     parse_overrides,
 )
 
-MAKEUP_DAYS_2026 = [dt.date(2026, m, d) for m, d in
-                    [(1, 4), (2, 14), (2, 28), (5, 9), (9, 20), (10, 10)]]  # fmt: skip
+MAKEUP_DAYS_2026 = [
+    dt.date(2026, m, d) for m, d in [(1, 4), (2, 14), (2, 28), (5, 9), (9, 20), (10, 10)]
+]
 HOLIDAY_BLOCKS_2026 = [
     (dt.date(2026, 1, 1), dt.date(2026, 1, 3)),
     (dt.date(2026, 2, 15), dt.date(2026, 2, 23)),
@@ -44,15 +45,22 @@ def test_2026_makeup_weekends_are_workdays_and_holidays_rest_for_office_plans_bu
     assert all(calendar.is_makeup_workday(day) for day in MAKEUP_DAYS_2026)
     assert not any(calendar.is_workday(day) for day in HOLIDAYS_2026)
 
-    office = Plan("office-clean", "FREQ=DAILY", dt.datetime(2026, 1, 1, 9),
-                  holiday_policy=HolidayPolicy.SKIP)  # fmt: skip
-    patrol = Plan("night-patrol", "FREQ=DAILY", dt.datetime(2026, 1, 1, 22),
-                  holiday_policy=HolidayPolicy.IGNORE)  # fmt: skip
+    office = Plan(
+        "office-clean", "FREQ=DAILY", dt.datetime(2026, 1, 1, 9), holiday_policy=HolidayPolicy.SKIP
+    )
+    patrol = Plan(
+        "night-patrol",
+        "FREQ=DAILY",
+        dt.datetime(2026, 1, 1, 22),
+        holiday_policy=HolidayPolicy.IGNORE,
+    )
     year = (dt.date(2026, 1, 1), dt.date(2027, 1, 1))
-    office_days = {o.due.date() for o in generate(office, calendar, *year)
-                   if o.status is Status.PLANNED}  # fmt: skip
-    patrol_days = {o.due.date() for o in generate(patrol, calendar, *year)
-                   if o.status is Status.PLANNED}  # fmt: skip
+    office_days = {
+        o.due.date() for o in generate(office, calendar, *year) if o.status is Status.PLANNED
+    }
+    patrol_days = {
+        o.due.date() for o in generate(patrol, calendar, *year) if o.status is Status.PLANNED
+    }
 
     assert set(MAKEUP_DAYS_2026) <= office_days
     assert not office_days & set(HOLIDAYS_2026)
@@ -84,10 +92,12 @@ def test_provisional_years_still_rest_on_rule_based_holidays(calendar: WorkCalen
 
 
 def test_site_overrides_win_over_the_official_calendar() -> None:
-    site = WorkCalendar([
-        DayOverride(dt.date(2026, 10, 10), DayKind.HOLIDAY, "园区检修停工"),
-        DayOverride(dt.date(2026, 10, 2), DayKind.WORKDAY, "值班"),
-    ])  # fmt: skip
+    site = WorkCalendar(
+        [
+            DayOverride(dt.date(2026, 10, 10), DayKind.HOLIDAY, "园区检修停工"),
+            DayOverride(dt.date(2026, 10, 2), DayKind.WORKDAY, "值班"),
+        ]
+    )
     assert not site.is_workday(dt.date(2026, 10, 10))
     assert site.holiday_name(dt.date(2026, 10, 10)) == "园区检修停工"
     assert site.is_workday(dt.date(2026, 10, 2))

@@ -1,0 +1,66 @@
+"""Reasons are plain JSON for the app and read naturally in Chinese and English."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from schedules import Reason, ReasonCode
+
+SAMPLE_PARAMS: dict[ReasonCode, dict[str, object]] = {
+    ReasonCode.HOLIDAY_MOVED: {
+        "from": "2026-10-04",
+        "to": "2026-10-08",
+        "from_label_zh": "国庆节",
+        "from_label_en": "National Day",
+    },
+    ReasonCode.HOLIDAY_SKIPPED: {
+        "from": "2026-10-03",
+        "from_label_zh": "国庆节",
+        "from_label_en": "National Day",
+    },
+    ReasonCode.NO_WORKDAY_FOUND: {"from": "2026-10-03", "searched_days": 30},
+    ReasonCode.CEILING_MOVED_EARLIER: {
+        "from": "2026-10-01",
+        "to": "2026-09-30",
+        "ceiling_days": 15,
+    },
+    ReasonCode.CEILING_OVER_HOLIDAY: {"to": "2026-10-01", "ceiling_days": 15},
+    ReasonCode.CEILING_KEPT_SKIPPED: {"from": "2026-10-01", "to": "2026-09-30", "ceiling_days": 10},
+    ReasonCode.CEILING_EXTRA_VISIT: {"previous": "2026-01-01", "ceiling_days": 15},
+    ReasonCode.TIER_MERGED: {
+        "tier": "annual",
+        "tier_zh": "年度保养",
+        "tier_en": "annual",
+        "tier_slot": "2026-07-15",
+    },
+    ReasonCode.SAME_DAY_MERGED: {"kept_slot": "2026-09-30"},
+    ReasonCode.REASSIGNED: {"from": "王师傅", "to": "李师傅", "cause": "off_duty"},
+    ReasonCode.UNASSIGNED: {"cause": "nobody_qualified_on_duty"},
+}
+
+
+def test_every_reason_code_has_sample_wording() -> None:
+    assert set(SAMPLE_PARAMS) == set(ReasonCode)
+
+
+@pytest.mark.parametrize("code", list(ReasonCode))
+def test_every_reason_reads_as_a_sentence_in_both_languages_and_survives_json(
+    code: ReasonCode,
+) -> None:
+    reason = Reason.of(code, **SAMPLE_PARAMS[code])
+    zh, en = reason.render("zh"), reason.render("en")
+    assert zh and en and zh != en
+    assert "{" not in zh + en and "None" not in zh + en
+    stored = json.loads(json.dumps(reason.to_json(), ensure_ascii=False))
+    assert Reason.from_json(stored) == reason
+
+
+def test_a_holiday_move_names_the_holiday_and_says_later_in_chinese() -> None:
+    reason = Reason.of(ReasonCode.HOLIDAY_MOVED, **SAMPLE_PARAMS[ReasonCode.HOLIDAY_MOVED])
+    assert reason.render("zh") == "由 2026-10-04（国庆节）顺延至 2026-10-08：非工作日"
+    assert (
+        reason.render("en")
+        == "moved from 2026-10-04 (National Day) to 2026-10-08: not a working day"
+    )
