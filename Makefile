@@ -1,0 +1,77 @@
+# Rounds — two commands:
+#   make run    install what is missing, upgrade the database, load the demo, serve on :5000
+#   make test   the same installs plus the test extras, then ruff, pytest on SQLite and on PostgreSQL
+#
+# Every target is idempotent: the virtualenv is made once, pip runs again only when
+# pyproject.toml changes (stamp files inside .venv), and system packages are checked
+# with dpkg before any apt work.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PYTEST_ARGS ?= -q -ra
+
+RUN_STAMP := $(VENV)/.rounds-installed
+TEST_STAMP := $(VENV)/.rounds-test-installed
+
+.PHONY: help run test lint test-sqlite test-postgres bench translations \
+	system-packages system-packages-test install install-test
+
+help:
+	@echo "make run           install Rounds and serve it on http://$(HOST):$(PORT) with the demo data"
+	@echo "make test          install the test extras, then ruff + pytest (SQLite, then PostgreSQL)"
+	@echo "make bench         run the benchmarks (tests/bench/run.py)"
+	@echo "make translations  extract messages and update + compile app/translations (zh_CN)"
+
+run: system-packages install
+	HOST=$(HOST) PORT=$(PORT) scripts/run.sh $(VENV)
+
+test: system-packages-test install-test lint test-sqlite test-postgres
+
+lint: install-test
+	$(BIN)/ruff check .
+
+test-sqlite: install-test lint
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Every database-backed test (marker `db`, set in tests/conftest.py) again on a
+# throw-away PostgreSQL cluster; skipped where the server isn't installed, unless CI=true.
+test-postgres: install-test test-sqlite
+	scripts/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS) -m db
+
+bench: system-packages install-test
+	@if [ -f tests/bench/run.py ]; then \
+		$(BIN)/python tests/bench/run.py; \
+	else \
+		echo "No benchmarks yet: tests/bench/run.py does not exist."; \
+	fi
+
+translations: install
+	$(BIN)/python scripts/translations.py update
+
+system-packages:
+	@scripts/system-packages.sh run
+
+system-packages-test:
+	@scripts/system-packages.sh test
+
+install: $(RUN_STAMP)
+
+install-test: $(TEST_STAMP)
+
+$(BIN)/python:
+	scripts/make-venv.sh $(PYTHON) $(VENV)
+
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --editable .
+	touch $@
+
+# The test extras include everything `install` does, so both stamps become fresh.
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --editable '.[test]'
+	touch $@ $(RUN_STAMP)
