@@ -166,7 +166,7 @@ class _Checker:
 
     def combined_rules(self, resolved: Doc, path: KeyPath) -> None:
         """Rules about a task together with the defaults it inherits."""
-        if resolved.get("performer") == "in_house_licensed" and "licence" not in resolved:
+        if resolved.get("performer") == "in_house_licensed" and not resolved.get("licence"):
             self.report((*path, "licence"), "performer in_house_licensed needs a licence")
         if resolved.get("criticality") != "statutory":
             return
