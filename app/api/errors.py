@@ -6,6 +6,7 @@ from flask import jsonify
 from flask.typing import ResponseReturnValue
 
 from app.audit.services import last_change
+from app.core.validation import StaleEdit, ValidationError
 
 
 class ApiError(Exception):
@@ -45,3 +46,13 @@ def conflict(entity: str, entity_id: int, current_version: int) -> ApiError:
             "changed_at": entry.at.isoformat() if entry else None,
         },
     )
+
+
+def handle_validation_error(exc: ValidationError) -> ResponseReturnValue:
+    """A service refused the input: 422 with one English message per field."""
+    fields = {name: str(msg) for name, msg in exc.fields.items()}
+    return handle_api_error(ApiError(422, "invalid", "some fields are invalid", fields))
+
+
+def handle_stale_edit(exc: StaleEdit) -> ResponseReturnValue:
+    return handle_api_error(conflict(exc.entity, exc.entity_id, exc.version))

@@ -11,14 +11,17 @@ from typing import Any, TypeVar
 from flask import Blueprint, request
 from jsonschema import Draft202012Validator
 
-from app.api.errors import ApiError, handle_api_error
+from app.api.errors import ApiError, handle_api_error, handle_stale_edit, handle_validation_error
 from app.auth.permissions import requires
+from app.core.validation import StaleEdit, ValidationError
 from app.extensions import csrf
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 bp.register_error_handler(ApiError, handle_api_error)
+bp.register_error_handler(ValidationError, handle_validation_error)
+bp.register_error_handler(StaleEdit, handle_stale_edit)
 csrf.exempt(bp)
 
 

@@ -28,9 +28,15 @@ def _set_request_actor() -> None:
         set_actor(SYSTEM)
 
 
+def _clear_request_actor(exc: BaseException | None) -> None:
+    """Forget the request's user so later work in this thread is not blamed on them."""
+    set_actor(SYSTEM)
+
+
 def init_login(app: Flask) -> None:
     login_manager.user_loader(_load_user)
     login_manager.request_loader(_load_user_from_request)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "basic"
     app.before_request(_set_request_actor)
+    app.teardown_request(_clear_request_actor)

@@ -9,9 +9,11 @@ from app.calendars.cli import calendar_cli
 from app.calendars.views import bp as calendars_bp
 from app.main.views import bp as main_bp
 from app.people.cli import users_cli
+from app.sites import api as _sites_api  # noqa: F401  (declares API endpoints)
+from app.sites.views import bp as sites_bp
 from app.worker.cli import scheduler_cli
 
-BLUEPRINTS = (auth_bp, main_bp, api_bp, calendars_bp)
+BLUEPRINTS = (auth_bp, main_bp, api_bp, calendars_bp, sites_bp)
 CLI_GROUPS = (users_cli, calendar_cli, scheduler_cli)
 
 
