@@ -26,7 +26,7 @@ help:
 	@echo "make run           install Rounds and serve it on http://$(HOST):$(PORT) with the demo data"
 	@echo "make test          install the test extras, then ruff + pytest (SQLite, then PostgreSQL)"
 	@echo "make bench         run the benchmarks (tests/bench/run.py)"
-	@echo "make translations  extract messages and update + compile app/translations (zh_CN)"
+	@echo "make translations  extract messages and update + compile app/translations (zh)"
 
 run: system-packages install
 	HOST=$(HOST) PORT=$(PORT) scripts/run.sh $(VENV)

@@ -1,4 +1,4 @@
-"""Extract, update and compile the zh_CN catalog, and check it is complete.
+"""Extract, update and compile the Chinese (zh) catalog, and check it is complete.
 
     python scripts/translations.py update   # what `make translations` runs
     python scripts/translations.py check    # exit 1 on stale .mo or untranslated msgids
@@ -24,7 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 MAPPING = ROOT / "babel.cfg"
 TRANSLATIONS = ROOT / "app" / "translations"
 POT = TRANSLATIONS / "messages.pot"
-LOCALES = ("zh_CN",)
+# Simplified Chinese lives under "zh", not "zh_CN": Babel parses the app's zh_CN as
+# zh_Hans_CN, and gettext's fallbacks for that are only zh_Hans_CN and zh.
+LOCALES = ("zh",)
 # Flask-Babel's lazy variants, on top of Babel's defaults (_, gettext, ngettext, pgettext...).
 KEYWORDS = ("_l", "lazy_gettext", "lazy_ngettext:1,2", "lazy_pgettext:1c,2")
 
@@ -56,6 +58,7 @@ def update() -> None:
         _babel(
             "update", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", locale,
             "--init-missing", "--ignore-obsolete", "--ignore-pot-creation-date",
+            "--no-fuzzy-matching",  # guesses from other msgids mislead more than they help
         )  # fmt: skip
     _babel("compile", "-d", str(TRANSLATIONS), "--statistics")
 

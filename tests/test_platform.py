@@ -26,6 +26,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
+from flask.testing import FlaskClient
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect, make_url, text
 
@@ -84,7 +85,7 @@ def test_a_plain_pip_install_carries_templates_migrations_catalog_and_translatio
     expected = set().union(*(_files_under(source, folder) for folder in PACKAGED_DIRS))
     assert {"templates/base.html", "app/migrations/env.py"} <= expected
     assert any(name.startswith("app/migrations/versions/") for name in expected)
-    assert "app/translations/zh_CN/LC_MESSAGES/messages.mo" in expected
+    assert "app/translations/zh/LC_MESSAGES/messages.mo" in expected
     assert sorted(expected - contents) == []
 
 
@@ -162,16 +163,30 @@ def test_database_tests_run_on_postgresql_when_make_test_asks_for_it(app: Flask)
 
 
 def test_every_message_in_the_code_has_a_chinese_translation() -> None:
-    missing = translations.untranslated("zh_CN")
+    missing = translations.untranslated("zh")
     assert missing == [], "run `make translations` and translate these:\n" + "\n".join(missing)
 
 
+def _login_page(app: Flask, client: FlaskClient, headers: dict[str, str]) -> str:
+    with app.app_context():  # its own context, as in production: Flask-Babel caches per context
+        return client.get("/login", headers=headers).get_data(as_text=True)
+
+
+def test_pages_are_in_chinese_by_default_and_in_english_on_request(
+    app: Flask, client: FlaskClient
+) -> None:
+    chinese = _login_page(app, client, {})
+    english = _login_page(app, client, {"Accept-Language": "en"})
+    assert "用户名" in chinese and "Username" not in chinese
+    assert "Username" in english
+
+
 def test_chinese_translations_keep_the_placeholders_of_their_message() -> None:
-    assert translations.format_errors("zh_CN") == []
+    assert translations.format_errors("zh") == []
 
 
 def test_the_committed_mo_file_matches_the_po_file() -> None:
-    stale = translations.stale_compiled("zh_CN")
+    stale = translations.stale_compiled("zh")
     assert stale == [], "run `make translations` to recompile:\n" + "\n".join(stale)
 
 
