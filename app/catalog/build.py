@@ -249,8 +249,8 @@ def _route(key: str, fields: Doc, library_rounds: Doc) -> Route:
                 key=raw["key"],
                 names=_names(raw["names"]),
                 location_kind=raw["location_kind"],
+                offset_minutes=raw["offset_minutes"],
                 items=_items(raw.get("items", [])),
-                dwell_minutes=raw.get("dwell_minutes"),
             )
             for raw in fields["checkpoints"]
         ),

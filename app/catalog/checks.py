@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from app.catalog.frequency import FrequencyError, parse_frequency
+from app.catalog.model import Frequency, Unit
 from app.catalog.problems import Finding, KeyPath
 from app.catalog.schema import document_kind
 from app.equipment.categories import CATEGORIES
@@ -212,7 +213,7 @@ class _Checker:
                         f"service year {year} lies outside this band",
                     )
 
-    def parsed_frequency(self, value: Any, path: KeyPath) -> Any:
+    def parsed_frequency(self, value: Any, path: KeyPath) -> Frequency | None:
         if value is None:
             return None
         where = (*path, "rrule") if isinstance(value, Mapping) else path
@@ -319,6 +320,16 @@ class _Checker:
             self.unique_keys(checkpoints, (*path, "checkpoints"), "checkpoint")
             for index, checkpoint in enumerate(checkpoints):
                 checkpoint_path = (*path, "checkpoints", index)
+                offset = checkpoint["offset_minutes"]
+                if index == 0 and offset != 0:
+                    self.report(
+                        (*checkpoint_path, "offset_minutes"), "the first checkpoint is at 0"
+                    )
+                elif index and offset < checkpoints[index - 1]["offset_minutes"]:
+                    self.report(
+                        (*checkpoint_path, "offset_minutes"),
+                        "checkpoint offsets must not go back in time",
+                    )
                 kind = checkpoint["location_kind"]
                 if kind not in LOCATION_KINDS:
                     self.report(
@@ -333,6 +344,10 @@ class _Checker:
             counted = "day" in rounds or "night" in rounds
             if ("every" in rounds) == counted:
                 self.report(rounds_path, "give either every or day/night counts")
-            self.parsed_frequency(rounds.get("every"), (*rounds_path, "every"))
+            every = self.parsed_frequency(rounds.get("every"), (*rounds_path, "every"))
+            if every is not None and every.unit not in (Unit.HOUR, Unit.DAY):
+                self.report(
+                    (*rounds_path, "every"), 'patrol rounds are counted in hours, e.g. "2 hours"'
+                )
             if "window" in rounds:
                 self.clock_times(rounds["window"], (*rounds_path, "window"))

@@ -7,12 +7,18 @@ Flask and of YAML details.
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from types import MappingProxyType
 from typing import TypeVar
 
 from dateutil.relativedelta import relativedelta
+
+_TIME_OF_DAY_PARTS = ("BYHOUR", "BYMINUTE", "BYSECOND")
+
+
+def _rrule_parts(rule: str) -> dict[str, str]:
+    return dict(part.split("=", 1) for part in rule.upper().split(";"))
 
 
 class Unit(StrEnum):
@@ -107,6 +113,25 @@ class Frequency:
     @property
     def is_interval(self) -> bool:
         return self.unit is not None
+
+    @property
+    def times_per_day(self) -> int:
+        """How often on each day it falls on: "FREQ=DAILY;BYHOUR=7,14" → 2, "8 hours" → 3."""
+        parts = _rrule_parts(self.rrule)
+        if parts["FREQ"] == "HOURLY":
+            return max(1, 24 // int(parts.get("INTERVAL", "1")))
+        hours = parts.get("BYHOUR", "0").split(",")
+        minutes = parts.get("BYMINUTE", "0").split(",")
+        return len(hours) * len(minutes)
+
+    @property
+    def date_rule(self) -> str:
+        """The rule at day resolution, for schedules that plan days and count times per day."""
+        parts = _rrule_parts(self.rrule)
+        if parts["FREQ"] == "HOURLY":
+            return "FREQ=DAILY"
+        kept = [f"{k}={v}" for k, v in parts.items() if k not in _TIME_OF_DAY_PARTS]
+        return ";".join(kept)
 
     @property
     def interval(self) -> relativedelta | None:
@@ -384,14 +409,24 @@ class Rounds:
     window: TimeWindow | None = None
     confidence: Confidence | None = None
 
+    def interval(self, period: timedelta, *, night: bool) -> timedelta | None:
+        """Time between rounds in a day or night period; None when no rounds are owed."""
+        if self.every is not None and self.every.count is not None:
+            hours = self.every.count * (24 if self.every.unit == Unit.DAY else 1)
+            return timedelta(hours=hours)
+        count = self.night if night else self.day
+        return period / count if count else None
+
 
 @dataclass(frozen=True)
 class Checkpoint:
+    """A patrol point (巡更点), reached ``offset_minutes`` after the round starts."""
+
     key: str
     names: Names
     location_kind: str
+    offset_minutes: int
     items: tuple[Item, ...] = ()
-    dwell_minutes: int | None = None
 
 
 @dataclass(frozen=True)
