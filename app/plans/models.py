@@ -3,6 +3,24 @@
 A plan is the rule; work orders are its rows. A plan made from the catalog
 remembers the catalog type, task and version it came from, so catalog updates
 never change it silently.
+
+How `app.scheduling.mapping` reads a plan (the shapes follow the catalog's):
+
+* ``rrule``: an RRULE without DTSTART, e.g. ``FREQ=DAILY;INTERVAL=15``; its phase and
+  wall time come from ``starts_on`` + ``time_of_day`` in the site's time zone.
+  A one-off visit is ``FREQ=DAILY;COUNT=1`` (or ``ends_on == starts_on``).
+* ``anchor``: ``fixed`` (the catalog's ``schedule`` is accepted too) or ``completion``.
+* ``holiday_policy``: ``ignore`` | ``skip`` | ``previous`` | ``next`` | ``nearest``.
+* ``seasons``: ``[{"from": "04-01", "to": "05-31", "label": {"zh": "汛前", "en": "pre-flood"}}]``
+  — visits only inside these month-day windows (``from`` after ``to`` wraps the new year;
+  ``label`` is optional).
+* ``age_bands``: ``[{"min_years": 0, "rrule": "FREQ=YEARLY"}, {"min_years": 15,
+  "rrule": "FREQ=MONTHLY;INTERVAL=6"}]`` — from the equipment's commissioning date
+  (``commissioned_on``, else ``installed_on``) on, the band's rule replaces ``rrule``.
+* Tier groups: plans of one asset with the same ``tier_group`` are scheduled together;
+  the lowest ``tier_level`` is the base whose rule and ``starts_on`` set the grid, the
+  higher plans' rules (anchored at the base's start) upgrade the nearest base visit.
+  Work orders are stored under the base plan with ``tier``/``includes`` = plan ids.
 """
 
 from __future__ import annotations

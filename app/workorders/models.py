@@ -78,6 +78,8 @@ class WorkOrder(VersionedMixin, TimestampMixin, db.Model):
     unassigned: Mapped[bool] = mapped_column(default=False)
     reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     provisional_calendar: Mapped[bool] = mapped_column(default=False)
+    # When the visit was actually done: completion-anchored plans and ceilings count from it.
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Started, completed or edited by a person: regeneration never touches it again.
     touched: Mapped[bool] = mapped_column(default=False)
     # Rises on every user-visible change; the iCal SEQUENCE.
