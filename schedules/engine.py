@@ -128,6 +128,9 @@ def _with_assignment(occurrence: Occurrence, assignment: Assignment) -> Occurren
     )
 
 
+_Pending = tuple[Candidate, list[Reason]]
+
+
 class _Localizer:
     """Naive wall time → aware, paying the DST gap check only on transition days."""
 
@@ -174,6 +177,7 @@ class _Run:
         self.prev_slot: dt.datetime | None = None
         self.uses_calendar = plan.holiday_policy is not HolidayPolicy.IGNORE
         self.rule_slots: set[dt.datetime] = set()
+        self.tier_keys = [tier_keys_up_to(plan, i) for i in range(len(plan.tiers))] or [()]
 
     # --- candidates ----------------------------------------------------------------------
 
@@ -204,22 +208,47 @@ class _Run:
     # --- the chain -----------------------------------------------------------------------
 
     def occurrences(self) -> Iterator[Occurrence]:
-        pending: tuple[Candidate, list[Reason]] | None = None
+        if self.ceiling is None and not self.plan.tiers and not self.uses_calendar:
+            return self._independent_occurrences()
+        return self._chained_occurrences()
+
+    def _independent_occurrences(self) -> Iterator[Occurrence]:
+        """Fast path: no ceiling, no tiers, no calendar: every slot is its own visit."""
+        plan = self.plan
+        localize = self.localize
+        before, after, duration = plan.tolerance_before, plan.tolerance_after, plan.duration
+        for slot in base_slots(plan, self.start, self.end, self.last_visit):
+            aware = localize(slot)
+            yield Occurrence(
+                aware,
+                aware,
+                aware + duration,
+                localize(slot - before) if before else aware,
+                localize(slot + after) if after else aware,
+            )
+
+    def _chained_occurrences(self) -> Iterator[Occurrence]:
+        """General path: each visit depends on the one before (merges, ceiling)."""
+        pending: _Pending | None = None  # a skipped visit the ceiling may still need
         plan = self.plan
         candidates = self._candidates()
         self.rule_slots = {c.slot for c in candidates} if self.ceiling is not None else set()
+        is_workday = self.calendar.is_workday if self.uses_calendar else None
         for candidate in candidates:
             slot = candidate.slot
             slot_day = slot.date()
             reasons = list(candidate.reasons)
-            if self._season_break(slot_day):
-                if pending is not None:
-                    yield from self._skipped(*pending)
-                    pending = None
+            if plan.seasons and self._season_break(slot_day):
+                if (occurrence := self._skipped(pending)) is not None:
+                    yield occurrence
+                pending = None
                 self.prev_day = self.prev_due = self.prev_slot = None
-            day, policy_reason = apply_policy(plan.holiday_policy, slot_day, self.calendar)
-            if policy_reason is not None:
-                reasons.append(policy_reason)
+            if is_workday is None or is_workday(slot_day):
+                day = slot_day  # the common case, without building a policy result
+            else:
+                day, policy_reason = apply_policy(plan.holiday_policy, slot_day, self.calendar)
+                if policy_reason is not None:
+                    reasons.append(policy_reason)
             if (
                 day is not None
                 and self.prev_due is not None
@@ -236,7 +265,8 @@ class _Run:
                 if (day if day is not None else slot_day) <= limit:
                     break
                 if pending is not None:
-                    yield from self._revive(*pending, limit)
+                    if (occurrence := self._revive(*pending, limit)) is not None:
+                        yield occurrence
                     pending = None
                     continue
                 if slot_day <= limit:
@@ -247,18 +277,17 @@ class _Run:
                     reasons.append(self._ceiling_reason(slot_day, moved))
                     day = moved
                     break
-                yield from self._extra(limit)
+                if (occurrence := self._extra(limit)) is not None:
+                    yield occurrence
+            if (occurrence := self._skipped(pending)) is not None:
+                yield occurrence
+            pending = None
             if day is None:
-                if pending is not None:
-                    yield from self._skipped(*pending)
                 pending = (candidate, reasons)
-                continue
-            if pending is not None:
-                yield from self._skipped(*pending)
-                pending = None
-            yield from self._planned(candidate, day, reasons, limit)
-        if pending is not None:
-            yield from self._skipped(*pending)
+            elif (occurrence := self._planned(candidate, day, reasons, limit)) is not None:
+                yield occurrence
+        if (occurrence := self._skipped(pending)) is not None:
+            yield occurrence
 
     def _season_break(self, slot_day: dt.date) -> bool:
         if not self.plan.seasons or self.prev_day is None or self.ceiling is None:
@@ -317,7 +346,7 @@ class _Run:
 
     def _revive(
         self, candidate: Candidate, reasons: list[Reason], limit: dt.date
-    ) -> Iterator[Occurrence]:
+    ) -> Occurrence | None:
         """Keep a skipped visit after all, because skipping it would breach the ceiling."""
         assert self.prev_day is not None
         slot_day = candidate.slot.date()
@@ -334,9 +363,9 @@ class _Run:
                 **day_params("from", slot_day, self.calendar),
             )
         )
-        yield from self._planned(candidate, day, kept, limit)
+        return self._planned(candidate, day, kept, limit)
 
-    def _extra(self, limit: dt.date) -> Iterator[Occurrence]:
+    def _extra(self, limit: dt.date) -> Occurrence | None:
         """Insert a visit the rule does not have, at the latest day the ceiling allows."""
         assert self.prev_day is not None
         previous = self.prev_day
@@ -355,7 +384,7 @@ class _Run:
         while slot in self.rule_slots:  # a rule visit moved away from this day: stay unique
             slot += dt.timedelta(seconds=1)
         due = dt.datetime.combine(day, self.time_of_day)
-        yield from self._planned(Candidate(slot), day, reasons, limit, extra_due=due)
+        return self._planned(Candidate(slot), day, reasons, limit, extra_due=due)
 
     def _planned(
         self,
@@ -365,7 +394,7 @@ class _Run:
         limit: dt.date | None,
         *,
         extra_due: dt.datetime | None = None,
-    ) -> Iterator[Occurrence]:
+    ) -> Occurrence | None:
         plan = self.plan
         slot = candidate.slot
         if extra_due is not None:
@@ -374,42 +403,50 @@ class _Run:
             due_wall = slot if day == slot.date() else dt.datetime.combine(day, slot.time())
         self.prev_day, self.prev_due, self.prev_slot = day, due_wall, slot
         if not self.start <= slot < self.end:
-            return
+            return None
         window_end = slot + plan.tolerance_after
         if limit is not None:
             window_end = min(window_end, dt.datetime.combine(limit, self.time_of_day))
-        window_start = min(slot - plan.tolerance_before, window_end)
+        window_start = slot - plan.tolerance_before
+        if window_start > window_end:
+            window_start = window_end
         localize = self.localize
         aware_slot = localize(slot)
         due = aware_slot if due_wall is slot else localize(due_wall)
-        yield Occurrence(
-            slot=aware_slot,
-            due=due,
-            ends=due + plan.duration,
-            window_start=aware_slot if window_start == slot else localize(window_start),
-            window_end=aware_slot if window_end == slot else localize(window_end),
-            tier=plan.tiers[candidate.tier_index].key if plan.tiers else None,
-            includes=tier_keys_up_to(plan, candidate.tier_index) if plan.tiers else (),
-            reasons=tuple(reasons),
-            extra=extra_due is not None,
-            provisional_calendar=self._provisional(day.year),
+        includes = self.tier_keys[candidate.tier_index]
+        return Occurrence(
+            aware_slot,
+            due,
+            due + plan.duration,
+            aware_slot if window_start == slot else localize(window_start),
+            aware_slot if window_end == slot else localize(window_end),
+            Status.PLANNED,
+            includes[-1] if includes else None,
+            includes,
+            tuple(reasons),
+            extra_due is not None,
+            self.provisional.get(day.year) or self._provisional(day.year),
         )
 
-    def _skipped(self, candidate: Candidate, reasons: list[Reason]) -> Iterator[Occurrence]:
+    def _skipped(self, pending: _Pending | None) -> Occurrence | None:
+        """The occurrence of a visit that stays dropped (None if out of range or none)."""
+        if pending is None:
+            return None
+        candidate, reasons = pending
         slot = candidate.slot
         if not self.start <= slot < self.end:
-            return
+            return None
         plan = self.plan
         aware_slot = self.localize(slot)
-        yield Occurrence(
+        return Occurrence(
             slot=aware_slot,
             due=aware_slot,
             ends=aware_slot + plan.duration,
             window_start=self.localize(slot - plan.tolerance_before),
             window_end=self.localize(slot + plan.tolerance_after),
             status=Status.SKIPPED,
-            tier=plan.tiers[candidate.tier_index].key if plan.tiers else None,
-            includes=tier_keys_up_to(plan, candidate.tier_index) if plan.tiers else (),
+            tier=self.tier_keys[candidate.tier_index][-1] if plan.tiers else None,
+            includes=self.tier_keys[candidate.tier_index],
             reasons=tuple(reasons),
             provisional_calendar=self._provisional(slot.year),
         )
