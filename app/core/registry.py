@@ -7,6 +7,7 @@ from app.api.spec import bp as api_bp
 from app.auth.views import bp as auth_bp
 from app.calendars.cli import calendar_cli
 from app.calendars.views import bp as calendars_bp
+from app.demo.cli import demo_cli
 from app.main.views import bp as main_bp
 from app.people.cli import users_cli
 from app.sites import api as _sites_api  # noqa: F401  (declares API endpoints)
@@ -14,7 +15,7 @@ from app.sites.views import bp as sites_bp
 from app.worker.cli import scheduler_cli
 
 BLUEPRINTS = (auth_bp, main_bp, api_bp, calendars_bp, sites_bp)
-CLI_GROUPS = (users_cli, calendar_cli, scheduler_cli)
+CLI_GROUPS = (users_cli, calendar_cli, scheduler_cli, demo_cli)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -1,0 +1,255 @@
+"""Loading the 阳光花园 demo property. Flushes only: the caller commits or rolls back.
+
+`load_demo` builds the site in steps that each add one part and record it in a
+`DemoContext`, then runs `POST_LOAD_STEPS`: later features (plans from the
+catalog, patrol routes, cleaning and greening lists, the schedule horizon) add
+their demo data there, inside the same transaction, by looking things up in
+the context instead of querying by name.
+"""
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from app.audit.actor import Actor, acting_as
+from app.contractors.models import Contractor
+from app.demo.data.assets import ASSETS, DemoAsset
+from app.demo.data.contractors import CONTRACTORS
+from app.demo.data.people import DEMO_PASSWORD, STAFF, TEAMS, DemoStaff
+from app.demo.data.site import (
+    LOCATIONS,
+    SITE_ADDRESS,
+    SITE_CODE,
+    SITE_NAME,
+    SITE_SERVICE_LEVEL,
+    SITE_TIMEZONE,
+    DemoLocation,
+)
+from app.equipment.models import Criticality, Equipment, EquipmentStatus
+from app.extensions import db
+from app.people.models import Team, User
+from app.people.services import add_licence, add_membership, create_user
+from app.rosters.models import StaffLeave
+from app.sites.models import Location, Site
+
+DEMO_ACTOR = Actor(None, "demo")
+
+
+class DemoError(ValueError):
+    """The demo cannot be loaded into this database, with a message fit for the user."""
+
+
+@dataclass
+class DemoContext:
+    """Everything created so far, keyed by the codes used in `app.demo.data`."""
+
+    site: Site
+    locations: dict[str, Location] = field(default_factory=dict)
+    teams: dict[str, Team] = field(default_factory=dict)
+    users: dict[str, User] = field(default_factory=dict)
+    contractors: dict[str, Contractor] = field(default_factory=dict)
+    equipment: dict[str, Equipment] = field(default_factory=dict)
+
+
+PostLoadStep = Callable[[DemoContext], None]
+
+POST_LOAD_STEPS: tuple[PostLoadStep, ...] = ()
+"""Run in order after the site, staff, contractors and assets exist; plug-in point for plans.
+
+Add e.g. `create_demo_plans` (catalog plans for every `ctx.equipment`), patrol
+routes, cleaning/greening lists and horizon generation here. A step flushes,
+never commits; if it raises, the whole load is rolled back.
+"""
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    name: str
+    title: str
+    roles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    created: bool  # False: the site was already there and nothing changed
+    site_code: str
+    counts: Mapping[str, int]
+    logins: tuple[DemoLogin, ...]
+    password: str
+
+
+def demo_site() -> Site | None:
+    return db.session.scalar(select(Site).where(Site.code == SITE_CODE))
+
+
+def demo_logins() -> tuple[DemoLogin, ...]:
+    return tuple(DemoLogin(s.username, s.name, s.title, s.roles) for s in STAFF if s.login)
+
+
+def load_demo(steps: Sequence[PostLoadStep] | None = None) -> DemoResult:
+    """Create the demo site unless a site with its code exists; `steps` replaces POST_LOAD_STEPS."""
+    if demo_site() is not None:
+        return DemoResult(False, SITE_CODE, {}, demo_logins(), DEMO_PASSWORD)
+    _check_no_clashes()
+    with acting_as(DEMO_ACTOR):
+        ctx = DemoContext(site=_create_site())
+        _create_locations(ctx)
+        _create_org(ctx)
+        _create_contractors(ctx)
+        _create_assets(ctx)
+        for step in POST_LOAD_STEPS if steps is None else steps:
+            step(ctx)
+        db.session.flush()
+    counts = {
+        "locations": len(ctx.locations),
+        "teams": len(ctx.teams),
+        "staff": len(ctx.users),
+        "licences": sum(len(s.licences) for s in STAFF),
+        "contractors": len(ctx.contractors),
+        "equipment": len(ctx.equipment),
+    }
+    return DemoResult(True, SITE_CODE, counts, demo_logins(), DEMO_PASSWORD)
+
+
+def _check_no_clashes() -> None:
+    """Usernames and contractor names are global, so a database with its own `admin` refuses."""
+    usernames = [s.username for s in STAFF]
+    taken = list(db.session.scalars(select(User.username).where(User.username.in_(usernames))))
+    names = [c.name for c in CONTRACTORS]
+    taken += db.session.scalars(select(Contractor.name).where(Contractor.name.in_(names)))
+    if taken:
+        raise DemoError(
+            f"cannot load the demo: {', '.join(sorted(taken))} already exist(s) in this database"
+        )
+
+
+def _create_site() -> Site:
+    site = Site(
+        code=SITE_CODE,
+        name=SITE_NAME,
+        address=SITE_ADDRESS,
+        timezone=SITE_TIMEZONE,
+        service_level=SITE_SERVICE_LEVEL,
+    )
+    db.session.add(site)
+    db.session.flush()
+    return site
+
+
+def _create_locations(ctx: DemoContext) -> None:
+    def add(nodes: Sequence[DemoLocation], parent: Location | None) -> None:
+        for index, node in enumerate(nodes):
+            location = Location(
+                site=ctx.site,
+                parent=parent,
+                code=node.code,
+                name=node.name,
+                kind=node.kind,
+                sort_key=node.sort_key or f"{index:03d}",
+            )
+            db.session.add(location)
+            ctx.locations[node.code] = location
+            add(node.children, location)
+
+    add(LOCATIONS, None)
+    db.session.flush()
+
+
+def _create_org(ctx: DemoContext) -> None:
+    """Teams first, then each person with memberships, licences and leave."""
+    for team in TEAMS:
+        ctx.teams[team.code] = Team(
+            site_id=ctx.site.id,
+            code=team.code,
+            name=team.name,
+            kind=team.kind,
+            shift_pattern=team.shift_pattern,
+        )
+        db.session.add(ctx.teams[team.code])
+    db.session.flush()
+    for person in STAFF:
+        ctx.users[person.username] = _create_person(ctx, person)
+
+
+def _create_person(ctx: DemoContext, person: DemoStaff) -> User:
+    user = create_user(
+        person.username,
+        person.name,
+        list(person.roles),
+        password=DEMO_PASSWORD if person.login else None,
+        phone=person.phone,
+    )
+    for code in person.teams:
+        add_membership(
+            ctx.teams[code],
+            user,
+            is_lead=code in person.leads,
+            rotation_offset=person.rotation_offset,
+        )
+    for licence in person.licences:
+        add_licence(
+            user, licence.kind, licence.number, licence.expires_on, issued_on=licence.issued_on
+        )
+    for leave in person.leave:
+        db.session.add(
+            StaffLeave(
+                user=user,
+                starts_on=leave.starts_on,
+                ends_on=leave.ends_on,
+                kind=leave.kind,
+                note=leave.note,
+            )
+        )
+    db.session.flush()
+    return user
+
+
+def _create_contractors(ctx: DemoContext) -> None:
+    for c in CONTRACTORS:
+        ctx.contractors[c.key] = Contractor(
+            name=c.name,
+            qualification=c.qualification,
+            licence_number=c.licence_number,
+            licence_expires_on=c.licence_expires_on,
+            contact_name=c.contact_name,
+            contact_phone=c.contact_phone,
+            contract_start=c.contract_start,
+            contract_end=c.contract_end,
+            scope=c.scope,
+        )
+        db.session.add(ctx.contractors[c.key])
+    db.session.flush()
+
+
+def _create_assets(ctx: DemoContext) -> None:
+    for asset in ASSETS:
+        ctx.equipment[asset.code] = _equipment(ctx, asset)
+        db.session.add(ctx.equipment[asset.code])
+    db.session.flush()
+
+
+def _equipment(ctx: DemoContext, asset: DemoAsset) -> Equipment:
+    return Equipment(
+        site=ctx.site,
+        asset_code=asset.code,
+        name=asset.name,
+        category=asset.category,
+        type_key=asset.type_key,
+        location=ctx.locations[asset.location],
+        manufacturer=asset.manufacturer,
+        model=asset.model,
+        serial_number=asset.serial_number,
+        installed_on=asset.installed_on,
+        commissioned_on=asset.commissioned_on or asset.installed_on,
+        warranty_until=asset.warranty_until,
+        status=EquipmentStatus(asset.status),
+        criticality=Criticality(asset.criticality),
+        maintainer_team=ctx.teams[asset.team] if asset.team else None,
+        maintainer_contractor=ctx.contractors[asset.contractor] if asset.contractor else None,
+        registration_number=asset.registration_number,
+        next_inspection_on=asset.next_inspection_on,
+        attributes=dict(asset.attributes or {}),
+        notes=asset.notes,
+    )
