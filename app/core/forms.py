@@ -51,9 +51,9 @@ class ServiceForm(FlaskForm):
         """Field data for the service call; missing text becomes "" (all of them if no names)."""
         fields = [self._fields[n] for n in names] if names else list(self._fields.values())
         return {
-            field.name: _data(field)
+            field.short_name: _data(field)
             for field in fields
-            if field.name not in _NOT_VALUES and not isinstance(field, SubmitField)
+            if field.short_name not in _NOT_VALUES and not isinstance(field, SubmitField)
         }
 
 
@@ -105,3 +105,20 @@ def page_status(form: ServiceForm) -> int:
     if form.answer_status != 200:
         return form.answer_status
     return 422 if form.errors else 200
+
+
+def run_action(action: Callable[[], object]) -> bool:
+    """For buttons without form fields (remove, delete): commit, or flash why not."""
+    try:
+        action()
+    except StaleEdit as exc:
+        db.session.rollback()
+        flash(exc.message(), "warning")
+        return False
+    except ValidationError as exc:
+        db.session.rollback()
+        for msg in exc.fields.values():
+            flash(msg.translated(), "danger")
+        return False
+    db.session.commit()
+    return True

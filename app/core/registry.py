@@ -9,12 +9,15 @@ from app.calendars.cli import calendar_cli
 from app.calendars.views import bp as calendars_bp
 from app.demo.cli import demo_cli
 from app.main.views import bp as main_bp
+from app.people import api as _people_api  # noqa: F401  (declares API endpoints)
 from app.people.cli import users_cli
+from app.people.profile import bp as profile_bp
+from app.people.views import bp as people_bp
 from app.sites import api as _sites_api  # noqa: F401  (declares API endpoints)
 from app.sites.views import bp as sites_bp
 from app.worker.cli import scheduler_cli
 
-BLUEPRINTS = (auth_bp, main_bp, api_bp, calendars_bp, sites_bp)
+BLUEPRINTS = (auth_bp, main_bp, api_bp, calendars_bp, sites_bp, people_bp, profile_bp)
 CLI_GROUPS = (users_cli, calendar_cli, scheduler_cli, demo_cli)
 
 

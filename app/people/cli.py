@@ -5,7 +5,7 @@ from flask.cli import AppGroup
 
 from app.auth.permissions import ROLES
 from app.extensions import db
-from app.people.services import PeopleError, create_user
+from app.people.services import PeopleError, create_user, find_user, issue_api_token, list_users
 
 users_cli = AppGroup("users", help="Manage staff accounts. 管理用户账号。")
 
@@ -28,3 +28,31 @@ def create_user_command(
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
     click.echo(f"created user {user.username} ({', '.join(sorted(user.roles))})")
+
+
+@users_cli.command("list")
+@click.option("--active-only", is_flag=True, help="Leave out deactivated staff.")
+def list_users_command(active_only: bool) -> None:
+    """List staff: username, name, roles and whether they are active."""
+    for user in list_users(include_inactive=not active_only):
+        state = "active" if user.active else "inactive"
+        roles = ",".join(sorted(user.roles)) or "-"
+        click.echo(f"{user.username}\t{user.name}\t{roles}\t{state}")
+
+
+@users_cli.command("token")
+@click.argument("username")
+@click.option("--name", default="", help="Where the token is used, e.g. 'BMS sync'.")
+def token_command(username: str, name: str) -> None:
+    """Print a new API token for USERNAME; it is shown once and never stored."""
+    user = find_user(username)
+    if user is None:
+        raise click.ClickException(f"no user {username!r}")
+    if not user.active:
+        raise click.ClickException(f"user {username!r} is inactive")
+    try:
+        raw = issue_api_token(user, name)
+    except PeopleError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(raw)

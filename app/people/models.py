@@ -67,7 +67,10 @@ class User(VersionedMixin, TimestampMixin, UserMixin, db.Model):
 
 
 class UserRole(db.Model):
+    """One role of a user; audited because granting a role grants rights."""
+
     __tablename__ = "user_role"
+    __audited__ = True
 
     user_id: Mapped[int] = mapped_column(
         ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
@@ -104,7 +107,10 @@ class Team(VersionedMixin, TimestampMixin, db.Model):
 
 
 class TeamMembership(db.Model):
+    """Who is in which team, and who leads it; audited so roster disputes can be traced."""
+
     __tablename__ = "team_membership"
+    __audited__ = True
 
     team_id: Mapped[int] = mapped_column(
         ForeignKey("team.id", ondelete="CASCADE"), primary_key=True

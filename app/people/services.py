@@ -1,25 +1,106 @@
-"""Staff accounts, roles, teams and licences. Services flush; callers commit."""
+"""Staff accounts, roles, teams and licences. Services flush; callers commit.
+
+Staff are never deleted, only deactivated: work orders, rosters and the audit
+log must keep showing who did what.
+"""
 
 import hashlib
+import re
 import secrets
+from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import NoReturn
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import flag_modified
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.auth.permissions import ROLES
 from app.core import clock
+from app.core.validation import (
+    N_,
+    UNSET,
+    Msg,
+    Problems,
+    Unset,
+    ValidationError,
+    check_version,
+    count_references,
+    phone_problem,
+    pick,
+)
 from app.extensions import db
+from app.people.expiry import company_today
 from app.people.licences import LICENCE_KINDS
-from app.people.models import ApiToken, Licence, Team, TeamMembership, User, UserRole
+from app.people.models import (
+    TEAM_KINDS,
+    ApiToken,
+    Licence,
+    Team,
+    TeamMembership,
+    User,
+    UserRole,
+)
+from app.sites.models import Site
+from schedules import PRESETS
+
+PASSWORD_MIN = 8
+_USERNAME = re.compile(r"^\S{1,64}$")
+_TEAM_CODE = re.compile(r"^\S{1,32}$")
 
 
-class PeopleError(ValueError):
-    """Bad input for a staff operation, with a message fit for the user."""
+class PeopleError(ValidationError):
+    """Bad input for a staff operation; `str()` gives a one-line English reason."""
+
+
+def _raise(field: str, message: Msg) -> NoReturn:
+    raise PeopleError({field: message})
+
+
+# --- users -----------------------------------------------------------------------------------
 
 
 def find_user(username: str) -> User | None:
     return db.session.scalar(select(User).where(User.username == username))
+
+
+def get_user(user_id: int) -> User | None:
+    return db.session.get(User, user_id)
+
+
+def users_query(include_inactive: bool = True) -> Select[tuple[User]]:
+    """Staff ordered by name, with roles, teams and licences loaded for lists."""
+    stmt = (
+        select(User)
+        .options(
+            selectinload(User.memberships).selectinload(TeamMembership.team),
+            selectinload(User.licences),
+        )
+        .order_by(User.active.desc(), User.name, User.id)
+    )
+    return stmt if include_inactive else stmt.where(User.active.is_(True))
+
+
+def list_users(include_inactive: bool = True) -> list[User]:
+    return list(db.session.scalars(users_query(include_inactive)))
+
+
+def _password_problem(password: str) -> Msg | None:
+    if len(password) < PASSWORD_MIN:
+        return N_("Use at least %(n)d characters.", n=PASSWORD_MIN)
+    return None
+
+
+def _check_user_fields(problems: Problems, name: str, phone: str, roles: Iterable[str]) -> None:
+    if len(name) > 100:
+        problems.add("name", N_("At most %(n)d characters.", n=100))
+    if problem := phone_problem(phone):
+        problems.add("phone", problem)
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown:
+        problems.add("roles", N_("Unknown role %(role)s.", role=unknown[0]))
 
 
 def create_user(
@@ -29,17 +110,20 @@ def create_user(
     password: str | None = None,
     phone: str = "",
 ) -> User:
-    username = username.strip()
+    """Add a member of staff; without a password they appear on rosters but cannot log in."""
+    username, name, phone = username.strip(), name.strip(), phone.strip()
+    problems = Problems()
     if not username:
-        raise PeopleError("username must not be empty")
-    unknown = [r for r in roles if r not in ROLES]
-    if unknown:
-        raise PeopleError(f"unknown role {unknown[0]!r}; choose from {', '.join(ROLES)}")
-    if find_user(username) is not None:
-        raise PeopleError(f"user {username!r} already exists")
-    if password is not None and len(password) < 8:
-        raise PeopleError("password must be at least 8 characters")
-    user = User(username=username, name=name.strip() or username, phone=phone)
+        problems.add("username", N_("Enter a username."))
+    elif not _USERNAME.match(username):
+        problems.add("username", N_("No spaces, at most 64 characters."))
+    elif find_user(username) is not None:
+        problems.add("username", N_("The username %(username)s is taken.", username=username))
+    _check_user_fields(problems, name, phone, roles)
+    if password is not None and (problem := _password_problem(password)):
+        problems.add("password", problem)
+    problems.raise_if_any(PeopleError)
+    user = User(username=username, name=name or username, phone=phone)
     user.role_rows = [UserRole(role=r) for r in dict.fromkeys(roles)]
     if password is not None:
         set_password(user, password)
@@ -48,8 +132,93 @@ def create_user(
     return user
 
 
+def _other_active_admins(user: User) -> int:
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(UserRole)
+            .join(User)
+            .where(UserRole.role == "admin", User.active.is_(True), User.id != user.id)
+        )
+        or 0
+    )
+
+
+def update_user(
+    user: User,
+    version: int | None,
+    *,
+    name: str | Unset = UNSET,
+    phone: str | Unset = UNSET,
+    active: bool | Unset = UNSET,
+    roles: Iterable[str] | Unset = UNSET,
+    locale: str | Unset | None = UNSET,
+) -> User:
+    """Change the given fields of a user edited at `version`.
+
+    The last active administrator cannot lose the role or be deactivated, or nobody
+    could manage accounts any more.
+    """
+    check_version(user, version)
+    new_name = pick(name, user.name).strip()
+    new_phone = pick(phone, user.phone).strip()
+    new_active = pick(active, user.active)
+    new_roles = list(dict.fromkeys(pick(roles, user.roles)))
+    new_locale = pick(locale, user.locale) or None
+    problems = Problems()
+    if not new_name:
+        problems.add("name", N_("Enter a name."))
+    _check_user_fields(problems, new_name, new_phone, new_roles)
+    if new_locale is not None and new_locale not in current_app.config["LANGUAGES"]:
+        problems.add("locale", N_("Choose a language from the list."))
+    was_admin = user.active and "admin" in user.roles
+    stays_admin = new_active and "admin" in new_roles
+    if was_admin and not stays_admin and _other_active_admins(user) == 0:
+        field = "active" if not new_active else "roles"
+        problems.add(field, N_("This is the last active administrator; keep one."))
+    problems.raise_if_any(PeopleError)
+
+    user.name, user.phone, user.active, user.locale = new_name, new_phone, new_active, new_locale
+    if set(new_roles) != set(user.roles):
+        keep = [row for row in user.role_rows if row.role in new_roles]
+        added = [UserRole(role=r) for r in new_roles if r not in user.roles]
+        user.role_rows = keep + added
+        flag_modified(user, "updated_at")  # role rows live elsewhere; bump the user's version
+    db.session.flush()
+    return user
+
+
+def deactivate_user(user: User, version: int | None) -> User:
+    """Stop a leaver from logging in or using API tokens while keeping their history."""
+    return update_user(user, version, active=False)
+
+
 def set_password(user: User, password: str) -> None:
     user.password_hash = generate_password_hash(password)
+
+
+def reset_password(user: User, new_password: str) -> None:
+    """An administrator sets a new password, e.g. for someone who forgot theirs."""
+    if problem := _password_problem(new_password):
+        _raise("new_password", problem)
+    set_password(user, new_password)
+    user.failed_logins = 0
+    user.locked_until = None
+    db.session.flush()
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """A user changes their own password; the current one proves it is really them."""
+    problems = Problems()
+    if user.password_hash is None or not check_password_hash(user.password_hash, current_password):
+        problems.add("current_password", N_("The current password is wrong."))
+    if problem := _password_problem(new_password):
+        problems.add("new_password", problem)
+    elif new_password == current_password:
+        problems.add("new_password", N_("Choose a password different from the current one."))
+    problems.raise_if_any(PeopleError)
+    set_password(user, new_password)
+    db.session.flush()
 
 
 def authenticate(
@@ -83,18 +252,177 @@ def authenticate(
 _DUMMY_HASH = generate_password_hash("rounds-dummy-password")
 
 
-def add_membership(team: Team, user: User, is_lead: bool = False, rotation_offset: int = 0) -> None:
-    db.session.add(
-        TeamMembership(team=team, user=user, is_lead=is_lead, rotation_offset=rotation_offset)
+# --- teams -----------------------------------------------------------------------------------
+
+
+def get_team(team_id: int) -> Team | None:
+    return db.session.get(Team, team_id)
+
+
+def teams_query(site_id: int | None = None) -> Select[tuple[Team]]:
+    stmt = (
+        select(Team)
+        .options(selectinload(Team.memberships).selectinload(TeamMembership.user))
+        .order_by(Team.site_id, Team.code)
     )
+    return stmt if site_id is None else stmt.where(Team.site_id == site_id)
+
+
+def list_teams(site_id: int | None = None) -> list[Team]:
+    return list(db.session.scalars(teams_query(site_id)))
+
+
+def _check_team(
+    team: Team | None,
+    site_id: int,
+    code: str,
+    name: str,
+    kind: str,
+    shift_pattern: str | None,
+) -> None:
+    problems = Problems()
+    if db.session.get(Site, site_id) is None:
+        problems.add("site_id", N_("Choose a site."))
+    if not code:
+        problems.add("code", N_("Enter a code."))
+    elif not _TEAM_CODE.match(code):
+        problems.add("code", N_("No spaces, at most 32 characters."))
+    elif "site_id" not in problems:
+        other = db.session.scalar(select(Team).where(Team.site_id == site_id, Team.code == code))
+        if other is not None and other is not team:
+            problems.add("code", N_("Another team of this site already uses %(code)s.", code=code))
+    if not name:
+        problems.add("name", N_("Enter a name."))
+    elif len(name) > 100:
+        problems.add("name", N_("At most %(n)d characters.", n=100))
+    if kind not in TEAM_KINDS:
+        problems.add("kind", N_("Choose a kind from the list."))
+    if shift_pattern is not None and shift_pattern not in PRESETS:
+        problems.add("shift_pattern", N_("Choose a shift pattern from the list."))
+    problems.raise_if_any(PeopleError)
+
+
+def create_team(
+    site_id: int, code: str, name: str, kind: str, shift_pattern: str | None = None
+) -> Team:
+    code, name = code.strip(), name.strip()
+    shift_pattern = (shift_pattern or "").strip() or None
+    _check_team(None, site_id, code, name, kind, shift_pattern)
+    team = Team(site_id=site_id, code=code, name=name, kind=kind, shift_pattern=shift_pattern)
+    db.session.add(team)
     db.session.flush()
+    return team
+
+
+def update_team(
+    team: Team,
+    version: int | None,
+    *,
+    code: str | Unset = UNSET,
+    name: str | Unset = UNSET,
+    kind: str | Unset = UNSET,
+    shift_pattern: str | Unset | None = UNSET,
+) -> Team:
+    """Change the given fields; a team stays with its site (its plans and rosters do too)."""
+    check_version(team, version)
+    new_code = pick(code, team.code).strip()
+    new_name = pick(name, team.name).strip()
+    new_kind = pick(kind, team.kind)
+    new_pattern = (pick(shift_pattern, team.shift_pattern) or "").strip() or None
+    _check_team(team, team.site_id, new_code, new_name, new_kind, new_pattern)
+    team.code, team.name, team.kind, team.shift_pattern = new_code, new_name, new_kind, new_pattern
+    db.session.flush()
+    return team
+
+
+def delete_team(team: Team, version: int | None) -> None:
+    """Remove a team nothing points at; plans, work orders or equipment keep it alive.
+
+    Memberships go with the team. Deleting a used team would silently leave its
+    plans and work orders without anyone responsible.
+    """
+    check_version(team, version)
+    used = count_references(team, ignore=frozenset({"team_membership"}))
+    if used:
+        _raise("_", N_("This team is still used by %(n)d records; reassign them first.", n=used))
+    db.session.delete(team)
+    db.session.flush()
+
+
+def _membership(team: Team, user: User) -> TeamMembership | None:
+    return db.session.get(TeamMembership, (team.id, user.id))
+
+
+def add_membership(
+    team: Team, user: User, is_lead: bool = False, rotation_offset: int = 0
+) -> TeamMembership:
+    """Put an active member of staff in a team, optionally as its lead (班长)."""
+    if _membership(team, user) is not None:
+        _raise("user_id", N_("%(name)s is already in this team.", name=user.name))
+    if not user.active:
+        _raise("user_id", N_("%(name)s is inactive.", name=user.name))
+    if rotation_offset < 0:
+        _raise("rotation_offset", N_("Use zero or a positive number."))
+    membership = TeamMembership(
+        team=team, user=user, is_lead=is_lead, rotation_offset=rotation_offset
+    )
+    db.session.add(membership)
+    db.session.flush()
+    return membership
+
+
+def update_membership(
+    team: Team,
+    user: User,
+    *,
+    is_lead: bool | Unset = UNSET,
+    rotation_offset: int | Unset = UNSET,
+) -> TeamMembership:
+    membership = _membership(team, user)
+    if membership is None:
+        raise PeopleError({"user_id": N_("%(name)s is not in this team.", name=user.name)})
+    new_offset = pick(rotation_offset, membership.rotation_offset)
+    if new_offset < 0:
+        _raise("rotation_offset", N_("Use zero or a positive number."))
+    membership.is_lead = pick(is_lead, membership.is_lead)
+    membership.rotation_offset = new_offset
+    db.session.flush()
+    return membership
+
+
+def remove_membership(team: Team, user: User) -> None:
+    membership = _membership(team, user)
+    if membership is None:
+        _raise("user_id", N_("%(name)s is not in this team.", name=user.name))
+    db.session.delete(membership)
+    db.session.flush()
+    db.session.expire(team, ["memberships"])
+    db.session.expire(user, ["memberships"])
+
+
+# --- licences --------------------------------------------------------------------------------
+
+
+def get_licence(licence_id: int) -> Licence | None:
+    return db.session.get(Licence, licence_id)
+
+
+def _check_licence(kind: str, number: str, issued_on: date | None, expires_on: date | None) -> None:
+    problems = Problems()
+    if kind not in LICENCE_KINDS:
+        problems.add("kind", N_("Choose a kind from the list."))
+    if len(number) > 64:
+        problems.add("number", N_("At most %(n)d characters.", n=64))
+    if issued_on is not None and expires_on is not None and expires_on < issued_on:
+        problems.add("expires_on", N_("The expiry date is before the issue date."))
+    problems.raise_if_any(PeopleError)
 
 
 def add_licence(
     user: User, kind: str, number: str, expires_on: date | None, issued_on: date | None = None
 ) -> Licence:
-    if kind not in LICENCE_KINDS:
-        raise PeopleError(f"unknown licence kind {kind!r}")
+    number = number.strip()
+    _check_licence(kind, number, issued_on, expires_on)
     licence = Licence(
         user=user, kind=kind, number=number, expires_on=expires_on, issued_on=issued_on
     )
@@ -103,16 +431,87 @@ def add_licence(
     return licence
 
 
+def update_licence(
+    licence: Licence,
+    version: int | None,
+    *,
+    kind: str | Unset = UNSET,
+    number: str | Unset = UNSET,
+    issued_on: date | Unset | None = UNSET,
+    expires_on: date | Unset | None = UNSET,
+) -> Licence:
+    """Record a renewal or correct a licence, e.g. a new expiry after re-examination."""
+    check_version(licence, version)
+    new_kind = pick(kind, licence.kind)
+    new_number = pick(number, licence.number).strip()
+    new_issued = pick(issued_on, licence.issued_on)
+    new_expires = pick(expires_on, licence.expires_on)
+    _check_licence(new_kind, new_number, new_issued, new_expires)
+    licence.kind, licence.number = new_kind, new_number
+    licence.issued_on, licence.expires_on = new_issued, new_expires
+    db.session.flush()
+    return licence
+
+
+def delete_licence(licence: Licence, version: int | None) -> None:
+    check_version(licence, version)
+    db.session.delete(licence)
+    db.session.flush()
+
+
+def expiring_licences(within_days: int, today: date | None = None) -> list[Licence]:
+    """Licences of active staff that expire within `within_days` or have already expired.
+
+    Soonest first, so whoever books the re-examinations starts at the top.
+    """
+    today = today or company_today()
+    limit = today + timedelta(days=within_days)
+    stmt = (
+        select(Licence)
+        .join(User)
+        .options(selectinload(Licence.user))
+        .where(User.active.is_(True), Licence.expires_on.is_not(None), Licence.expires_on <= limit)
+        .order_by(Licence.expires_on, Licence.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+# --- API tokens ------------------------------------------------------------------------------
+
+
 def _hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def issue_api_token(user: User, name: str = "") -> str:
     """Create a bearer token; the raw value is returned once and never stored."""
+    name = name.strip()
+    if len(name) > 100:
+        _raise("name", N_("At most %(n)d characters.", n=100))
     raw = secrets.token_urlsafe(32)
     db.session.add(ApiToken(user=user, name=name, token_hash=_hash_token(raw)))
     db.session.flush()
     return raw
+
+
+def api_tokens(user: User) -> list[ApiToken]:
+    """The user's tokens that still work, newest first."""
+    stmt = (
+        select(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+    )
+    return list(db.session.scalars(stmt))
+
+
+def revoke_api_token(user: User, token_id: int) -> ApiToken:
+    """Stop a token from working; only its owner may revoke it here."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id or token.revoked_at is not None:
+        raise PeopleError({"token": N_("No such token.")})
+    token.revoked_at = clock.utcnow()
+    db.session.flush()
+    return token
 
 
 def user_for_api_token(raw: str) -> User | None:

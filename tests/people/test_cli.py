@@ -1,0 +1,50 @@
+"""`rounds users ...`: list, token, and one-line reasons with a non-zero exit."""
+
+from flask import Flask, g
+from flask.testing import FlaskCliRunner
+
+from app.extensions import db
+from app.people import services
+
+
+def test_users_list_shows_roles_and_who_is_inactive(app: Flask, runner: FlaskCliRunner) -> None:
+    services.create_user("wang", "王建国", ["technician", "viewer"])
+    gone = services.create_user("li", "李四", ["cleaner"])
+    services.deactivate_user(gone, gone.version)
+    db.session.commit()
+    result = runner.invoke(args=["users", "list"])
+    assert result.exit_code == 0
+    assert "wang\t王建国\ttechnician,viewer\tactive" in result.output
+    assert "li\t李四\tcleaner\tinactive" in result.output
+    active_only = runner.invoke(args=["users", "list", "--active-only"])
+    assert "李四" not in active_only.output
+
+
+def test_users_token_prints_a_token_that_works_once_issued(
+    app: Flask, runner: FlaskCliRunner
+) -> None:
+    services.create_user("wang", "王建国", ["technician"])
+    db.session.commit()
+    result = runner.invoke(args=["users", "token", "wang", "--name", "BMS sync"])
+    assert result.exit_code == 0
+    raw = result.output.strip()
+    g.pop("_login_user", None)
+    response = app.test_client().get("/api/v1/me", headers={"Authorization": f"Bearer {raw}"})
+    assert response.get_json()["username"] == "wang"
+
+
+def test_users_token_for_an_unknown_user_fails_with_one_line(runner: FlaskCliRunner) -> None:
+    result = runner.invoke(args=["users", "token", "nobody"])
+    assert result.exit_code != 0
+    assert result.output.strip() == "Error: no user 'nobody'"
+
+
+def test_users_create_with_a_short_password_fails_with_the_reason(
+    runner: FlaskCliRunner,
+) -> None:
+    result = runner.invoke(
+        args=["users", "create", "--username", "x", "--name", "X", "--role", "viewer",
+              "--password", "short"]
+    )  # fmt: skip
+    assert result.exit_code != 0
+    assert "password: Use at least 8 characters." in result.output
