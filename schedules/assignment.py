@@ -57,13 +57,16 @@ class AssignmentRule:
     """Who may do a plan's visits.
 
     `people` in preference order, or, when empty, the members of `team` taken from
-    the roster. The chosen person is returned together with `team`.
+    the roster. The chosen person is returned together with `team`. With
+    `pick_person=False` the visit goes to the team as a whole, provided at least one
+    eligible member is on duty (the team lead dispatches on the day).
     """
 
     strategy: Strategy = Strategy.FIXED
     people: tuple[str, ...] = ()
     team: str | None = None
     required_licence: str | None = None
+    pick_person: bool = True
 
 
 class StaffAssigner:
@@ -97,6 +100,8 @@ class StaffAssigner:
         eligible = [m for m in self.pool if causes[m] is None]
         if not eligible:
             return self._unassigned("nobody_qualified_on_duty")
+        if not self.rule.pick_person and self.rule.team is not None:
+            return Assignment(team=self.rule.team)
         strategy = self.rule.strategy
         if strategy is Strategy.LEAST_LOADED:
             chosen = min(eligible, key=lambda m: self.loads.get(m, 0))

@@ -10,14 +10,21 @@ from hypothesis import strategies as st
 from schedules_testkit import ELEVATOR_TIERS, planned
 
 from schedules import (
+    AssignmentRule,
     DayKind,
     DayOverride,
     HolidayPolicy,
     LastVisit,
+    Leave,
     Plan,
     SeasonWindow,
+    StaffAssigner,
+    StaffMember,
     Status,
+    Strategy,
+    Team,
     WorkCalendar,
+    build_roster,
     generate,
 )
 from schedules.seasons import season_breaks_between
@@ -131,3 +138,34 @@ def test_the_same_inputs_give_the_same_slots_on_a_fresh_engine(plan: Plan, days:
         generate(plan, WorkCalendar(overrides()), dt.date(2026, 1, 1), dt.date(2027, 1, 1))
     )
     assert first == again
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    plan=plans(),
+    calendar=calendars(),
+    leave_days=st.lists(st.integers(0, 364), max_size=20),
+    strategy=st.sampled_from(Strategy),
+)
+def test_rosters_and_assignment_never_move_visits_and_pick_only_staff_on_duty(
+    plan: Plan, calendar: WorkCalendar, leave_days: list[int], strategy: Strategy
+) -> None:
+    teams = [Team(f"T{i}", (f"a{i}", f"b{i}"), "four_team_three_shift") for i in range(4)]
+    leaves = [
+        Leave(f"a{d % 4}", FIRST_DAY + dt.timedelta(days=d), FIRST_DAY + dt.timedelta(days=d))
+        for d in leave_days
+    ]
+    roster = build_roster(
+        teams, dt.date(2025, 12, 1), dt.date(2027, 1, 31), epoch=FIRST_DAY, leaves=leaves
+    )
+    staff = {m: StaffMember(m) for t in teams for m in t.members}
+    assigner = StaffAssigner(AssignmentRule(strategy, ("a0", "b0", "a1", "b1")), staff, roster)
+    year = (dt.date(2026, 1, 1), dt.date(2027, 1, 1))
+    plain = list(generate(plan, calendar, *year))
+    assigned = list(generate(plan, calendar, *year, assigner=assigner))
+    assert [(o.slot, o.due) for o in plain] == [(o.slot, o.due) for o in assigned]
+    for occurrence in planned(assigned):
+        if occurrence.unassigned:
+            assert not {"a0", "b0", "a1", "b1"} & roster.members_on_duty(occurrence.due)
+        else:
+            assert occurrence.assignee in roster.members_on_duty(occurrence.due)

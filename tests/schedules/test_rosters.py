@@ -63,6 +63,8 @@ def test_the_night_shift_is_on_duty_after_midnight_and_the_morning_one_takes_ove
         epoch=EPOCH,
         timezone=TZ,
     )
+    assert PRESETS["three_shift"].shift("night").crosses_midnight
+    assert not PRESETS["three_shift"].shift("early").crosses_midnight
     night = next(d for d in roster.duties_on(EPOCH) if d.shift == "night")
     assert night.ends - night.starts == dt.timedelta(hours=8)
     at_3am = dt.datetime.combine(EPOCH + dt.timedelta(days=1), dt.time(3))

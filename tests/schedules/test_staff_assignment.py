@@ -209,3 +209,11 @@ def test_assignment_is_deterministic_for_the_same_inputs(calendar: WorkCalendar)
         ]
 
     assert run() == run()
+
+
+def test_a_visit_can_go_to_the_team_as_a_whole_while_someone_licensed_is_on_duty() -> None:
+    rule = AssignmentRule(team="A", required_licence=LIFT, pick_person=False)
+    on_shift = assign(rule, dt.datetime(2026, 2, 28, 12))
+    assert on_shift.team == "A" and on_shift.assignee is None and not on_shift.unassigned
+    off_shift = assign(rule, dt.datetime(2026, 3, 8, 12))  # cycle day 62: team A is off
+    assert off_shift.unassigned
