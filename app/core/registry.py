@@ -8,6 +8,7 @@ from app.auth.views import bp as auth_bp
 from app.calendars.cli import calendar_cli
 from app.calendars.views import bp as calendars_bp
 from app.demo.cli import demo_cli
+from app.equipment.cli import export_cli, import_cli
 from app.main.views import bp as main_bp
 from app.people import api as _people_api  # noqa: F401  (declares API endpoints)
 from app.people.cli import users_cli
@@ -18,7 +19,7 @@ from app.sites.views import bp as sites_bp
 from app.worker.cli import scheduler_cli
 
 BLUEPRINTS = (auth_bp, main_bp, api_bp, calendars_bp, sites_bp, people_bp, profile_bp)
-CLI_GROUPS = (users_cli, calendar_cli, scheduler_cli, demo_cli)
+CLI_GROUPS = (users_cli, calendar_cli, scheduler_cli, demo_cli, import_cli, export_cli)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -1,0 +1,129 @@
+"""The ledger spreadsheet's columns, defined once for export and import so they round-trip.
+
+Headers are exported in Chinese (what the site office reads); the importer also
+accepts the English keys. Text cells that a spreadsheet would run as a formula
+are neutralised with a leading apostrophe, which the importer strips again.
+"""
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from app.equipment.categories import CATEGORIES
+from app.equipment.models import CRITICALITY_LABELS, STATUS_LABELS, Equipment
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    """English header accepted on import."""
+    zh: str
+    """Chinese header written on export."""
+    field: str
+    """`EquipmentInput` field the value goes to (and whose errors are reported here)."""
+    export: Callable[[Equipment], Any]
+    is_date: bool = False
+
+
+def _dump_attributes(eq: Equipment) -> str:
+    return json.dumps(eq.attributes, ensure_ascii=False, sort_keys=True) if eq.attributes else ""
+
+
+def _category(eq: Equipment) -> str:
+    category = CATEGORIES.get(eq.category)
+    return category.zh if category else eq.category
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("site", "项目编号", "site_id", lambda e: e.site.code),
+    Column("asset_code", "资产编号", "asset_code", lambda e: e.asset_code),
+    Column("name", "名称", "name", lambda e: e.name),
+    Column("category", "类别", "category", _category),
+    Column("type_key", "设备类型", "type_key", lambda e: e.type_key or ""),
+    Column("location", "位置", "location_id", lambda e: e.location.path if e.location else ""),
+    Column("manufacturer", "制造商", "manufacturer", lambda e: e.manufacturer),
+    Column("model", "型号", "model", lambda e: e.model),
+    Column("serial_number", "出厂编号", "serial_number", lambda e: e.serial_number),
+    Column("installed_on", "安装日期", "installed_on", lambda e: e.installed_on, is_date=True),
+    Column(
+        "commissioned_on", "投用日期", "commissioned_on", lambda e: e.commissioned_on, is_date=True
+    ),
+    Column(
+        "warranty_until", "保修截止", "warranty_until", lambda e: e.warranty_until, is_date=True
+    ),
+    Column("status", "状态", "status", lambda e: STATUS_LABELS[e.status][0]),
+    Column(
+        "criticality", "重要程度", "criticality", lambda e: CRITICALITY_LABELS[e.criticality][0]
+    ),
+    Column(
+        "maintainer_team",
+        "维护班组",
+        "maintainer_team_id",
+        lambda e: e.maintainer_team.code if e.maintainer_team else "",
+    ),
+    Column(
+        "maintainer_contractor",
+        "维保单位",
+        "maintainer_contractor_id",
+        lambda e: e.maintainer_contractor.name if e.maintainer_contractor else "",
+    ),
+    Column(
+        "registration_number",
+        "使用登记证号",
+        "registration_number",
+        lambda e: e.registration_number,
+    ),
+    Column(
+        "next_inspection_on",
+        "下次法定检验",
+        "next_inspection_on",
+        lambda e: e.next_inspection_on,
+        is_date=True,
+    ),
+    Column("attributes", "技术参数", "attributes", _dump_attributes),
+    Column("notes", "备注", "notes", lambda e: e.notes),
+)
+
+BY_FIELD: dict[str, Column] = {c.field: c for c in COLUMNS}
+REQUIRED_KEYS = ("asset_code", "name", "category")
+"""Columns every import needs; `site` too unless the import names the site."""
+
+_HEADER_INDEX: dict[str, Column] = {
+    **{c.key.casefold(): c for c in COLUMNS},
+    **{c.zh: c for c in COLUMNS},
+}
+
+_FORMULA_START = re.compile(r"^'*[=+\-@\t\r]")
+_ESCAPED = re.compile(r"^'+[=+\-@\t\r]")
+
+
+def column_for_header(header: str) -> Column | None:
+    """The column a header names: its Chinese header or English key (any case)."""
+    text = header.strip().lstrip("\ufeff").strip()
+    return _HEADER_INDEX.get(text) or _HEADER_INDEX.get(text.casefold())
+
+
+def neutralise(value: str) -> str:
+    """Stop spreadsheet formula injection: '=cmd|...' is shown as text, never run."""
+    return "'" + value if _FORMULA_START.match(value) else value
+
+
+def unneutralise(value: str) -> str:
+    """Undo `neutralise`, so export → import gives back exactly the stored text."""
+    return value[1:] if _ESCAPED.match(value) else value
+
+
+def export_row(eq: Equipment, dates_as_text: bool) -> list[Any]:
+    row: list[Any] = []
+    for column in COLUMNS:
+        value = column.export(eq)
+        if isinstance(value, date):
+            row.append(value.isoformat() if dates_as_text else value)
+        elif isinstance(value, str):
+            row.append(neutralise(value))
+        else:
+            row.append("" if value is None else value)
+    return row
