@@ -35,6 +35,8 @@ def tier_slots(
     plan: Plan, tier_index: int, start: dt.datetime, end: dt.datetime
 ) -> list[dt.datetime]:
     """Instances of a higher tier's own rule, anchored at the plan start."""
+    if plan.ends is not None and plan.ends < end:
+        end = plan.ends + dt.timedelta(microseconds=1)
     rule = parse_rule(plan.tiers[tier_index].rule)
     slots = list(expand(rule, plan.starts, start, end))
     if plan.seasons:

@@ -7,12 +7,12 @@ from collections import Counter
 
 from schedules_testkit import ELEVATOR_TIERS, gaps_in_days, planned
 
-from schedules import HolidayPolicy, LastVisit, Plan, ReasonCode, WorkCalendar, generate
+from schedules import HolidayPolicy, LastVisit, Occurrence, Plan, ReasonCode, WorkCalendar, generate
 
 TIER_ORDER = [t.key for t in ELEVATOR_TIERS]
 
 
-def demo_elevator_year(calendar: WorkCalendar):
+def demo_elevator_year(calendar: WorkCalendar) -> tuple[list[Occurrence], dt.date]:
     plan = Plan(
         "lift-A1",
         "FREQ=DAILY;INTERVAL=14",
@@ -30,14 +30,18 @@ def demo_elevator_year(calendar: WorkCalendar):
     return planned(visits), last.at.date()
 
 
-def test_a_demo_elevator_year_never_leaves_more_than_15_days_between_visits(calendar) -> None:
+def test_a_demo_elevator_year_never_leaves_more_than_15_days_between_visits(
+    calendar: WorkCalendar,
+) -> None:
     visits, previous = demo_elevator_year(calendar)
     assert max(gaps_in_days(previous, visits)) <= 15
     assert len(visits) >= 25
     assert all(calendar.is_workday(v.due.date()) for v in visits)
 
 
-def test_higher_tiers_replace_the_half_monthly_visit_instead_of_adding_one(calendar) -> None:
+def test_higher_tiers_replace_the_half_monthly_visit_instead_of_adding_one(
+    calendar: WorkCalendar,
+) -> None:
     visits, _ = demo_elevator_year(calendar)
     rank = Counter(TIER_ORDER.index(v.tier) for v in visits)
     at_least = {level: sum(n for r, n in rank.items() if r >= level) for level in range(4)}
@@ -47,7 +51,7 @@ def test_higher_tiers_replace_the_half_monthly_visit_instead_of_adding_one(calen
     assert len({v.due.date() for v in visits}) == len(visits)  # one visit per day at most
 
 
-def test_each_tiered_visit_carries_the_items_of_every_lower_tier(calendar) -> None:
+def test_each_tiered_visit_carries_the_items_of_every_lower_tier(calendar: WorkCalendar) -> None:
     visits, _ = demo_elevator_year(calendar)
     annual = next(v for v in visits if v.tier == "annual")
     assert annual.includes == ("half_monthly", "quarterly", "half_yearly", "annual")
@@ -57,3 +61,16 @@ def test_each_tiered_visit_carries_the_items_of_every_lower_tier(calendar) -> No
     assert "年度保养" in merged[-1].render("zh") and "one visit, not two" in merged[-1].render("en")
     plain = next(v for v in visits if v.tier == "half_monthly")
     assert plain.includes == ("half_monthly",)
+
+
+def test_an_ended_plan_schedules_no_tier_visit_after_its_end(calendar: WorkCalendar) -> None:
+    plan = Plan(
+        "lift-retired",
+        "FREQ=DAILY;INTERVAL=14",
+        dt.datetime(2026, 1, 1, 9),
+        tiers=ELEVATOR_TIERS,
+        ends=dt.datetime(2026, 6, 30, 23),
+    )
+    visits = list(generate(plan, calendar, dt.date(2026, 1, 1), dt.date(2027, 1, 1)))
+    assert visits and max(v.slot.date() for v in visits) <= dt.date(2026, 6, 30)
+    assert not any(v.tier == "annual" for v in visits)

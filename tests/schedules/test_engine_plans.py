@@ -14,6 +14,7 @@ from schedules import (
     DayOverride,
     HolidayPolicy,
     LastVisit,
+    Occurrence,
     Plan,
     ReasonCode,
     SeasonWindow,
@@ -27,11 +28,13 @@ D = dt.date
 T = dt.datetime
 
 
-def codes(occurrence) -> list[ReasonCode]:
+def codes(occurrence: Occurrence) -> list[ReasonCode]:
     return [r.code for r in occurrence.reasons]
 
 
-def test_a_daily_8am_visit_stays_at_8am_wall_time_across_new_york_dst(calendar) -> None:
+def test_a_daily_8am_visit_stays_at_8am_wall_time_across_new_york_dst(
+    calendar: WorkCalendar,
+) -> None:
     plan = Plan("ny", "FREQ=DAILY", T(2026, 1, 1, 8), timezone="America/New_York")
     occurrences = list(generate(plan, calendar, D(2026, 3, 1), D(2026, 11, 30)))
     assert all(o.due.hour == 8 and o.due.minute == 0 for o in occurrences)
@@ -41,7 +44,9 @@ def test_a_daily_8am_visit_stays_at_8am_wall_time_across_new_york_dst(calendar) 
     assert len(occurrences) == (D(2026, 11, 30) - D(2026, 3, 1)).days
 
 
-def test_a_visit_inside_the_spring_forward_gap_moves_forward_by_the_gap(calendar) -> None:
+def test_a_visit_inside_the_spring_forward_gap_moves_forward_by_the_gap(
+    calendar: WorkCalendar,
+) -> None:
     plan = Plan("ny-night", "FREQ=DAILY", T(2026, 3, 1, 2, 30), timezone="America/New_York")
     by_day = {o.slot.date(): o for o in generate(plan, calendar, D(2026, 3, 7), D(2026, 3, 10))}
     assert by_day[D(2026, 3, 8)].due.time() == dt.time(3, 30)
@@ -50,7 +55,9 @@ def test_a_visit_inside_the_spring_forward_gap_moves_forward_by_the_gap(calendar
     assert len(by_day) == 3  # no visit dropped
 
 
-def test_holiday_policies_move_a_national_day_visit_where_the_plan_says(calendar) -> None:
+def test_holiday_policies_move_a_national_day_visit_where_the_plan_says(
+    calendar: WorkCalendar,
+) -> None:
     def due_for(policy: HolidayPolicy) -> list[dt.date]:
         plan = Plan("p", "FREQ=MONTHLY;BYMONTHDAY=1", T(2026, 1, 1, 9), holiday_policy=policy)
         (occurrence,) = generate(plan, calendar, D(2026, 10, 1), D(2026, 10, 2))
@@ -63,7 +70,7 @@ def test_holiday_policies_move_a_national_day_visit_where_the_plan_says(calendar
     assert due_for(HolidayPolicy.NEAREST) == [D(2026, 9, 30)]
 
 
-def test_the_slot_stays_put_when_a_holiday_moves_the_due_date(calendar) -> None:
+def test_the_slot_stays_put_when_a_holiday_moves_the_due_date(calendar: WorkCalendar) -> None:
     plan = Plan(
         "p", "FREQ=MONTHLY;BYMONTHDAY=1", T(2026, 1, 1, 9), holiday_policy=HolidayPolicy.PREVIOUS
     )
@@ -78,7 +85,7 @@ def test_the_slot_stays_put_when_a_holiday_moves_the_due_date(calendar) -> None:
     )
 
 
-def elevator_every_15_days(**changes) -> Plan:
+def elevator_every_15_days(**changes: object) -> Plan:
     fields = dict(
         key="lift-3",
         rule="FREQ=DAILY;INTERVAL=15",
@@ -89,11 +96,11 @@ def elevator_every_15_days(**changes) -> Plan:
         tolerance_after=dt.timedelta(days=2),
     )
     fields.update(changes)
-    return Plan(**fields)
+    return Plan(**fields)  # type: ignore[arg-type]
 
 
 def test_a_holiday_move_that_would_breach_15_days_goes_to_the_latest_working_day_before(
-    calendar,
+    calendar: WorkCalendar,
 ) -> None:
     occurrences = list(generate(elevator_every_15_days(), calendar, D(2026, 9, 16), D(2026, 10, 2)))
     national_day = occurrences[1]
@@ -108,7 +115,7 @@ def test_a_holiday_move_that_would_breach_15_days_goes_to_the_latest_working_day
     )
 
 
-def test_a_late_completion_counts_for_the_ceiling(calendar) -> None:
+def test_a_late_completion_counts_for_the_ceiling(calendar: WorkCalendar) -> None:
     late = LastVisit(at=T(2026, 9, 20, 16), slot=T(2026, 9, 16, 9))
     occurrences = list(
         generate(elevator_every_15_days(), calendar, D(2026, 9, 1), D(2026, 12, 1), last_visit=late)
@@ -131,7 +138,9 @@ def test_when_no_working_day_fits_the_ceiling_wins_over_the_holiday_and_says_so(
     assert "上限优先于节假日规则" in kept.reasons[-1].render("zh")
 
 
-def test_a_skipped_visit_is_kept_when_skipping_would_breach_the_ceiling(calendar) -> None:
+def test_a_skipped_visit_is_kept_when_skipping_would_breach_the_ceiling(
+    calendar: WorkCalendar,
+) -> None:
     plan = Plan(
         "pump",
         "FREQ=WEEKLY;BYDAY=TH",
@@ -147,7 +156,7 @@ def test_a_skipped_visit_is_kept_when_skipping_would_breach_the_ceiling(calendar
     assert max(gaps_in_days(None, occurrences)) <= 10
 
 
-def test_a_rule_sparser_than_its_ceiling_gets_extra_visits(calendar) -> None:
+def test_a_rule_sparser_than_its_ceiling_gets_extra_visits(calendar: WorkCalendar) -> None:
     plan = Plan("tank", "FREQ=MONTHLY;BYMONTHDAY=1", T(2026, 1, 1, 9), ceiling_days=15)
     occurrences = list(generate(plan, calendar, D(2026, 1, 1), D(2027, 1, 1)))
     extras = [o for o in occurrences if o.extra]
@@ -156,7 +165,9 @@ def test_a_rule_sparser_than_its_ceiling_gets_extra_visits(calendar) -> None:
     assert len([o for o in occurrences if not o.extra]) == 12
 
 
-def test_completion_anchored_plans_count_from_the_last_time_it_was_done(calendar) -> None:
+def test_completion_anchored_plans_count_from_the_last_time_it_was_done(
+    calendar: WorkCalendar,
+) -> None:
     plan = Plan("filter", "FREQ=DAILY;INTERVAL=15", T(2026, 1, 1, 10), anchor=Anchor.COMPLETION)
     done = LastVisit(at=T(2026, 3, 10, 14, 30))
     occurrences = list(generate(plan, calendar, D(2026, 3, 1), D(2026, 5, 1), last_visit=done))
@@ -164,13 +175,17 @@ def test_completion_anchored_plans_count_from_the_last_time_it_was_done(calendar
     assert all(o.slot.time() == dt.time(10) for o in occurrences)
 
 
-def test_without_any_completion_a_completion_anchored_plan_runs_from_its_start(calendar) -> None:
+def test_without_any_completion_a_completion_anchored_plan_runs_from_its_start(
+    calendar: WorkCalendar,
+) -> None:
     plan = Plan("filter", "FREQ=DAILY;INTERVAL=15", T(2026, 1, 1, 10), anchor=Anchor.COMPLETION)
     slots = [o.slot.date() for o in generate(plan, calendar, D(2026, 1, 1), D(2026, 2, 1))]
     assert slots == [D(2026, 1, 1), D(2026, 1, 16), D(2026, 1, 31)]
 
 
-def test_season_windows_keep_visits_inside_them_even_across_the_year_end(calendar) -> None:
+def test_season_windows_keep_visits_inside_them_even_across_the_year_end(
+    calendar: WorkCalendar,
+) -> None:
     before_rain = Plan(
         "drains",
         "FREQ=WEEKLY;BYDAY=MO",
@@ -193,7 +208,9 @@ def test_season_windows_keep_visits_inside_them_even_across_the_year_end(calenda
     assert D(2026, 11, 16) in winter_days and D(2026, 11, 9) not in winter_days
 
 
-def test_governor_calibration_is_biennial_until_the_lift_turns_15_then_yearly(calendar) -> None:
+def test_governor_calibration_is_biennial_until_the_lift_turns_15_then_yearly(
+    calendar: WorkCalendar,
+) -> None:
     bands = (AgeBand(0, "FREQ=YEARLY;INTERVAL=2"), AgeBand(15, "FREQ=YEARLY"))
     plan = Plan(
         "governor",
@@ -213,7 +230,9 @@ def test_the_same_inputs_always_give_the_same_occurrences() -> None:
     assert first == second
 
 
-def test_regenerating_a_later_part_of_the_range_gives_the_same_slots_and_dues(calendar) -> None:
+def test_regenerating_a_later_part_of_the_range_gives_the_same_slots_and_dues(
+    calendar: WorkCalendar,
+) -> None:
     plan = elevator_every_15_days(starts=T(2025, 1, 3, 9))
     year = list(generate(plan, calendar, D(2026, 1, 1), D(2027, 1, 1)))
     autumn = list(generate(plan, calendar, D(2026, 9, 1), D(2027, 1, 1)))
@@ -222,7 +241,7 @@ def test_regenerating_a_later_part_of_the_range_gives_the_same_slots_and_dues(ca
     ]
 
 
-def test_batches_stream_every_plan_occurrence_with_its_plan_key(calendar) -> None:
+def test_batches_stream_every_plan_occurrence_with_its_plan_key(calendar: WorkCalendar) -> None:
     plans = [Plan(f"p{i}", "FREQ=DAILY", T(2026, 1, 1, 8)) for i in range(5)]
     batches = list(
         generate_batches(

@@ -15,7 +15,9 @@ from schedules.recurrence import expand
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
-def dateutil_reference(text: str, dtstart: dt.datetime, start: dt.datetime, end: dt.datetime):
+def dateutil_reference(
+    text: str, dtstart: dt.datetime, start: dt.datetime, end: dt.datetime
+) -> tuple[dt.datetime, ...]:
     rule = du.rrulestr(f"RRULE:{text}", dtstart=dtstart)
     return tuple(t for t in rule.between(start, end, inc=True) if t < end)
 

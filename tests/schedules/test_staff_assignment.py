@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from schedules import (
+    Assignment,
     AssignmentRule,
     HolidayPolicy,
     Leave,
     Licence,
     Plan,
     ReasonCode,
+    Roster,
     StaffAssigner,
     StaffMember,
     Strategy,
@@ -28,7 +31,7 @@ EPOCH = dt.date(2026, 1, 5)
 NOON = dt.datetime(2026, 3, 6, 12)  # cycle day 60: team A is on the day shift
 
 
-def day_roster(leaves: list[Leave] = ()):
+def day_roster(leaves: Sequence[Leave] = ()) -> Roster:
     teams = [
         Team("A", ("wang", "li", "zhou"), "three_team_two_shift"),
         Team("B", ("zhao",), "three_team_two_shift"),
@@ -53,7 +56,9 @@ STAFF = {
 }
 
 
-def assign(rule: AssignmentRule, at: dt.datetime = NOON, roster=None):
+def assign(
+    rule: AssignmentRule, at: dt.datetime = NOON, roster: Roster | None = None
+) -> Assignment:
     assigner = StaffAssigner(rule, STAFF, roster or day_roster())
     return assigner.assign(at, at + dt.timedelta(hours=1))
 
@@ -122,7 +127,7 @@ def test_least_loaded_spreads_visits_evenly_over_the_eligible_team() -> None:
     assert picks.count("li") == picks.count("zhou") == 3 and picks.count("wang") == 1
 
 
-def test_generated_visits_carry_assignees_and_flag_the_unassigned(calendar) -> None:
+def test_generated_visits_carry_assignees_and_flag_the_unassigned(calendar: WorkCalendar) -> None:
     plan = Plan(
         "lift-1",
         "FREQ=DAILY;INTERVAL=5",
