@@ -8,7 +8,9 @@ from app.auth.views import bp as auth_bp
 from app.calendars.cli import calendar_cli
 from app.calendars.views import bp as calendars_bp
 from app.demo.cli import demo_cli
+from app.equipment import api as _equipment_api  # noqa: F401  (declares API endpoints)
 from app.equipment.cli import export_cli, import_cli
+from app.equipment.views import bp as equipment_bp
 from app.main.views import bp as main_bp
 from app.people import api as _people_api  # noqa: F401  (declares API endpoints)
 from app.people.cli import users_cli
@@ -18,7 +20,7 @@ from app.sites import api as _sites_api  # noqa: F401  (declares API endpoints)
 from app.sites.views import bp as sites_bp
 from app.worker.cli import scheduler_cli
 
-BLUEPRINTS = (auth_bp, main_bp, api_bp, calendars_bp, sites_bp, people_bp, profile_bp)
+BLUEPRINTS = (auth_bp, main_bp, api_bp, calendars_bp, sites_bp, people_bp, profile_bp, equipment_bp)
 CLI_GROUPS = (users_cli, calendar_cli, scheduler_cli, demo_cli, import_cli, export_cli)
 
 

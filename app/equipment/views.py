@@ -1,0 +1,315 @@
+"""Ledger pages: list, detail, create / edit / retire, import and export. Thin over the services."""
+
+import io
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.audit.services import history_of
+from app.auth.permissions import requires
+from app.core import clock
+from app.core.forms import show_errors
+from app.equipment.exporting import FORMATS, export_ledger
+from app.equipment.forms import ApplyImportForm, EquipmentForm, ImportForm, RetireForm
+from app.equipment.importing import ImportFileError, ImportReport, import_equipment
+from app.equipment.models import Equipment
+from app.equipment.services import (
+    ACTIVE,
+    CATEGORY_LABELS,
+    CRITICALITY_CHOICES,
+    SORTS,
+    STATUS_CHOICES,
+    ConflictError,
+    EquipmentInput,
+    EquipmentInvalid,
+    LedgerFilter,
+    create_equipment,
+    ledger_query,
+    retire_equipment,
+    update_equipment,
+)
+from app.equipment.uploads import discard, load, stash
+from app.extensions import db
+from app.sites.models import Location, Site
+
+bp = Blueprint("equipment", __name__, url_prefix="/equipment")
+
+ANY_STATUS = "any"
+
+
+@bp.app_context_processor
+def _vocabularies() -> dict[str, Any]:
+    return {
+        "category_labels": CATEGORY_LABELS,
+        "status_labels": STATUS_CHOICES,
+        "criticality_labels": CRITICALITY_CHOICES,
+    }
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+@bp.route("/")
+@requires("ledger.view")
+def index() -> ResponseReturnValue:
+    status = request.args.get("status") or ACTIVE
+    flt = LedgerFilter(
+        site_id=_int_arg("site"),
+        building_id=_int_arg("building"),
+        category=request.args.get("category") or None,
+        status=None if status == ANY_STATUS else status,
+        q=request.args.get("q") or None,
+        sort=request.args.get("sort") or "code",
+    )
+    page = db.paginate(
+        ledger_query(flt),
+        page=_int_arg("page") or 1,
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+    )
+    buildings_stmt = select(Location).where(Location.parent_id.is_(None))
+    if flt.site_id is not None:
+        buildings_stmt = buildings_stmt.where(Location.site_id == flt.site_id)
+    return render_template(
+        "equipment/index.html",
+        page=page,
+        flt=flt,
+        status=status,
+        sites=db.session.scalars(select(Site).order_by(Site.code)).all(),
+        buildings=db.session.scalars(buildings_stmt.order_by(Location.sort_key)).all(),
+        sorts=list(SORTS),
+        any_status=ANY_STATUS,
+        active_status=ACTIVE,
+    )
+
+
+def _get(equipment_id: int) -> Equipment:
+    return db.get_or_404(Equipment, equipment_id)
+
+
+@bp.route("/<int:equipment_id>")
+@requires("ledger.view")
+def detail(equipment_id: int) -> ResponseReturnValue:
+    eq = _get(equipment_id)
+    return render_template(
+        "equipment/detail.html",
+        eq=eq,
+        history=history_of(Equipment.__tablename__, eq.id, limit=20),
+        today=clock.local_today(eq.site.timezone),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires("ledger.edit")
+def create() -> ResponseReturnValue:
+    form = EquipmentForm()
+    form.fill_choices()
+    if request.method == "GET":
+        form.fill_from(EquipmentInput(site_id=_int_arg("site")))
+    elif form.validate_on_submit():
+        try:
+            eq = create_equipment(form.to_input())
+        except EquipmentInvalid as exc:
+            db.session.rollback()
+            show_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Equipment %(code)s added.", code=eq.asset_code), "success")
+            return redirect(url_for(".detail", equipment_id=eq.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("equipment/form.html", form=form, eq=None), status
+
+
+def _conflict_text(exc: ConflictError, form: EquipmentForm | None = None) -> str:
+    """Who changed the record and when (shared wording), plus which fields they touched."""
+    text = exc.message()
+    if exc.changed_fields:
+        names = [
+            str(form[f].label.text) if form is not None and f in form else f
+            for f in exc.changed_fields
+        ]
+        text += " " + _("They changed: %(fields)s.", fields=", ".join(names))
+    return text
+
+
+@bp.route("/<int:equipment_id>/edit", methods=["GET", "POST"])
+@requires("ledger.edit")
+def edit(equipment_id: int) -> ResponseReturnValue:
+    eq = _get(equipment_id)
+    form = EquipmentForm()
+    form.fill_choices()
+    conflict: str | None = None
+    if request.method == "GET":
+        form.fill_from(EquipmentInput.from_equipment(eq))
+        form.version.data = eq.version
+    elif form.validate_on_submit():
+        try:
+            update_equipment(eq, form.to_input(), form.version.data or 0)
+        except EquipmentInvalid as exc:
+            db.session.rollback()
+            show_errors(form, exc)
+        except ConflictError as exc:
+            db.session.rollback()
+            conflict = _conflict_text(exc, form)
+            form.version.data = exc.current_version
+        else:
+            db.session.commit()
+            flash(_("Equipment %(code)s saved.", code=eq.asset_code), "success")
+            return redirect(url_for(".detail", equipment_id=eq.id))
+    status = 200 if request.method == "GET" else (409 if conflict else 422)
+    eq = _get(equipment_id)
+    return render_template("equipment/form.html", form=form, eq=eq, conflict=conflict), status
+
+
+@bp.route("/<int:equipment_id>/retire", methods=["GET", "POST"])
+@requires("ledger.edit")
+def retire(equipment_id: int) -> ResponseReturnValue:
+    eq = _get(equipment_id)
+    form = RetireForm()
+    problem: str | None = None
+    if request.method == "GET":
+        form.version.data = eq.version
+    elif form.validate_on_submit():
+        try:
+            retire_equipment(eq, form.version.data or 0, form.reason.data or "")
+        except EquipmentInvalid as exc:
+            db.session.rollback()
+            problem = "; ".join(m.translated() for m in exc.fields.values())
+        except ConflictError as exc:
+            db.session.rollback()
+            problem = _conflict_text(exc) + " " + _("Check the record before retiring it.")
+            form.version.data = exc.current_version
+        else:
+            db.session.commit()
+            flash(
+                _("Equipment %(code)s retired; its record is kept.", code=eq.asset_code), "success"
+            )
+            return redirect(url_for(".detail", equipment_id=eq.id))
+    eq = _get(equipment_id)
+    status = 200 if request.method == "GET" else 409 if problem else 422
+    return render_template("equipment/retire.html", form=form, eq=eq, problem=problem), status
+
+
+def _preview(
+    report: ImportReport | None, form: Any, apply_form: ApplyImportForm | None, error: str | None
+) -> str:
+    return render_template(
+        "equipment/import.html",
+        form=form,
+        report=report,
+        apply_form=apply_form,
+        error=error,
+    )
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@requires("ledger.import")
+def import_upload() -> ResponseReturnValue:
+    form = ImportForm()
+    form.fill_choices()
+    if not form.validate_on_submit():
+        status = 422 if request.method == "POST" else 200
+        return _preview(None, form, None, None), status
+    upload = form.file.data
+    filename = upload.filename or "upload"
+    data = upload.read()
+    site_code = form.site_code.data or None
+    try:
+        report = import_equipment(
+            filename,
+            data,
+            site_code=site_code,
+            dry_run=True,
+            create_locations=bool(form.create_locations.data),
+        )
+    except ImportFileError as exc:
+        db.session.rollback()
+        return _preview(None, form, None, exc.message.translated()), 422
+    db.session.rollback()
+    apply_form = None
+    if not report.problems:
+        apply_form = ApplyImportForm(
+            formdata=None,
+            token=stash(filename, data),
+            filename=filename,
+            site_code=site_code or "",
+            create_locations="1" if form.create_locations.data else "",
+        )
+    return _preview(report, form, apply_form, None), 200 if apply_form else 422
+
+
+@bp.route("/import/apply", methods=["POST"])
+@requires("ledger.import")
+def import_apply() -> ResponseReturnValue:
+    apply_form = ApplyImportForm()
+    form = ImportForm(formdata=None)
+    form.fill_choices()
+    if not apply_form.validate_on_submit():
+        abort(400)
+    token, filename = apply_form.token.data or "", apply_form.filename.data or ""
+    data = load(token, filename)
+    if data is None:
+        return _preview(None, form, None, _("The checked file has expired; upload it again.")), 410
+    try:
+        report = import_equipment(
+            filename,
+            data,
+            site_code=apply_form.site_code.data or None,
+            dry_run=False,
+            create_locations=bool(apply_form.create_locations.data),
+        )
+    except ImportFileError as exc:
+        db.session.rollback()
+        return _preview(None, form, None, exc.message.translated()), 422
+    if not report.applied:
+        db.session.rollback()
+        return _preview(report, form, None, None), 422
+    db.session.commit()
+    discard(token, filename)
+    flash(
+        _(
+            "Imported %(file)s: %(new)d new, %(changed)d changed, %(same)d unchanged.",
+            file=filename,
+            new=report.count("create"),
+            changed=report.count("update"),
+            same=report.count("unchanged"),
+        ),
+        "success",
+    )
+    return redirect(url_for(".index"))
+
+
+@bp.route("/export.<fmt>")
+@requires("ledger.view")
+def export(fmt: str) -> ResponseReturnValue:
+    if fmt not in FORMATS:
+        abort(404)
+    site = db.session.get(Site, _int_arg("site") or 0)
+    stamp = clock.local_today(current_app.config["ROUNDS_TIMEZONE"]).strftime("%Y%m%d")
+    name = f"equipment-{site.code if site else 'all'}-{stamp}.{fmt}"
+    mimetype = (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        if fmt == "xlsx"
+        else "text/csv"
+    )
+    return send_file(
+        io.BytesIO(export_ledger(fmt, site)),
+        mimetype=mimetype,
+        as_attachment=True,
+        download_name=name,
+    )
