@@ -7,6 +7,7 @@ pump gets tested; every rejection names the offending word.
 import re
 from collections.abc import Mapping
 from datetime import datetime
+from functools import cache
 
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import rrulestr
@@ -37,6 +38,7 @@ class FrequencyError(ValueError):
     """The text is not a valid frequency; the message says why."""
 
 
+@cache
 def parse_interval(text: str) -> Frequency:
     """Parse ``"<n> <unit>"`` such as ``"15 days"`` or ``"1 year"``."""
     match = _INTERVAL_TEXT.match(text)
@@ -61,6 +63,7 @@ def parse_interval(text: str) -> Frequency:
     )
 
 
+@cache
 def parse_rrule(text: str) -> Frequency:
     """Parse an RRULE template; plans add DTSTART, so the catalog may not fix it."""
     parts: dict[str, str] = {}

@@ -5,9 +5,12 @@ shipped YAML travels inside the ``equipment_catalog`` package; site files come
 after it (``ROUNDS_CATALOG_PATHS``) and extend or override by key.
 """
 
+import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -19,7 +22,7 @@ from app.catalog.build import build_area_library, build_family, build_patrol_lib
 from app.catalog.checks import check_document
 from app.catalog.merge import MergedDocument, apply_override, identity_of, start_merge
 from app.catalog.model import AreaLibrary, Catalog, Family, PatrolLibrary, frozen_mapping
-from app.catalog.problems import CatalogError, Problem, format_path
+from app.catalog.problems import CatalogError, Finding, Problem, format_path
 from app.catalog.schema import DATA_PACKAGE, schema_findings
 
 PATHS_VARIABLE = "ROUNDS_CATALOG_PATHS"
@@ -99,8 +102,18 @@ def load_sources(sources: Sequence[Source]) -> Catalog:
 
 
 def _validate(merged: MergedDocument) -> list[Problem]:
-    findings = schema_findings(merged.document) or check_document(merged.document)
-    return [Problem(merged.file_for(f.path), format_path(f.path), f.message) for f in findings]
+    canonical = json.dumps(merged.document, sort_keys=True, ensure_ascii=False)
+    return [
+        Problem(merged.file_for(f.path), format_path(f.path), f.message)
+        for f in _findings(canonical)
+    ]
+
+
+@lru_cache(maxsize=64)
+def _findings(canonical_document: str) -> tuple[Finding, ...]:
+    """Validation is pure, so unchanged documents (the shipped ones) are checked once."""
+    document = json.loads(canonical_document)
+    return tuple(schema_findings(document) or check_document(document))
 
 
 def _build(documents: Iterable[MergedDocument]) -> Catalog:
@@ -146,8 +159,11 @@ def _duplicate_type_keys(
     return problems
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """Safe YAML that refuses duplicate keys instead of silently keeping the last one."""
+_FastestSafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictLoader(_FastestSafeLoader):
+    """Safe YAML (libyaml when present) that refuses duplicate keys instead of keeping the last."""
 
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
@@ -177,13 +193,15 @@ def _parse(source: Source, problems: list[Problem]) -> dict[str, Any] | None:
     if not isinstance(document, dict):
         problems.append(Problem(source.name, "", "expected a mapping with family: or library:"))
         return None
-    return _string_keys(document)
+    return _as_json_data(document)
 
 
-def _string_keys(value: Any) -> Any:
-    """JSON semantics: mapping keys are strings (YAML reads service level 1 as an int)."""
+def _as_json_data(value: Any) -> Any:
+    """JSON semantics: string keys (YAML reads level 1 as an int) and no date objects."""
     if isinstance(value, dict):
-        return {str(key): _string_keys(entry) for key, entry in value.items()}
+        return {str(key): _as_json_data(entry) for key, entry in value.items()}
     if isinstance(value, list):
-        return [_string_keys(entry) for entry in value]
+        return [_as_json_data(entry) for entry in value]
+    if isinstance(value, date):
+        return value.isoformat()
     return value
