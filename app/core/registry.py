@@ -7,6 +7,8 @@ from app.api.spec import bp as api_bp
 from app.auth.views import bp as auth_bp
 from app.calendars.cli import calendar_cli
 from app.calendars.views import bp as calendars_bp
+from app.contractors import api as _contractors_api  # noqa: F401  (declares API endpoints)
+from app.contractors.views import bp as contractors_bp
 from app.demo.cli import demo_cli
 from app.equipment import api as _equipment_api  # noqa: F401  (declares API endpoints)
 from app.equipment.cli import export_cli, import_cli
@@ -20,7 +22,17 @@ from app.sites import api as _sites_api  # noqa: F401  (declares API endpoints)
 from app.sites.views import bp as sites_bp
 from app.worker.cli import scheduler_cli
 
-BLUEPRINTS = (auth_bp, main_bp, api_bp, calendars_bp, sites_bp, people_bp, profile_bp, equipment_bp)
+BLUEPRINTS = (
+    auth_bp,
+    main_bp,
+    api_bp,
+    calendars_bp,
+    sites_bp,
+    people_bp,
+    profile_bp,
+    contractors_bp,
+    equipment_bp,
+)
 CLI_GROUPS = (users_cli, calendar_cli, scheduler_cli, demo_cli, import_cli, export_cli)
 
 
