@@ -135,3 +135,10 @@ def test_nobody_can_revoke_someone_elses_token(
     g.pop("_login_user", None)
     other = login("admin")
     assert other.post(f"/profile/tokens/{token_id.group(1)}/revoke").status_code == 404
+
+
+def test_the_user_name_in_the_menu_leads_to_the_profile(
+    login: Callable[[str], FlaskClient],
+) -> None:
+    html = login("cleaner").get("/").get_data(as_text=True)
+    assert re.search(r'<a class="navbar-text[^"]*" href="/profile"[^>]*>cleaner user</a>', html)
