@@ -38,6 +38,8 @@ from app.equipment.models import (
 from app.extensions import db
 from app.people.models import Team
 from app.sites.models import Location, Site
+from app.sites.services import NAME_MAX as LOCATION_NAME_MAX
+from app.sites.services import PATH_SEPARATOR, create_location, location_paths, split_path
 
 Ref = int | str | None
 """A reference to another record: an id (forms, API) or what a person writes (imports)."""
@@ -70,7 +72,7 @@ TEXT_FIELDS = (
     "notes",
 )
 DATE_FIELDS = ("installed_on", "commissioned_on", "warranty_until", "next_inspection_on")
-LOCATION_SEPARATORS = re.compile(r"\s*[/／\\]\s*")
+_SEPARATOR_VARIANTS = re.compile(r"[／\\]")
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _DATE_RE = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]0{1,2}:00(?::00)?)?$"
@@ -291,7 +293,8 @@ def clean_text(value: Any) -> str:
 
 
 def split_location_path(path: str) -> list[str]:
-    return [part for part in LOCATION_SEPARATORS.split(path.strip()) if part]
+    """Levels of a written path; full-width ／ and \\ count as / (Chinese keyboards)."""
+    return split_path(_SEPARATOR_VARIANTS.sub(PATH_SEPARATOR, path))
 
 
 class Lookups:
@@ -304,7 +307,7 @@ class Lookups:
     def __init__(self, create_locations: bool = False) -> None:
         self.create_locations = create_locations
         self._sites_by_code: dict[str, Site | None] = {}
-        self._paths: dict[int, dict[str, list[Location]]] = {}
+        self._paths: dict[int, dict[str, Location]] = {}
         self._codes: dict[int, dict[str, Location]] = {}
 
     # sites
@@ -324,37 +327,29 @@ class Lookups:
         return (found, None) if found else (None, N_("no site with code %(code)s", code=code))
 
     # locations
-    def _load_tree(self, site: Site) -> None:
-        if site.id in self._paths:
-            return
-        locations = db.session.scalars(select(Location).where(Location.site_id == site.id)).all()
-        by_id = {loc.id: loc for loc in locations}
-        paths: dict[str, list[Location]] = {}
-        for loc in locations:
-            names: list[str] = []
-            node: Location | None = loc
-            while node is not None:
-                names.append(node.name.strip())
-                node = by_id.get(node.parent_id) if node.parent_id else None
-            paths.setdefault("/".join(reversed(names)), []).append(loc)
-        self._paths[site.id] = paths
-        self._codes[site.id] = {loc.code: loc for loc in locations}
+    def _tree(self, site: Site) -> tuple[dict[str, Location], dict[str, Location]]:
+        """The site's locations by path and by code, loaded once (the sites service's map)."""
+        if site.id not in self._paths:
+            paths = location_paths(site)
+            self._paths[site.id] = paths
+            self._codes[site.id] = {loc.code: loc for loc in paths.values()}
+        return self._paths[site.id], self._codes[site.id]
 
     def _missing_reason(self, site: Site, parts: list[str]) -> Msg:
-        paths = self._paths[site.id]
+        paths, _codes = self._tree(site)
         for depth in range(len(parts) - 1, 0, -1):
-            prefix = "/".join(parts[:depth])
+            prefix = PATH_SEPARATOR.join(parts[:depth])
             if prefix in paths:
                 return N_(
                     "no location %(path)s in site %(site)s: %(parent)s has no %(child)s",
-                    path="/".join(parts),
+                    path=PATH_SEPARATOR.join(parts),
                     site=site.code,
                     parent=prefix,
                     child=parts[depth],
                 )
         return N_(
             "no location %(path)s in site %(site)s: there is no %(top)s at the top level",
-            path="/".join(parts),
+            path=PATH_SEPARATOR.join(parts),
             site=site.code,
             top=parts[0],
         )
@@ -376,52 +371,64 @@ class Lookups:
                     site=site.code,
                 )
             return loc, None
-        self._load_tree(site)
+        paths, codes = self._tree(site)
         parts = split_location_path(ref)
-        path = "/".join(parts)
-        matches = self._paths[site.id].get(path, [])
-        if len(matches) == 1:
-            return matches[0], None
-        if len(matches) > 1:
+        path = PATH_SEPARATOR.join(parts)
+        if path in paths:
+            return paths[path], None
+        if ref.strip() in codes:
+            return codes[ref.strip()], None
+        if not all(parts):
+            return None, N_("%(path)s has an empty level; write it like 1号楼/B1/水泵房", path=ref)
+        too_long = [part for part in parts if len(part) > LOCATION_NAME_MAX]
+        if too_long:
             return None, N_(
-                "%(path)s matches %(count)d locations; rename one of them",
-                path=path,
-                count=len(matches),
+                "%(name)s is too long for a location name: at most %(limit)d characters",
+                name=too_long[0],
+                limit=LOCATION_NAME_MAX,
             )
-        by_code = self._codes[site.id].get(ref.strip())
-        if by_code is not None:
-            return by_code, None
-        if self.create_locations and parts:
+        if self.create_locations:
             return PendingLocation(site, path), None
         return None, self._missing_reason(site, parts)
 
     def ensure_location(self, pending: PendingLocation) -> Location:
-        """Create the missing tail of a location path (import with --create-locations)."""
+        """Create the missing tail of a location path (import with --create-locations).
+
+        Levels get the kinds building / floor / room by depth; the sites service
+        checks each new location as it would a hand-made one.
+        """
         site = pending.site
-        self._load_tree(site)
-        paths, codes = self._paths[site.id], self._codes[site.id]
+        paths, codes = self._tree(site)
         parts = split_location_path(pending.path)
         parent: Location | None = None
-        for depth in range(len(parts)):
-            prefix = "/".join(parts[: depth + 1])
-            existing = paths.get(prefix)
-            if existing:
-                parent = existing[0]
+        for depth, name in enumerate(parts):
+            prefix = PATH_SEPARATOR.join(parts[: depth + 1])
+            if prefix in paths:
+                parent = paths[prefix]
                 continue
             code = _unique_code(prefix, codes)
-            loc = Location(
-                site=site,
-                parent=parent,
-                code=code,
-                name=parts[depth],
-                kind=("building", "floor", "room")[min(depth, 2)],
-                sort_key=parts[depth],
-            )
-            db.session.add(loc)
-            db.session.flush()
-            paths[prefix] = [loc]
-            codes[code] = loc
-            parent = loc
+            try:
+                parent = create_location(
+                    site,
+                    code,
+                    name,
+                    ("building", "floor", "room")[min(depth, 2)],
+                    parent_id=parent.id if parent else None,
+                    sort_key=name[:64],
+                )
+            except ValidationError as exc:
+                reason = "; ".join(str(m) for m in exc.fields.values())
+                raise EquipmentInvalid(
+                    {
+                        "location_id": N_(
+                            "cannot create location %(path)s: %(reason)s",
+                            path=prefix,
+                            reason=reason,
+                        )
+                    }
+                ) from exc
+            paths[prefix] = parent
+            codes[code] = parent
         assert parent is not None
         return parent
 

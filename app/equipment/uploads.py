@@ -11,7 +11,10 @@ from pathlib import Path, PurePath
 
 from flask import current_app
 
+from app.core import clock
+
 SUBDIR = "equipment-imports"
+KEEP_SECONDS = 24 * 3600
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
 
@@ -28,7 +31,16 @@ def _path(token: str, filename: str) -> Path | None:
     return _directory() / f"{token}{suffix}"
 
 
+def _forget_old() -> None:
+    """Checked files nobody applied are dropped after a day, so uploads do not pile up."""
+    cutoff = clock.utcnow().timestamp() - KEEP_SECONDS
+    for path in _directory().iterdir():
+        if path.is_file() and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+
+
 def stash(filename: str, data: bytes) -> str:
+    _forget_old()
     token = secrets.token_hex(16)
     path = _path(token, filename)
     if path is not None:

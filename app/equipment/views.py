@@ -106,10 +106,12 @@ def _get(equipment_id: int) -> Equipment:
 @requires("ledger.view")
 def detail(equipment_id: int) -> ResponseReturnValue:
     eq = _get(equipment_id)
+    labels = {field.short_name: field.label.text for field in EquipmentForm(formdata=None)}
     return render_template(
         "equipment/detail.html",
         eq=eq,
         history=history_of(Equipment.__tablename__, eq.id, limit=20),
+        field_labels=labels,
         today=clock.local_today(eq.site.timezone),
     )
 

@@ -163,6 +163,16 @@ def test_a_location_path_is_resolved_in_the_site_tree(ledger: Ledger) -> None:
     assert eq.location == ledger.pump_room
 
 
+def test_full_width_slashes_separate_levels_and_empty_levels_are_refused(ledger: Ledger) -> None:
+    assert create_equipment(valid(ledger, location_id="1号楼／B1／水泵房")).location == (
+        ledger.pump_room
+    )
+    errors = validate(valid(ledger, asset_code="WP-02", location_id="1号楼//水泵房"))
+    assert (
+        errors["location_id"] == "1号楼//水泵房 has an empty level; write it like 1号楼/B1/水泵房"
+    )
+
+
 def test_an_unknown_location_path_says_which_part_is_missing(ledger: Ledger) -> None:
     errors = validate(valid(ledger, location_id="1号楼/B2/水泵房"))
     assert errors["location_id"] == "no location 1号楼/B2/水泵房 in site YG: 1号楼 has no B2"
