@@ -7,6 +7,10 @@ service and gets the same message an import would; selects accept any value for
 the same reason.
 """
 
+import json
+from collections.abc import Mapping
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -33,6 +37,16 @@ from app.equipment.services import (
 from app.extensions import db
 from app.people.models import Team
 from app.sites.models import Location, Site
+
+
+def attributes_text(attributes: Mapping[str, Any] | str | None) -> str:
+    """key=value lines when every value is text; JSON otherwise, so numbers stay numbers."""
+    if isinstance(attributes, str):
+        return attributes
+    values = dict(attributes or {})
+    if all(isinstance(v, str) for v in values.values()):
+        return "\n".join(f"{k}={v}" for k, v in values.items())
+    return json.dumps(values, ensure_ascii=False)
 
 
 def _date_kw() -> dict[str, str]:
@@ -139,8 +153,7 @@ class EquipmentForm(FlaskForm):
         for name in ("installed_on", "commissioned_on", "warranty_until", "next_inspection_on"):
             value = getattr(data, name)
             getattr(self, name).data = value.isoformat() if hasattr(value, "isoformat") else value
-        attributes = data.attributes if isinstance(data.attributes, dict) else {}
-        self.attributes.data = "\n".join(f"{k}={v}" for k, v in attributes.items())
+        self.attributes.data = attributes_text(data.attributes)
 
 
 class RetireForm(FlaskForm):

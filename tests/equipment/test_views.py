@@ -1,5 +1,6 @@
 """The ledger pages: list, detail, forms with errors in place, stale edits, import and export."""
 
+import html
 import io
 from collections.abc import Callable
 
@@ -257,3 +258,21 @@ def test_the_export_link_downloads_the_ledger(
     assert response.status_code == 200
     assert "attachment" in response.headers["Content-Disposition"]
     assert "WP-01" in response.get_data().decode("utf-8-sig")
+
+
+def test_saving_the_edit_form_unchanged_keeps_numbers_in_technical_parameters(
+    ledger: Ledger, make_equipment: Callable[..., Equipment], login_en: Login
+) -> None:
+    eq = make_equipment("WP-01", attributes='{"功率kW": 15, "变频": true}')
+    client = login_en("supervisor")
+    page = text_of(client.get(f"/equipment/{eq.id}/edit"))
+    shown = html.unescape(
+        page.split('name="attributes"')[1].split(">", 1)[1].split("</textarea>")[0]
+    )
+    response = client.post(
+        f"/equipment/{eq.id}/edit",
+        data=form_data(ledger, location_id="", installed_on="", attributes=shown, version=1),
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Equipment, eq.id).attributes == {"功率kW": 15, "变频": True}  # type: ignore[union-attr]
