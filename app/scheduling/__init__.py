@@ -1,0 +1,1 @@
+"""Scheduling in the app: plan rows → engine plans → stored work orders (and back again)."""

@@ -1,0 +1,311 @@
+"""Plan rows → engine plans: the one place that knows both the schema and `schedules`.
+
+Generation reads plans with plain column selects and keeps frozen `PlanFacts`
+snapshots, so nothing expires when a batch commits and a saved row, a Core row and
+an unsaved form object all map the same way. The JSON shapes of `seasons` and
+`age_bands` are documented on `app.plans.models.Plan`.
+
+A *unit* is what the engine schedules as one plan: a single plan row, or the rows of
+a tier group (same asset, same `tier_group`) under their base — the lowest
+`tier_level` — whose rule sets the grid while the higher rows' rules become `Tier`s.
+Work orders of a unit are stored under the base plan's id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from schedules import (
+    AgeBand,
+    Anchor,
+    HolidayPolicy,
+    RuleError,
+    SeasonWindow,
+    Tier,
+)
+from schedules import Plan as EnginePlan
+
+TITLE_SEPARATOR = " · "
+TITLE_MAX = 300
+END_OF_DAY = dt.time(23, 59, 59)
+ANCHOR_ALIASES = {"fixed": Anchor.FIXED, "schedule": Anchor.FIXED, "completion": Anchor.COMPLETION}
+CONTRACTED_PERFORMERS = frozenset({"licensed_contractor", "authority_inspection"})
+
+PLAN_COLUMNS = (
+    "id",
+    "site_id",
+    "equipment_id",
+    "location_id",
+    "name",
+    "kind",
+    "catalog_task_key",
+    "tier_group",
+    "tier_level",
+    "rrule",
+    "anchor",
+    "starts_on",
+    "time_of_day",
+    "ends_on",
+    "duration_minutes",
+    "tolerance_before_days",
+    "tolerance_after_days",
+    "ceiling_days",
+    "holiday_policy",
+    "seasons",
+    "age_bands",
+    "performer",
+    "licence_kind",
+    "team_id",
+    "assignee_id",
+    "contractor_id",
+    "assignment_strategy",
+    "active",
+)
+"""The plan columns scheduling reads (selected by name, so Core rows and objects both work)."""
+
+_DEFAULTS: dict[str, Any] = {
+    "kind": "maintenance",
+    "anchor": "fixed",
+    "time_of_day": dt.time(9, 0),
+    "duration_minutes": 60,
+    "tolerance_before_days": 0,
+    "tolerance_after_days": 0,
+    "holiday_policy": "next",
+    "seasons": [],
+    "age_bands": [],
+    "performer": "in_house",
+    "assignment_strategy": "fixed",
+    "active": True,
+}
+
+
+class MappingError(ValueError):
+    """A plan the engine cannot take; the message names the plan and what is wrong."""
+
+    def __init__(self, plan_id: int | None, message: str) -> None:
+        super().__init__(f"plan {plan_id or '(new)'}: {message}")
+        self.plan_id = plan_id
+        self.detail = message
+
+
+@dataclass(frozen=True)
+class PlanFacts:
+    """The columns of one plan that scheduling reads, detached from any session."""
+
+    id: int | None
+    site_id: int
+    equipment_id: int | None
+    location_id: int | None
+    name: str
+    kind: str
+    catalog_task_key: str | None
+    tier_group: str | None
+    tier_level: int | None
+    rrule: str
+    anchor: str
+    starts_on: dt.date
+    time_of_day: dt.time
+    ends_on: dt.date | None
+    duration_minutes: int
+    tolerance_before_days: int
+    tolerance_after_days: int
+    ceiling_days: int | None
+    holiday_policy: str
+    seasons: list[dict[str, Any]]
+    age_bands: list[dict[str, Any]]
+    performer: str
+    licence_kind: str | None
+    team_id: int | None
+    assignee_id: int | None
+    contractor_id: int | None
+    assignment_strategy: str
+    active: bool
+
+    @property
+    def group_key(self) -> tuple[int, int | None, str] | None:
+        """Which tier group the plan is in, or None when it stands alone."""
+        if not self.tier_group:
+            return None
+        return (self.site_id, self.equipment_id, self.tier_group)
+
+    @property
+    def level_order(self) -> tuple[int, int]:
+        return (self.tier_level or 0, self.id or 0)
+
+    @property
+    def staffed(self) -> bool:
+        """In-house work gets a person; contractors and authorities bring their own."""
+        return self.contractor_id is None and self.performer not in CONTRACTED_PERFORMERS
+
+
+def facts_of(source: Any) -> PlanFacts:
+    """Snapshot a plan row, a Core row or an unsaved `Plan` (unset columns take defaults)."""
+    values = {}
+    for name in PLAN_COLUMNS:
+        value = getattr(source, name, None)
+        values[name] = _DEFAULTS[name] if value is None and name in _DEFAULTS else value
+    return PlanFacts(**values)
+
+
+@dataclass(frozen=True)
+class EquipmentFacts:
+    id: int
+    asset_code: str
+    name: str
+    location_id: int | None
+    commissioned: dt.date | None
+    maintainer_team_id: int | None
+
+
+class Places:
+    """Location names of one site, to title work orders without a query per row."""
+
+    def __init__(self, locations: Iterable[tuple[int, int | None, str]]) -> None:
+        self._nodes = {loc_id: (parent_id, name) for loc_id, parent_id, name in locations}
+
+    def chain(self, location_id: int | None) -> list[str]:
+        names: list[str] = []
+        seen: set[int] = set()
+        node = location_id
+        while node is not None and node in self._nodes and node not in seen:
+            seen.add(node)
+            parent_id, name = self._nodes[node]
+            names.append(name)
+            node = parent_id
+        return list(reversed(names))
+
+    def path(self, location_id: int | None) -> str:
+        return "/".join(self.chain(location_id))
+
+    def place(self, equipment: EquipmentFacts | None, location_id: int | None) -> str:
+        """'1号楼 2#客梯' for an asset (its building + its name), else the location path."""
+        if equipment is not None:
+            building = self.chain(equipment.location_id or location_id)[:1]
+            return " ".join([*building, equipment.name])
+        return self.path(location_id)
+
+
+def title(plan_name: str, place: str) -> str:
+    text = f"{plan_name}{TITLE_SEPARATOR}{place}" if place else plan_name
+    return text[:TITLE_MAX]
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One engine plan and what is needed to store its occurrences as rows."""
+
+    base: PlanFacts
+    members: tuple[PlanFacts, ...]  # base first, then higher tiers by level
+    plan: EnginePlan
+    equipment: EquipmentFacts | None
+    location_id: int | None
+    titles: Mapping[str | None, str]  # tier key (None: untiered) → work-order title
+
+    @property
+    def plan_ids(self) -> tuple[int, ...]:
+        return tuple(m.id for m in self.members if m.id is not None)
+
+
+def tier_key(plan: PlanFacts) -> str:
+    return str(plan.id) if plan.id is not None else "new"
+
+
+def base_of(members: Sequence[PlanFacts]) -> PlanFacts:
+    return min(members, key=lambda p: p.level_order)
+
+
+def build_unit(
+    members: Sequence[PlanFacts],
+    *,
+    timezone: str,
+    equipment: EquipmentFacts | None,
+    places: Places,
+) -> Unit:
+    """Map a plan (or a tier group, any order) to a `Unit`; raises `MappingError`."""
+    ordered = sorted(members, key=lambda p: p.level_order)
+    base, higher = ordered[0], ordered[1:]
+    location_id = base.location_id or (equipment.location_id if equipment else None)
+    place = places.place(equipment, location_id)
+    if higher:
+        titles: dict[str | None, str] = {tier_key(p): title(p.name, place) for p in ordered}
+    else:
+        titles = {None: title(base.name, place)}
+    return Unit(
+        base=base,
+        members=tuple(ordered),
+        plan=engine_plan(base, higher, timezone=timezone, equipment=equipment),
+        equipment=equipment,
+        location_id=location_id,
+        titles=titles,
+    )
+
+
+def engine_plan(
+    base: PlanFacts,
+    higher: Sequence[PlanFacts] = (),
+    *,
+    timezone: str,
+    equipment: EquipmentFacts | None,
+) -> EnginePlan:
+    """The `schedules.Plan` for a base plan and its higher tiers."""
+    try:
+        policy = HolidayPolicy(base.holiday_policy)
+    except ValueError:
+        raise MappingError(base.id, f"unknown holiday policy {base.holiday_policy!r}") from None
+    anchor = ANCHOR_ALIASES.get(base.anchor)
+    if anchor is None:
+        raise MappingError(base.id, f"unknown anchor {base.anchor!r}")
+    ceilings = [p.ceiling_days for p in (base, *higher) if p.ceiling_days]
+    tiers: tuple[Tier, ...] = ()
+    if higher:
+        tiers = (
+            Tier(tier_key(base), name_zh=base.name, name_en=base.name),
+            *(Tier(tier_key(p), p.rrule, p.name, p.name) for p in higher),
+        )
+    try:
+        return EnginePlan(
+            key=tier_key(base),
+            rule=base.rrule,
+            starts=dt.datetime.combine(base.starts_on, base.time_of_day),
+            timezone=timezone,
+            duration=dt.timedelta(minutes=base.duration_minutes),
+            tolerance_before=dt.timedelta(days=base.tolerance_before_days),
+            tolerance_after=dt.timedelta(days=base.tolerance_after_days),
+            holiday_policy=policy,
+            ceiling_days=min(ceilings) if ceilings else None,
+            anchor=anchor,
+            tiers=tiers,
+            seasons=seasons(base.seasons),
+            age_bands=age_bands(base.age_bands),
+            commissioned=equipment.commissioned if equipment else None,
+            ends=dt.datetime.combine(base.ends_on, END_OF_DAY) if base.ends_on else None,
+        )
+    except MappingError as error:
+        raise MappingError(base.id, error.detail) from None
+    except (RuleError, ValueError, TypeError, KeyError) as error:
+        raise MappingError(base.id, str(error)) from None
+
+
+def seasons(raw: Sequence[Mapping[str, Any]] | None) -> tuple[SeasonWindow, ...]:
+    """`[{"from": "MM-DD", "to": "MM-DD", "label": {...}}]` → engine windows."""
+    windows = []
+    for entry in raw or ():
+        try:
+            windows.append(SeasonWindow.parse(f"{entry['from']}..{entry['to']}"))
+        except (KeyError, TypeError, ValueError) as error:
+            raise MappingError(None, f"bad season {entry!r}: {error}") from None
+    return tuple(windows)
+
+
+def age_bands(raw: Sequence[Mapping[str, Any]] | None) -> tuple[AgeBand, ...]:
+    """`[{"min_years": 0, "rrule": "FREQ=..."}]` → engine age bands."""
+    bands = []
+    for entry in raw or ():
+        try:
+            bands.append(AgeBand(int(entry["min_years"]), str(entry["rrule"])))
+        except (KeyError, TypeError, ValueError) as error:
+            raise MappingError(None, f"bad age band {entry!r}: {error}") from None
+    return tuple(bands)
