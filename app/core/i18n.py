@@ -1,6 +1,7 @@
 """Language choice: the user's setting, then the session switch, then the browser; zh-CN first."""
 
 from collections.abc import Sequence
+from typing import Protocol
 
 from flask import Flask, current_app, request, session
 from flask_babel import get_locale
@@ -27,9 +28,18 @@ def is_english() -> bool:
     return locale is not None and locale.language == "en"
 
 
-def label(pair: Sequence[str]) -> str:
-    """Pick the zh or en half of a (zh, en) label pair for the current user."""
-    return pair[1] if is_english() else pair[0]
+class Bilingual(Protocol):
+    zh: str
+    en: str
+
+
+def label(value: Sequence[str] | Bilingual | None) -> str:
+    """Pick the zh or en half of a (zh, en) pair, or of anything with .zh/.en, for the user."""
+    if value is None:
+        return ""
+    if isinstance(value, tuple | list):
+        return value[1] if is_english() else value[0]
+    return value.en if is_english() else value.zh  # type: ignore[union-attr]
 
 
 def init_app(app: Flask) -> None:

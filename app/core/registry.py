@@ -7,6 +7,8 @@ from app.api.spec import bp as api_bp
 from app.auth.views import bp as auth_bp
 from app.calendars.cli import calendar_cli
 from app.calendars.views import bp as calendars_bp
+from app.catalog.cli import catalog_cli
+from app.catalog.views import bp as catalog_bp
 from app.contractors import api as _contractors_api  # noqa: F401  (declares API endpoints)
 from app.contractors.views import bp as contractors_bp
 from app.demo.cli import demo_cli
@@ -27,13 +29,14 @@ BLUEPRINTS = (
     main_bp,
     api_bp,
     calendars_bp,
+    catalog_bp,
     sites_bp,
     people_bp,
     profile_bp,
     contractors_bp,
     equipment_bp,
 )
-CLI_GROUPS = (users_cli, calendar_cli, scheduler_cli, demo_cli, import_cli, export_cli)
+CLI_GROUPS = (users_cli, catalog_cli, calendar_cli, scheduler_cli, demo_cli, import_cli, export_cli)
 
 
 def register_blueprints(app: Flask) -> None:
