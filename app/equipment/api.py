@@ -53,7 +53,7 @@ _WRITABLE: dict[str, dict[str, Any]] = {
     "next_inspection_on": {**_DATE, "description": "Next statutory inspection, YYYY-MM-DD"},
     "attributes": {
         "type": "object",
-        "additionalProperties": {"type": ["string", "number", "boolean", "null"]},
+        "description": "Technical parameters; component_dates maps components to ISO dates",
     },
     "notes": _TEXT,
 }

@@ -71,6 +71,8 @@ TEXT_FIELDS = (
     "registration_number",
     "notes",
 )
+COMPONENT_DATES = "component_dates"
+"""Attribute mapping a catalog age rule's component (governor, manufacture) to its ISO date."""
 DATE_FIELDS = ("installed_on", "commissioned_on", "warranty_until", "next_inspection_on")
 _SEPARATOR_VARIANTS = re.compile(r"[／\\]")
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -276,12 +278,46 @@ def parse_attributes(raw: Mapping[str, Any] | str | None) -> tuple[dict[str, Any
                 data[key.strip()] = value.strip()
     if not isinstance(data, dict):
         return {}, N_("technical parameters must be key=value pairs")
-    for key, value in data.items():
-        if not isinstance(value, str | int | float | bool) and value is not None:
-            return {}, N_(
-                "the value of %(key)s must be text or a number, not a list or object", key=key
+    if not _is_json(data):
+        return {}, N_("technical parameters must be text, numbers, lists or objects (JSON)")
+    return data, _component_dates_problem(data.get(COMPONENT_DATES))
+
+
+def _is_json(value: Any) -> bool:
+    if value is None or isinstance(value, str | int | float | bool):
+        return True
+    if isinstance(value, list):
+        return all(_is_json(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _is_json(v) for k, v in value.items())
+    return False
+
+
+def _component_dates_problem(value: Any) -> Msg | None:
+    """`component_dates` feeds the catalog's age rules (governor age...): dates must be real."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        return N_(
+            '%(key)s must map each component to a date, e.g. {"governor": "2019-07-02"}',
+            key=COMPONENT_DATES,
+        )
+    for component, written in value.items():
+        day, problem = parse_date(written if isinstance(written, str) else str(written))
+        if problem is not None:
+            return N_(
+                "%(key)s.%(component)s: %(problem)s",
+                key=COMPONENT_DATES,
+                component=component,
+                problem=str(problem),
             )
-    return data, None
+        if day is None or written != day.isoformat():
+            return N_(
+                "%(key)s.%(component)s: write the date as YYYY-MM-DD, e.g. 2019-07-02",
+                key=COMPONENT_DATES,
+                component=component,
+            )
+    return None
 
 
 def clean_text(value: Any) -> str:

@@ -93,6 +93,7 @@ def full_ledger(ledger: Ledger, make_equipment: Callable[..., Equipment]) -> Non
         name='=HYPERLINK("http://evil.example","点我")',
         category="elevator",
         type_key="traction_elevator",
+        attributes={"component_dates": {"governor": "2019-07-02"}, "载重kg": 1000},
         location_id=ledger.building2.id,
         status="fault",
         maintainer_contractor_id=ledger.contractor.id,

@@ -236,6 +236,27 @@ def test_technical_parameters_are_key_value_lines_or_json(ledger: Ledger) -> Non
     assert errors["attributes"] == "扬程 50m is not key=value; write one key=value per line"
 
 
+def test_nested_parameters_are_kept_and_component_dates_must_be_real_dates(
+    ledger: Ledger,
+) -> None:
+    nested = {"component_dates": {"governor": "2019-07-02"}, "层站": [1, 18]}
+    assert create_equipment(valid(ledger, attributes=nested)).attributes == nested
+    errors = validate(
+        valid(
+            ledger, asset_code="DT-02", attributes={"component_dates": {"governor": "2019-02-30"}}
+        )
+    )
+    assert errors["attributes"] == (
+        "component_dates.governor: 2019-02-30 is not a real date: 2019-02 has only 28 days"
+    )
+    errors = validate(
+        valid(ledger, asset_code="DT-03", attributes={"component_dates": {"governor": "2019/7/2"}})
+    )
+    assert errors["attributes"] == (
+        "component_dates.governor: write the date as YYYY-MM-DD, e.g. 2019-07-02"
+    )
+
+
 def test_create_stores_clean_values_and_is_audited(ledger: Ledger) -> None:
     with acting_as(Actor(None, "wang")):
         eq = create_equipment(
