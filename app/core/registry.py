@@ -20,6 +20,7 @@ from app.people import api as _people_api  # noqa: F401  (declares API endpoints
 from app.people.cli import users_cli
 from app.people.profile import bp as profile_bp
 from app.people.views import bp as people_bp
+from app.scheduling.cli import schedule_cli
 from app.sites import api as _sites_api  # noqa: F401  (declares API endpoints)
 from app.sites.views import bp as sites_bp
 from app.worker.cli import scheduler_cli
@@ -36,7 +37,16 @@ BLUEPRINTS = (
     contractors_bp,
     equipment_bp,
 )
-CLI_GROUPS = (users_cli, catalog_cli, calendar_cli, scheduler_cli, demo_cli, import_cli, export_cli)
+CLI_GROUPS = (
+    users_cli,
+    catalog_cli,
+    calendar_cli,
+    scheduler_cli,
+    demo_cli,
+    import_cli,
+    export_cli,
+    schedule_cli,
+)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -258,6 +258,15 @@ class SiteContext:
             self._site_pool = self.pool_for(teams, assignees)
         return self._site_pool
 
+    def pool_for_units(self, units: Sequence[Unit]) -> StaffPool | None:
+        """Staff for just these units: the teams and people they name (one edited plan)."""
+        staffed = [u for u in units if u.base.staffed]
+        if not staffed:
+            return None
+        teams = {team for u in staffed if (team := team_of(u)) is not None}
+        users = {u.base.assignee_id for u in staffed if u.base.assignee_id is not None}
+        return self.pool_for(teams, users)
+
     def pool_for(self, team_ids: set[int], user_ids: set[int]) -> StaffPool:
         return staff_pool(
             team_ids=team_ids, user_ids=user_ids, timezone=self.timezone, calendar=self.calendar
@@ -436,12 +445,12 @@ def _as_last_visit(row: Row[Any], *, restart_at_completion: bool) -> LastVisit:
 
 
 @dataclass(frozen=True)
-class _History:
+class History:
     last_visits: dict[int, LastVisit]
     round_robin_after: dict[int, int]  # base plan id → last assignee before the run
 
 
-def _history(units: Sequence[Unit], mode: Mode, now: dt.datetime) -> _History:
+def unit_history(units: Sequence[Unit], mode: Mode, now: dt.datetime) -> History:
     """Last visits and round-robin positions, from rows this run does not write.
 
     * completion-anchored plans restart from the last kept visit: when inserting,
@@ -493,7 +502,7 @@ def _history(units: Sequence[Unit], mode: Mode, now: dt.datetime) -> _History:
         row = rows.get(unit.base.id)  # type: ignore[arg-type]
         if row is not None:
             after[unit.base.id] = row.assignee_id  # type: ignore[index]
-    return _History(last_visits, after)
+    return History(last_visits, after)
 
 
 # --- occurrences ------------------------------------------------------------------------------
@@ -510,6 +519,13 @@ def _start(unit: Unit, now: dt.datetime) -> dt.datetime:
     return now - _lookback(unit)
 
 
+def team_of(unit: Unit) -> int | None:
+    """The plan's team, else the team that maintains its equipment."""
+    if unit.base.team_id is not None:
+        return unit.base.team_id
+    return unit.equipment.maintainer_team_id if unit.equipment else None
+
+
 def assigner_for(unit: Unit, pool: StaffPool | None, after: int | None) -> StaffAssigner | None:
     """The engine assigner of a unit, or None when contractors/authorities do the work.
 
@@ -520,7 +536,7 @@ def assigner_for(unit: Unit, pool: StaffPool | None, after: int | None) -> Staff
     base = unit.base
     if not base.staffed or pool is None:
         return None
-    team_id = base.team_id or (unit.equipment.maintainer_team_id if unit.equipment else None)
+    team_id = team_of(unit)
     people = [base.assignee_id] if base.assignee_id is not None else []
     if team_id is not None:
         people += [m for m in pool.members_of(team_id) if m != base.assignee_id]
@@ -833,7 +849,7 @@ class _Run:
         units = context.units(batch.units, self.result.problems)
         self.result.plans += len(page)
         self.result.units += len(units)
-        history = _history(units, self.mode, self.now)
+        history = unit_history(units, self.mode, self.now)
         pool = self._pool(context, units, explicit)
         if self.mode is Mode.INSERT:
             self._insert_page(context, units, history, pool)
@@ -845,24 +861,15 @@ class _Run:
     def _pool(
         self, context: SiteContext, units: Sequence[Unit], explicit: bool
     ) -> StaffPool | None:
-        staffed = [u for u in units if u.base.staffed]
-        if not staffed:
+        if not any(u.base.staffed for u in units):
             return None
-        if not explicit:
-            return context.site_pool()
-        teams = {
-            team
-            for u in staffed
-            if (team := u.base.team_id or (u.equipment.maintainer_team_id if u.equipment else None))
-        }
-        users = {u.base.assignee_id for u in staffed if u.base.assignee_id is not None}
-        return context.pool_for(teams, users)
+        return context.pool_for_units(units) if explicit else context.site_pool()
 
     def _rows(
         self,
         context: SiteContext,
         unit: Unit,
-        history: _History,
+        history: History,
         pool: StaffPool | None,
         until: dt.datetime,
     ) -> Iterator[dict[str, Any]]:
@@ -882,7 +889,7 @@ class _Run:
         self,
         context: SiteContext,
         units: Sequence[Unit],
-        history: _History,
+        history: History,
         pool: StaffPool | None,
     ) -> None:
         rows: list[dict[str, Any]] = []
@@ -906,7 +913,7 @@ class _Run:
         context: SiteContext,
         units: Sequence[Unit],
         retired: set[int],
-        history: _History,
+        history: History,
         pool: StaffPool | None,
     ) -> None:
         base_ids = [u.base.id for u in units if u.base.id is not None]

@@ -12,6 +12,7 @@ from app.audit.actor import Actor, acting_as
 from app.core import clock
 from app.extensions import db
 from app.notices.services import record_expiry_notices
+from app.scheduling.generation import generate
 from app.workorders.services import mark_missed
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,15 @@ def expiry_notices_job(app: Flask) -> str:
     return f"{record_expiry_notices(today)} new expiry notices"
 
 
+def extend_horizon_job(app: Flask) -> str:
+    """Nightly: store the work orders the rolling horizon now reaches (commits per batch)."""
+    result = generate()
+    return (
+        f"{result.inserted} work orders added up to {result.until:%Y-%m-%d}; "
+        f"{len(result.problems)} plans could not be scheduled"
+    )
+
+
 @dataclass(frozen=True)
 class JobSpec:
     id: str
@@ -40,6 +50,13 @@ class JobSpec:
 JOBS: list[JobSpec] = [
     JobSpec("mark_missed", mark_missed_job, "interval", {"minutes": 10}, misfire_grace_time=600),
     JobSpec("expiry_notices", expiry_notices_job, "cron", {"hour": 6, "minute": 5}),
+    JobSpec(
+        "extend_horizon",
+        extend_horizon_job,
+        "cron",
+        {"hour": 2, "minute": 0},
+        misfire_grace_time=None,
+    ),
 ]
 
 
