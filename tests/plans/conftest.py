@@ -1,0 +1,132 @@
+"""A small site with an engineering team, an elevator contractor and a traction elevator."""
+
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from app.contractors.models import Contractor
+from app.equipment.models import Equipment
+from app.extensions import db
+from app.people.models import Team, TeamMembership, User
+from app.people.services import issue_api_token
+from app.sites.models import Location, Site
+from tests.sites.conftest import Api
+
+
+@pytest.fixture
+def site(app: Flask) -> Site:
+    site = Site(code="DEMO", name="阳光花园", timezone="Asia/Shanghai", service_level=2)
+    db.session.add(site)
+    db.session.flush()
+    return site
+
+
+def _staff(team: Team, prefix: str, name: str, count: int, step: int) -> list[User]:
+    people = []
+    for index in range(count):
+        user = User(username=f"{prefix}{index}", name=f"{name}{index}", active=True)
+        db.session.add(user)
+        db.session.flush()
+        offset = step * (index // 2)
+        db.session.add(TeamMembership(team_id=team.id, user_id=user.id, rotation_offset=offset))
+        people.append(user)
+    db.session.flush()
+    return people
+
+
+@pytest.fixture
+def engineering(site: Site) -> Team:
+    """工程部 on 四班三运转: eight technicians, two per crew, crews 2 days apart."""
+    team = Team(
+        site_id=site.id, code="ENG", name="工程部", kind="engineering",
+        shift_pattern="four_team_three_shift",
+    )  # fmt: skip
+    db.session.add(team)
+    db.session.flush()
+    _staff(team, "tech", "技工", 8, 2)
+    return team
+
+
+@pytest.fixture
+def technicians(engineering: Team) -> list[User]:
+    return sorted(engineering.members, key=lambda u: u.id)
+
+
+@pytest.fixture
+def cleaning_team(site: Site) -> Team:
+    team = Team(
+        site_id=site.id, code="CLN", name="保洁部", kind="cleaning", shift_pattern="office_week"
+    )
+    db.session.add(team)
+    db.session.flush()
+    _staff(team, "cleaner", "保洁员", 2, 0)
+    return team
+
+
+@pytest.fixture
+def lift_company(app: Flask) -> Contractor:
+    contractor = Contractor(name="迅达电梯维保")
+    db.session.add(contractor)
+    db.session.flush()
+    return contractor
+
+
+@pytest.fixture
+def elevator(site: Site, engineering: Team, lift_company: Contractor) -> Equipment:
+    equipment = Equipment(
+        site_id=site.id,
+        asset_code="T1-L1",
+        name="1号楼1号客梯",
+        category="elevator",
+        type_key="traction_elevator",
+        commissioned_on=date(2018, 6, 1),
+        maintainer_team_id=engineering.id,
+        maintainer_contractor_id=lift_company.id,
+    )
+    db.session.add(equipment)
+    db.session.flush()
+    return equipment
+
+
+@pytest.fixture
+def lobby(site: Site) -> Location:
+    building = Location(site_id=site.id, code="T1", name="1号楼", kind="building")
+    db.session.add(building)
+    db.session.flush()
+    hall = Location(
+        site_id=site.id, parent_id=building.id, code="T1-LOBBY", name="1号楼大堂", kind="lobby"
+    )
+    db.session.add(hall)
+    db.session.flush()
+    return hall
+
+
+@pytest.fixture
+def catalog_paths(app: Flask) -> Iterator[list[str]]:
+    """Site catalog files for one test; the loaded catalog follows the config."""
+    paths: list[str] = []
+    app.config["ROUNDS_CATALOG_PATHS"] = paths
+    yield paths
+    app.config["ROUNDS_CATALOG_PATHS"] = []
+
+
+def write_catalog_file(directory: Path, name: str, text: str) -> str:
+    path = directory / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+@pytest.fixture
+def api(app: Flask, make_user: Callable[..., User]) -> Callable[[str], Api]:
+    """`api("supervisor")` calls /api/v1 with the bearer token of a fresh user of that role."""
+
+    def for_role(role: str) -> Api:
+        user = make_user(role, f"api-{role}")
+        token = issue_api_token(user, "tests")
+        db.session.commit()
+        return Api(app.test_client(), token)
+
+    return for_role
