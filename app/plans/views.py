@@ -1,0 +1,377 @@
+"""Plan pages: list, detail, custom plans with a 12-month preview, and applying the catalog.
+
+Thin over plans.services / plans.programmes: views parse, call one service, commit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.auth.permissions import requires
+from app.catalog.current import current_catalog
+from app.contractors.models import Contractor
+from app.core import clock
+from app.core.forms import attempt, page_status, show_errors
+from app.core.i18n import label
+from app.core.validation import StaleEdit, ValidationError
+from app.equipment.models import Equipment
+from app.extensions import db
+from app.people.models import Team, User
+from app.plans import programmes, services
+from app.plans.display import engine_locale, local_text
+from app.plans.forms import ApplyForm, PlanForm, plan_form_for, row_name, task_choices
+from app.plans.models import Plan, PlanKind
+from app.plans.programmes import CONTRACTED, choice_key
+from app.plans.recurrence import describe_rrule
+from app.scheduling.preview import PlanPreview, preview_plan
+from app.sites.models import Location, Site
+from app.sites.services import location_choices
+from app.workorders.models import WorkOrder
+from schedules import HolidayPolicy
+
+bp = Blueprint("plans", __name__, url_prefix="/plans")
+
+PREVIEW_MONTHS = 12
+UPCOMING_LIMIT = 20
+
+
+def _plan(plan_id: int) -> Plan:
+    return db.get_or_404(Plan, plan_id)
+
+
+def _int_arg(name: str) -> int | None:
+    return request.args.get(name, type=int)
+
+
+def _active_arg() -> bool | None:
+    value = request.args.get("active", "1")
+    return {"1": True, "0": False}.get(value)
+
+
+@bp.route("/")
+@requires("plans.view")
+def index() -> ResponseReturnValue:
+    flt = services.PlanFilter(
+        site_id=_int_arg("site_id"),
+        kind=request.args.get("kind") or None,
+        team_id=_int_arg("team_id"),
+        equipment_id=_int_arg("equipment_id"),
+        location_id=_int_arg("location_id"),
+        active=_active_arg(),
+        text=(request.args.get("q") or "").strip(),
+    )
+    page = db.paginate(
+        services.plans_query(flt),
+        page=request.args.get("page", 1, type=int),
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+    )
+    sites = db.session.scalars(select(Site).order_by(Site.code)).all()
+    teams_stmt = select(Team).order_by(Team.site_id, Team.name)
+    if flt.site_id is not None:
+        teams_stmt = teams_stmt.where(Team.site_id == flt.site_id)
+    return render_template(
+        "plans/index.html",
+        page=page,
+        flt=flt,
+        active_arg=request.args.get("active", "1"),
+        sites=sites,
+        teams=db.session.scalars(teams_stmt).all(),
+        equipment=db.session.get(Equipment, flt.equipment_id) if flt.equipment_id else None,
+        kinds=services.KIND_LABELS,
+        describe=_describe,
+        page_url=_page_url,
+    )
+
+
+def _page_url(number: int) -> str:
+    return url_for("plans.index", **{**request.args.to_dict(), "page": number})
+
+
+def _describe(rrule: str) -> str:
+    return describe_rrule(rrule, engine_locale())
+
+
+@bp.route("/<int:plan_id>")
+@requires("plans.view")
+def detail(plan_id: int) -> ResponseReturnValue:
+    plan = _plan(plan_id)
+    siblings = services.tier_siblings(plan)
+    plan_ids = [plan.id, *(p.id for p in siblings)]
+    upcoming = db.session.scalars(
+        select(WorkOrder)
+        .where(WorkOrder.plan_id.in_(plan_ids), WorkOrder.due_at >= clock.utcnow())
+        .order_by(WorkOrder.due_at)
+        .limit(UPCOMING_LIMIT)
+    ).all()
+    return render_template(
+        "plans/detail.html",
+        plan=plan,
+        siblings=siblings,
+        upcoming=upcoming,
+        changes=programmes.catalog_changes(plan),
+        describe=_describe,
+        locale=engine_locale(),
+        kinds=services.KIND_LABELS,
+        policies=services.HOLIDAY_POLICY_LABELS,
+        policy_help=services.HOLIDAY_POLICY_HELP,
+        strategies=services.STRATEGY_LABELS,
+        field_text=_field_text,
+        local_text=local_text,
+    )
+
+
+def _field_text(name: str, value: Any) -> str:
+    """A catalog-change value as a supervisor reads it."""
+    if value is None or value == []:
+        return "—"
+    if name == "rrule":
+        return _describe(str(value))
+    if name == "holiday_policy":
+        return label(services.HOLIDAY_POLICY_LABELS.get(value, (value, value)))
+    if name == "seasons":
+        return ", ".join(f"{s.get('from')}..{s.get('to')}" for s in value)
+    if name == "age_bands":
+        return "; ".join(
+            f"≥{b.get('min_years')}: "
+            + (_describe(b["rrule"]) if b.get("rrule") else str(b.get("service_years")))
+            for b in value
+        )
+    return str(value)
+
+
+def _form_choices(site: Site) -> dict[str, Any]:
+    equipment = db.session.scalars(
+        select(Equipment).where(Equipment.site_id == site.id).order_by(Equipment.asset_code)
+    ).all()
+    teams = db.session.scalars(
+        select(Team).where(Team.site_id == site.id).order_by(Team.name)
+    ).all()
+    people = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name))
+    contractors = db.session.scalars(select(Contractor).order_by(Contractor.name))
+    return {
+        "equipment": [(e.id, str(e)) for e in equipment],
+        "locations": location_choices(site),
+        "teams": [(t.id, t.name) for t in teams],
+        "people": [(u.id, u.name) for u in people],
+        "contractors": [(c.id, c.name) for c in contractors],
+    }
+
+
+def _preview(form: PlanForm, plan: Plan | None, site: Site) -> PlanPreview | None:
+    """The 12-month dry run of the form's values, or None when they are invalid."""
+    try:
+        draft = services.draft_plan(form.to_input(site.id), plan)
+    except ValidationError as exc:
+        show_errors(form, exc)
+        form.answer_status = 422
+        return None
+    return preview_plan(draft, months=PREVIEW_MONTHS)
+
+
+def _render_form(
+    form: PlanForm, site: Site, plan: Plan | None, preview: PlanPreview | None
+) -> ResponseReturnValue:
+    return render_template(
+        "plans/form.html",
+        form=form,
+        site=site,
+        plan=plan,
+        preview=preview,
+        policy_help=services.HOLIDAY_POLICY_HELP,
+        local_text=local_text,
+        locale=engine_locale(),
+        title=_("Edit plan") if plan else _("New plan"),
+    ), page_status(form)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires("plans.edit")
+def new() -> ResponseReturnValue:
+    site_id = _int_arg("site_id")
+    sites = db.session.scalars(select(Site).order_by(Site.code)).all()
+    if site_id is None and len(sites) == 1:
+        site_id = sites[0].id
+    site = db.session.get(Site, site_id) if site_id is not None else None
+    if site is None:
+        return render_template("plans/choose_site.html", sites=sites)
+    form = PlanForm(**_form_choices(site))
+    if request.method == "GET":
+        form.equipment_id.data = _int_arg("equipment_id")
+        form.location_id.data = _int_arg("location_id")
+        form.starts_on.data = clock.local_today(site.timezone)
+    preview = None
+    if form.validate_on_submit():
+        if form.preview.data:
+            preview = _preview(form, None, site)
+        else:
+            saved, plan = attempt(form, lambda: services.create_custom_plan(form.to_input(site.id)))
+            if saved and plan is not None:
+                flash(_("Plan saved."), "success")
+                return redirect(url_for("plans.detail", plan_id=plan.id))
+    return _render_form(form, site, None, preview)
+
+
+@bp.route("/<int:plan_id>/edit", methods=["GET", "POST"])
+@requires("plans.edit")
+def edit(plan_id: int) -> ResponseReturnValue:
+    plan = _plan(plan_id)
+    form = PlanForm(**plan_form_for(plan, **_form_choices(plan.site)))
+    if request.method == "GET":
+        form.fill(services.input_from_plan(plan))
+        form.version.data = plan.version
+    preview = None
+    if form.validate_on_submit():
+        if form.preview.data:
+            preview = _preview(form, plan, plan.site)
+        else:
+            saved, _saved_plan = attempt(
+                form,
+                lambda: services.update_plan(plan, form.to_input(plan.site_id), form.version.data),
+            )
+            if saved:
+                flash(_("Plan saved."), "success")
+                return redirect(url_for("plans.detail", plan_id=plan.id))
+    return _render_form(form, plan.site, plan, preview)
+
+
+@bp.route("/<int:plan_id>/preview")
+@requires("plans.view")
+def preview(plan_id: int) -> ResponseReturnValue:
+    plan = _plan(plan_id)
+    return render_template(
+        "plans/preview.html",
+        plan=plan,
+        preview=preview_plan(plan, months=PREVIEW_MONTHS),
+        describe=_describe,
+        local_text=local_text,
+        locale=engine_locale(),
+    )
+
+
+def _version_arg() -> int | None:
+    return request.form.get("version", type=int)
+
+
+def _state_change(plan: Plan, action: Any, done: str) -> ResponseReturnValue:
+    try:
+        action(plan, _version_arg())
+    except StaleEdit as exc:
+        db.session.rollback()
+        flash(exc.message(), "warning")
+    except ValidationError as exc:
+        db.session.rollback()
+        for msg in exc.fields.values():
+            flash(msg.translated(), "danger")
+    else:
+        db.session.commit()
+        flash(done, "success")
+    return redirect(url_for("plans.detail", plan_id=plan.id))
+
+
+@bp.route("/<int:plan_id>/deactivate", methods=["POST"])
+@requires("plans.edit")
+def deactivate(plan_id: int) -> ResponseReturnValue:
+    return _state_change(_plan(plan_id), services.deactivate_plan, _("Plan stopped."))
+
+
+@bp.route("/<int:plan_id>/reactivate", methods=["POST"])
+@requires("plans.edit")
+def reactivate(plan_id: int) -> ResponseReturnValue:
+    return _state_change(_plan(plan_id), services.reactivate_plan, _("Plan active again."))
+
+
+@bp.route("/<int:plan_id>/catalog-update", methods=["POST"])
+@requires("plans.edit")
+def catalog_update(plan_id: int) -> ResponseReturnValue:
+    return _state_change(
+        _plan(plan_id), programmes.apply_catalog_update, _("Catalog changes applied.")
+    )
+
+
+# --- applying the catalog ------------------------------------------------------------------
+
+
+def _apply_target() -> tuple[Equipment | None, Location | None]:
+    equipment_id, location_id = _int_arg("equipment_id"), _int_arg("location_id")
+    if equipment_id is not None:
+        return db.get_or_404(Equipment, equipment_id), None
+    if location_id is not None:
+        return None, db.get_or_404(Location, location_id)
+    abort(404)
+
+
+@bp.route("/apply", methods=["GET", "POST"])
+@requires("plans.edit")
+def apply() -> ResponseReturnValue:
+    """One asset's catalog programme, or one location's cleaning, greening and patrols."""
+    equipment, location = _apply_target()
+    site = equipment.site if equipment is not None else location.site  # type: ignore[union-attr]
+    type_key = request.args.get("type_key") or None
+    form = ApplyForm()
+    errors: dict[str, str] = {}
+    try:
+        if equipment is not None:
+            rows = programmes.programme_for(equipment, type_key)
+        else:
+            rows = programmes.area_programme_for(location)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        rows = []
+        errors = {name: msg.translated() for name, msg in exc.fields.items()}
+    status = 200
+    if rows and form.validate_on_submit():
+        choices, unreadable = task_choices(request.form, rows)
+        errors = {name: _("Not a valid value.") for name in unreadable}
+        if not errors:
+            try:
+                if equipment is not None:
+                    created = programmes.apply_programme(equipment, type_key, choices)
+                else:
+                    created = programmes.apply_area_programme(location, choices)  # type: ignore[arg-type]
+            except ValidationError as exc:
+                db.session.rollback()
+                errors = {name: msg.translated() for name, msg in exc.fields.items()}
+            else:
+                db.session.commit()
+                flash(_("%(n)d plans created.", n=len(created)), "success")
+                args = (
+                    {"equipment_id": equipment.id}
+                    if equipment is not None
+                    else {"location_id": location.id}  # type: ignore[union-attr]
+                )
+                return redirect(url_for("plans.index", **args))
+        status = 422
+    catalog_types = []
+    if equipment is not None and (errors.get("type_key") or not equipment.type_key):
+        catalog_types = list(current_catalog().types_in_category(equipment.category))
+    return render_template(
+        "plans/apply.html",
+        form=form,
+        equipment=equipment,
+        location=location,
+        site=site,
+        rows=rows,
+        errors=errors,
+        type_key=type_key,
+        catalog_types=catalog_types,
+        choice_key=choice_key,
+        row_name=row_name,
+        teams=db.session.scalars(
+            select(Team).where(Team.site_id == site.id).order_by(Team.name)
+        ).all(),
+        people=db.session.scalars(
+            select(User).where(User.active.is_(True)).order_by(User.name)
+        ).all(),
+        policies=services.HOLIDAY_POLICY_LABELS,
+        performers=services.PERFORMER_LABELS,
+        contracted=CONTRACTED,
+        describe=_describe,
+        kinds=services.KIND_LABELS,
+        holiday_ignore=HolidayPolicy.IGNORE.value,
+        patrol=PlanKind.PATROL.value,
+    ), status
