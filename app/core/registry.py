@@ -15,11 +15,16 @@ from app.demo.cli import demo_cli
 from app.equipment import api as _equipment_api  # noqa: F401  (declares API endpoints)
 from app.equipment.cli import export_cli, import_cli
 from app.equipment.views import bp as equipment_bp
+from app.feeds.cli import feeds_cli
+from app.feeds.views import bp as feeds_bp
 from app.main.views import bp as main_bp
 from app.people import api as _people_api  # noqa: F401  (declares API endpoints)
 from app.people.cli import users_cli
 from app.people.profile import bp as profile_bp
 from app.people.views import bp as people_bp
+from app.plans import api as _plans_api  # noqa: F401  (declares API endpoints)
+from app.plans.views import bp as plans_bp
+from app.rosters.views import bp as roster_bp
 from app.scheduling.cli import schedule_cli
 from app.sites import api as _sites_api  # noqa: F401  (declares API endpoints)
 from app.sites.views import bp as sites_bp
@@ -36,6 +41,9 @@ BLUEPRINTS = (
     profile_bp,
     contractors_bp,
     equipment_bp,
+    feeds_bp,
+    plans_bp,
+    roster_bp,
 )
 CLI_GROUPS = (
     users_cli,
@@ -45,6 +53,7 @@ CLI_GROUPS = (
     demo_cli,
     import_cli,
     export_cli,
+    feeds_cli,
     schedule_cli,
 )
 
