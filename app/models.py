@@ -4,6 +4,7 @@ from app.audit.models import AuditEntry
 from app.calendars.models import CalendarOverride, CalendarYear
 from app.contractors.models import Contractor
 from app.equipment.models import Equipment
+from app.feeds.models import CalendarFeed, FeedCache, FeedEpoch
 from app.notices.models import Notice
 from app.people.models import ApiToken, Licence, Team, TeamMembership, User, UserRole
 from app.plans.models import Plan
@@ -14,10 +15,13 @@ from app.workorders.models import WorkOrder
 __all__ = [
     "ApiToken",
     "AuditEntry",
+    "CalendarFeed",
     "CalendarOverride",
     "CalendarYear",
     "Contractor",
     "Equipment",
+    "FeedCache",
+    "FeedEpoch",
     "Licence",
     "Location",
     "Notice",
