@@ -1,0 +1,118 @@
+"""Plain event values → iCalendar bytes, with icalendar 7.
+
+Byte-stable by construction: events are sorted, DTSTAMP and LAST-MODIFIED come from
+the row (RFC 5545 §3.8.7.2: without METHOD they mean the same), the calendar UID is
+fixed, and nothing reads the clock. One VTIMEZONE for the one TZID used, generated
+from a recent `first_date` so Asia/Shanghai is a single STANDARD block.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from icalendar import Alarm, Calendar, Event, Timezone, vDuration
+
+PRODID = "-//Rounds//Calendar feeds//ZH"
+TTL = timedelta(hours=1)
+TZ_FIRST_DATE = date(2020, 1, 1)
+"""Recent enough to leave out China's 1986–1991 summer time; before any visit a feed shows."""
+
+
+@dataclass(frozen=True)
+class EventData:
+    """One visit as the calendar shows it."""
+
+    uid: str
+    start: datetime  # aware; written in the calendar's zone
+    end: datetime
+    stamp: datetime  # the row's updated_at: DTSTAMP and LAST-MODIFIED
+    sequence: int
+    summary: str
+    location: str
+    description: str
+    categories: tuple[str, ...]
+    status: str  # TENTATIVE | CONFIRMED
+    order: int = 0  # ties on time are broken by this (the row id), never by chance
+    url: str | None = None
+    transparent: bool = False
+
+
+@dataclass(frozen=True)
+class CalendarData:
+    """The calendar around the events."""
+
+    uid: str
+    name: str
+    description: str
+    timezone: str
+    subscription: bool = True  # adds REFRESH-INTERVAL / X-PUBLISHED-TTL
+    alarm_minutes: int | None = None
+    color: str | None = None
+
+
+@lru_cache(maxsize=32)
+def vtimezone(timezone: str) -> Timezone:
+    """Built once per zone; without the COMMENT that libical's checker flags."""
+    component = Timezone.from_tzinfo(ZoneInfo(timezone), tzid=timezone, first_date=TZ_FIRST_DATE)
+    component.pop("COMMENT", None)
+    return component
+
+
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(UTC).replace(microsecond=0)
+
+
+def _event(data: EventData, zone: ZoneInfo, alarm_minutes: int | None) -> Event:
+    start = data.start.astimezone(zone).replace(microsecond=0)
+    end = data.end.astimezone(zone).replace(microsecond=0)
+    if end <= start:  # a zero-length visit still needs DTEND after DTSTART
+        end = start + timedelta(minutes=15)
+    event = Event.new(
+        uid=data.uid,
+        stamp=_utc(data.stamp),
+        last_modified=_utc(data.stamp),
+        sequence=data.sequence,
+        start=start,
+        end=end,
+        summary=data.summary,
+        location=data.location or None,
+        description=data.description or None,
+        categories=list(data.categories),
+        status=data.status,
+        transparency="TRANSPARENT" if data.transparent else "OPAQUE",
+        url=data.url,
+    )
+    if alarm_minutes is not None:
+        alarm = Alarm.new(description=data.summary)
+        alarm.add("ACTION", "DISPLAY")
+        alarm.add("TRIGGER", timedelta(minutes=-alarm_minutes))
+        event.add_component(alarm)
+    return event
+
+
+def sort_key(data: EventData) -> tuple[datetime, datetime, int, str]:
+    return (data.start, data.end, data.order, data.uid)
+
+
+def render(calendar: CalendarData, events: Sequence[EventData]) -> bytes:
+    """The whole VCALENDAR; same input, same bytes."""
+    cal = Calendar.new(
+        uid=calendar.uid,
+        prodid=PRODID,
+        name=calendar.name,
+        description=calendar.description or None,
+        refresh_interval=TTL if calendar.subscription else None,
+        color=calendar.color,
+    )
+    if calendar.subscription:
+        cal.add("X-PUBLISHED-TTL", vDuration(TTL))  # a bare timedelta would be text
+    cal.add("X-WR-TIMEZONE", calendar.timezone)
+    cal.add_component(vtimezone(calendar.timezone))
+    zone = ZoneInfo(calendar.timezone)
+    for data in sorted(events, key=sort_key):
+        cal.add_component(_event(data, zone, calendar.alarm_minutes))
+    return cal.to_ical()

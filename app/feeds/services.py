@@ -1,0 +1,316 @@
+"""Feed links: issue, regenerate, revoke, find by token, and serve (cached) bodies.
+
+A link is a capability: `/feeds/<token>/<slug>.ics`. The token has 144 random bits,
+is shown once and stored only as its sha256; it reads the one feed its row names and
+nothing else. Services flush; views and the CLI commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from app.core import clock
+from app.core.validation import N_, Problems, ValidationError
+from app.extensions import db
+from app.feeds import cache
+from app.feeds.build import (
+    Built,
+    base_url,
+    build_feed,
+    build_plan,
+    feed_locale,
+    feed_timezone,
+    uid_domain,
+)
+from app.feeds.models import CalendarFeed, FeedScope
+from app.feeds.scopes import (
+    SLUG_MAX,
+    Target,
+    TargetError,
+    load,
+    location_subtree,
+    may_read,
+    needs_locations,
+    resolve,
+    target_slug,
+    window_for,
+)
+from app.people.models import User
+from app.plans.models import Plan
+from app.sites.models import Site
+
+log = logging.getLogger(__name__)
+
+TOKEN_BYTES = 18  # 144 bits, 24 URL-safe characters
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{22,64}")
+URL_MAX = 255
+"""Google Calendar silently refuses subscription URLs of 256 characters or more."""
+DEFAULT_DAYS_BACK = 30
+DEFAULT_DAYS_AHEAD = 90
+DAYS_BACK_MAX = 90
+DAYS_AHEAD_MAX = 366
+ALARM_CHOICES = (5, 10, 15, 30, 60, 120, 1440)
+SIZE_WARNING = 700 * 1024
+"""Google drops events from feeds near 1 MB; warn well before (tech-notes §1.11)."""
+
+
+class FeedError(ValidationError):
+    """A feed cannot be issued or changed as asked; one message per field."""
+
+
+@dataclass(frozen=True)
+class Issued:
+    """A link just made: the only moment its token exists in clear."""
+
+    feed: CalendarFeed
+    url: str
+    webcal: str
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def feed_url(raw: str, slug: str) -> str:
+    return f"{base_url()}/feeds/{raw}/{slug}.ics"
+
+
+def webcal_url(url: str) -> str:
+    """The same address under webcal://, which opens the phone's subscribe dialog."""
+    return "webcal://" + url.split("://", 1)[1]
+
+
+def _issued(feed: CalendarFeed, raw: str) -> Issued:
+    url = feed_url(raw, feed.slug)
+    return Issued(feed, url, webcal_url(url))
+
+
+def _fit_slug(slug: str) -> str:
+    """Shorten the readable name until the whole URL stays under Google's limit."""
+    room = URL_MAX - len(feed_url("x" * len(secrets.token_urlsafe(TOKEN_BYTES)), ""))
+    slug = slug[: min(SLUG_MAX, room)].strip("-")
+    if room < 4 or not slug:
+        raise FeedError({"target": N_("ROUNDS_BASE_URL is too long for a calendar link.")})
+    return slug
+
+
+def _check_settings(
+    days_back: int | None, days_ahead: int | None, alarm_minutes: int | None
+) -> tuple[int, int, int | None]:
+    problems = Problems()
+    back = DEFAULT_DAYS_BACK if days_back is None else days_back
+    ahead = DEFAULT_DAYS_AHEAD if days_ahead is None else days_ahead
+    if not 0 <= back <= DAYS_BACK_MAX:
+        problems.add("days_back", N_("Between 0 and %(n)d days.", n=DAYS_BACK_MAX))
+    if not 1 <= ahead <= DAYS_AHEAD_MAX:
+        problems.add("days_ahead", N_("Between 1 and %(n)d days.", n=DAYS_AHEAD_MAX))
+    if alarm_minutes is not None and alarm_minutes not in ALARM_CHOICES:
+        problems.add("alarm_minutes", N_("Choose one of the offered reminders."))
+    problems.raise_if_any(FeedError)
+    return back, ahead, alarm_minutes
+
+
+def _target(owner: User, scope: str, code: str | None) -> Target:
+    try:
+        kind = FeedScope(scope)
+    except ValueError:
+        raise FeedError({"scope": N_("Choose one of the offered feeds.")}) from None
+    try:
+        target = resolve(kind, code, owner)
+    except TargetError as exc:
+        raise FeedError({"target": exc.msg}) from exc
+    if not may_read(owner, target):
+        raise FeedError({"target": N_("You may not subscribe to this calendar.")})
+    return target
+
+
+def issue_feed(
+    owner: User,
+    scope: str,
+    code: str | None = None,
+    *,
+    days_back: int | None = None,
+    days_ahead: int | None = None,
+    alarm_minutes: int | None = None,
+) -> Issued:
+    """A new link to one scope + target the owner may read; the same checks for the profile
+    page and `rounds feeds issue`."""
+    target = _target(owner, scope, (code or "").strip() or None)
+    back, ahead, alarm = _check_settings(days_back, days_ahead, alarm_minutes)
+    raw = secrets.token_urlsafe(TOKEN_BYTES)
+    feed = CalendarFeed(
+        user_id=owner.id,
+        scope=target.scope.value,
+        target_id=target.id,
+        site_id=target.site_id,
+        slug=_fit_slug(target_slug(target)),
+        token_hash=hash_token(raw),
+        days_back=back,
+        days_ahead=ahead,
+        alarm_minutes=alarm,
+        locale=feed_locale(owner.locale),
+    )
+    db.session.add(feed)
+    db.session.flush()
+    return _issued(feed, raw)
+
+
+def _own_feed(owner: User, feed_id: int) -> CalendarFeed:
+    feed = db.session.get(CalendarFeed, feed_id)
+    if feed is None or feed.user_id != owner.id or feed.revoked_at is not None:
+        raise FeedError({"feed": N_("No such calendar link.")})
+    return feed
+
+
+def regenerate_feed(owner: User, feed_id: int) -> Issued:
+    """A new token for the same feed: the old link stops working, subscribers re-subscribe."""
+    feed = _own_feed(owner, feed_id)
+    raw = secrets.token_urlsafe(TOKEN_BYTES)
+    feed.token_hash = hash_token(raw)
+    db.session.flush()
+    return _issued(feed, raw)
+
+
+def revoke_feed(owner: User, feed_id: int) -> CalendarFeed:
+    """The link answers 404 from now on."""
+    feed = _own_feed(owner, feed_id)
+    feed.revoked_at = clock.utcnow()
+    db.session.flush()
+    return feed
+
+
+def revoke_user_feeds(user: User) -> int:
+    """Every link of one person stops working (they left, or lost their phone)."""
+    feeds = user_feeds(user)
+    now = clock.utcnow()
+    for feed in feeds:
+        feed.revoked_at = now
+    db.session.flush()
+    return len(feeds)
+
+
+def user_feeds(user: User) -> list[CalendarFeed]:
+    """The person's working links, oldest first."""
+    stmt = (
+        select(CalendarFeed)
+        .where(CalendarFeed.user_id == user.id, CalendarFeed.revoked_at.is_(None))
+        .order_by(CalendarFeed.created_at, CalendarFeed.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def describe(feed: CalendarFeed) -> Target | None:
+    return load(feed.scope, feed.target_id)
+
+
+# --- serving ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Found:
+    feed: CalendarFeed
+    site_timezone: str | None
+
+
+def find_feed(raw: str, slug: str) -> Found | None:
+    """The feed a token opens, if the token is live, its owner active and the name its own."""
+    if not TOKEN_PATTERN.fullmatch(raw):
+        return None
+    row = db.session.execute(
+        select(CalendarFeed, Site.timezone)
+        .join(User, User.id == CalendarFeed.user_id)
+        .outerjoin(Site, Site.id == CalendarFeed.site_id)
+        .where(
+            CalendarFeed.token_hash == hash_token(raw),
+            CalendarFeed.revoked_at.is_(None),
+            User.active.is_(True),
+        )
+    ).first()
+    if row is None or row[0].slug != slug:
+        return None
+    return Found(row[0], row[1])
+
+
+@dataclass(frozen=True)
+class FeedState:
+    """Validators for a conditional GET, and the body when a rebuild just made it."""
+
+    feed_id: int
+    etag: str
+    changed_at: datetime
+    size: int
+    body: bytes | None
+
+
+def _ceil_second(value: datetime) -> datetime:
+    whole = value.replace(microsecond=0)
+    return whole if whole == value else whole + timedelta(seconds=1)
+
+
+def _changed_at(
+    old: cache.Validators | None, etag: str, newest: datetime, now: datetime
+) -> datetime:
+    """Last-Modified: kept while the bytes are the same, and otherwise strictly later than
+    before — also when the change was a row *leaving* the feed, which max(updated_at)
+    alone would miss."""
+    if old is not None and old.etag == etag:
+        return old.changed_at
+    moved = _ceil_second(newest)
+    if old is None:
+        return moved
+    return max(moved, now.replace(microsecond=0), old.changed_at + timedelta(seconds=1))
+
+
+def current_state(found: Found) -> FeedState | None:
+    """The feed's validators; rebuilds (and stores) the body when its rows changed.
+
+    None when the target is gone or the owner may no longer read it (rights changes
+    raise the cache epoch, so the check runs on the next request after one).
+    """
+    feed = found.feed
+    timezone = feed_timezone(found.site_timezone)
+    window = window_for(timezone, clock.local_today(timezone), feed.days_back, feed.days_ahead)
+    locations = (
+        location_subtree(feed.site_id, feed.target_id)
+        if needs_locations(feed.scope) and feed.site_id is not None
+        else None
+    )
+    fp = cache.fingerprint(feed, window, locations, base_url(), uid_domain(), timezone)
+    now = clock.utcnow()
+    old = cache.stored(feed.id)
+    if old is not None and cache.is_fresh(old, fp, now):
+        return FeedState(feed.id, old.etag, old.changed_at, old.size, None)
+    target = load(feed.scope, feed.target_id)
+    if target is None or not may_read(feed.user, target):
+        return None
+    built = build_feed(feed, target, window, locations, timezone)
+    etag = hashlib.sha256(built.body).hexdigest()
+    changed = _changed_at(old, etag, built.last_updated or feed.created_at, now)
+    size = len(built.body)
+    cache.store(feed.id, cache.Validators(fp, etag, changed, now, size, built.events), built.body)
+    if size > SIZE_WARNING:
+        log.warning("calendar feed %s is %d KB (%d events)", feed.id, size // 1024, built.events)
+    return FeedState(feed.id, etag, changed, size, built.body)
+
+
+def cached_body(feed_id: int) -> bytes:
+    return cache.stored_body(feed_id) or b""
+
+
+def feed_sizes(feeds: list[CalendarFeed]) -> dict[int, tuple[int, int]]:
+    return cache.sizes([feed.id for feed in feeds])
+
+
+def plan_calendar(plan_id: int, english: bool) -> tuple[Plan, Built] | None:
+    """A plan's future visits as a one-off .ics download."""
+    plan = db.session.get(Plan, plan_id)
+    if plan is None:
+        return None
+    return plan, build_plan(plan, clock.utcnow(), "en" if english else "zh")
