@@ -67,9 +67,22 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> str:
     return str(path)
 
 
+USED_SEQUENCES = text(
+    "SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename) FROM pg_sequences"
+    " WHERE schemaname = current_schema() AND last_value IS NOT NULL"
+)
+
+
 def _empty_postgres() -> None:
-    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
-    db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    """Delete every row and restart the ids, like a fresh copy of the template.
+
+    DELETE (children first) is ~10x faster than TRUNCATE on a test's few rows, and this
+    runs twice per test.
+    """
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
+    for sequence in db.session.execute(USED_SEQUENCES).scalars().all():
+        db.session.execute(text("SELECT setval(:sequence, 1, false)"), {"sequence": sequence})
     db.session.commit()
 
 
