@@ -8,9 +8,10 @@ from app.feeds.models import CalendarFeed, FeedCache, FeedEpoch
 from app.notices.models import Notice
 from app.people.models import ApiToken, Licence, Team, TeamMembership, User, UserRole
 from app.plans.models import Plan
+from app.repairs.models import RepairRequest
 from app.rosters.models import StaffLeave
 from app.sites.models import Location, Site
-from app.workorders.models import WorkOrder
+from app.workorders.models import WorkAttachment, WorkCompletion, WorkOrder
 
 __all__ = [
     "ApiToken",
@@ -26,11 +27,14 @@ __all__ = [
     "Location",
     "Notice",
     "Plan",
+    "RepairRequest",
     "Site",
     "StaffLeave",
     "Team",
     "TeamMembership",
     "User",
     "UserRole",
+    "WorkAttachment",
+    "WorkCompletion",
     "WorkOrder",
 ]

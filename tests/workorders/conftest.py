@@ -1,0 +1,254 @@
+"""A small property with work to do: a pump with readings, an elevator, a team and its people.
+
+Work orders are created directly (not by the scheduler), so these tests only
+depend on the work-order code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app.contractors.models import Contractor
+from app.equipment.models import Equipment
+from app.extensions import db
+from app.people.models import Team, TeamMembership, User
+from app.people.services import create_user, issue_api_token, set_password
+from app.plans.models import Plan
+from app.sites.models import Location, Site
+from app.workorders.models import WorkOrder, WorkOrderStatus
+from tests.conftest import PINNED_NOW, TEST_PASSWORD
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+NOW = PINNED_NOW  # Monday 2026-03-02 09:00 in Shanghai
+
+PUMP_CHECKLIST: list[dict[str, Any]] = [
+    {
+        "key": "d01",
+        "names": {"zh": "出水压力", "en": "Discharge pressure"},
+        "kind": "reading",
+        "unit": "MPa",
+        "min": 0.3,
+        "max": 0.6,
+    },
+    {
+        "key": "d02",
+        "names": {"zh": "运行电流", "en": "Running current"},
+        "kind": "reading",
+        "unit": "A",
+    },
+    {"key": "d03", "names": {"zh": "无异常声响、渗漏", "en": "No noise or leaks"}, "kind": "check"},
+    {
+        "key": "d04",
+        "names": {"zh": "止回阀工作正常", "en": "Check valve works"},
+        "kind": "check",
+        "key_item": True,
+    },
+    {
+        "key": "d05",
+        "names": {"zh": "阀门状态", "en": "Valve position"},
+        "kind": "choice",
+        "choices": [
+            {"key": "open", "names": {"zh": "开", "en": "open"}},
+            {"key": "closed", "names": {"zh": "关", "en": "closed"}},
+        ],
+    },
+    {"key": "d06", "names": {"zh": "备注", "en": "Remarks"}, "kind": "text"},
+]
+
+
+@dataclass
+class Place:
+    site: Site
+    pump_room: Location
+    team: Team
+    other_team: Team
+    tech: User
+    other_tech: User
+    lead: User
+    supervisor: User
+    contractor: Contractor
+    pump: Equipment
+    elevator: Equipment
+    pump_plan: Plan
+
+
+def _user(username: str, name: str, role: str) -> User:
+    """Without a password (hashing is slow); `login_as` sets one when a test logs in."""
+    return create_user(username, name, [role])
+
+
+@pytest.fixture
+def place(app: Flask) -> Place:
+    site = Site(code="YG", name="阳光花园", timezone="Asia/Shanghai")
+    db.session.add(site)
+    db.session.flush()
+    building = Location(site_id=site.id, code="B1", name="1号楼", kind="building")
+    db.session.add(building)
+    db.session.flush()
+    pump_room = Location(
+        site_id=site.id, parent_id=building.id, code="B1-PUMP", name="水泵房", kind="plant_room"
+    )
+    team = Team(site_id=site.id, code="ENG", name="工程部", kind="engineering")
+    other_team = Team(site_id=site.id, code="CLN", name="保洁部", kind="cleaning")
+    contractor = Contractor(name="迅达电梯维保")
+    db.session.add_all([pump_room, team, other_team, contractor])
+    db.session.flush()
+    tech = _user("wang", "王师傅", "technician")
+    other_tech = _user("li", "李师傅", "technician")
+    lead = _user("zhao", "赵班长", "cleaning_lead")
+    supervisor = _user("chen", "陈主管", "supervisor")
+    db.session.add_all(
+        [
+            TeamMembership(team_id=team.id, user_id=tech.id),
+            TeamMembership(team_id=other_team.id, user_id=other_tech.id),
+            TeamMembership(team_id=other_team.id, user_id=lead.id, is_lead=True),
+        ]
+    )
+    pump = Equipment(
+        site_id=site.id,
+        asset_code="WP-01",
+        name="1号生活水泵",
+        category="water",
+        location_id=pump_room.id,
+        maintainer_team_id=team.id,
+    )
+    elevator = Equipment(
+        site_id=site.id,
+        asset_code="T1-L1",
+        name="1号楼1号客梯",
+        category="elevator",
+        location_id=building.id,
+        maintainer_contractor_id=contractor.id,
+    )
+    db.session.add_all([pump, elevator])
+    db.session.flush()
+    pump_plan = Plan(
+        site_id=site.id,
+        equipment_id=pump.id,
+        name="水泵日巡检",
+        kind="inspection",
+        rrule="FREQ=DAILY",
+        starts_on=date(2025, 1, 1),
+        ceiling_days=2,
+        team_id=team.id,
+        checklist=PUMP_CHECKLIST,
+    )
+    db.session.add(pump_plan)
+    db.session.commit()
+    return Place(
+        site, pump_room, team, other_team, tech, other_tech, lead, supervisor, contractor,
+        pump, elevator, pump_plan,
+    )  # fmt: skip
+
+
+def local(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=SHANGHAI).astimezone(UTC)
+
+
+@pytest.fixture
+def make_work(place: Place) -> Callable[..., WorkOrder]:
+    """`make_work(due=local(...), assignee=user, plan=plan, window_days=1, ...)`: one planned row."""
+
+    def make(
+        due: datetime | None = None,
+        *,
+        plan: Plan | None = None,
+        assignee: User | None = None,
+        team: Team | None = None,
+        status: str | None = None,
+        window_days: float = 1,
+        equipment: Equipment | None = None,
+        **values: Any,
+    ) -> WorkOrder:
+        plan = plan or place.pump_plan
+        due = due or NOW
+        row = WorkOrder(
+            plan_id=plan.id,
+            slot=values.pop("slot", due),
+            site_id=place.site.id,
+            equipment_id=(equipment or plan.equipment or place.pump).id,
+            title=values.pop("title", f"{plan.name} {due:%m-%d}"),
+            due_at=due,
+            ends_at=due + timedelta(hours=1),
+            window_start=due - timedelta(days=window_days),
+            window_end=due + timedelta(days=window_days),
+            status=status
+            or (WorkOrderStatus.ASSIGNED if assignee else WorkOrderStatus.PLANNED).value,
+            assignee_id=assignee.id if assignee else None,
+            team_id=(team or place.team).id,
+            includes=values.pop("includes", []),
+            reasons=[],
+            **values,
+        )
+        db.session.add(row)
+        db.session.commit()
+        return row
+
+    return make
+
+
+@pytest.fixture
+def login_as(app: Flask) -> Callable[[User], FlaskClient]:
+    """A test client logged in as an existing user."""
+
+    def log_in(user: User) -> FlaskClient:
+        if user.password_hash is None:
+            set_password(user, TEST_PASSWORD)
+            db.session.commit()
+        client = app.test_client()
+        response = client.post(
+            "/login", data={"username": user.username, "password": TEST_PASSWORD}
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    return log_in
+
+
+@pytest.fixture
+def english(app: Flask) -> Callable[[FlaskClient], FlaskClient]:
+    def switch(client: FlaskClient) -> FlaskClient:
+        assert client.post("/lang/en", data={"next": "/"}).status_code == 302
+        return client
+
+    return switch
+
+
+@dataclass
+class TokenClient:
+    client: FlaskClient
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    def get(self, url: str) -> Any:
+        return self.client.get(url, headers=self.headers)
+
+    def post(self, url: str, json: Any) -> Any:
+        return self.client.post(url, json=json, headers=self.headers)
+
+
+@pytest.fixture
+def api_for(app: Flask) -> Callable[[User], TokenClient]:
+    def make(user: User) -> TokenClient:
+        token = issue_api_token(user)
+        db.session.commit()
+        return TokenClient(app.test_client(), token)
+
+    return make
+
+
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + b"\x00" * 64
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+HEIC = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 32
+PDF = b"%PDF-1.7\n" + b"0" * 64
