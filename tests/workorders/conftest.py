@@ -155,7 +155,7 @@ def local(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> da
 
 @pytest.fixture
 def make_work(place: Place) -> Callable[..., WorkOrder]:
-    """`make_work(due=local(...), assignee=user, plan=plan, window_days=1, ...)`: one planned row."""
+    """`make_work(due=local(...), assignee=user, plan=plan, window_days=1)`: one planned row."""
 
     def make(
         due: datetime | None = None,
