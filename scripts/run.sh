@@ -15,9 +15,11 @@ instance="instance"
 database="$instance/rounds.sqlite3"
 demo_marker="$instance/.demo-loaded"
 
-# A subcommand is available when its --help works: the CLI is assembled by
-# several people, and `make run` must be right both before and after theirs lands.
-has_command() { "$rounds" "$@" --help >/dev/null 2>&1; }
+# Which command groups this version has (one look: every `rounds` call loads the
+# whole app). `make run` must be right both before and after the demo and
+# scheduler commands exist.
+commands="$("$rounds" --help)"
+has_command() { grep -qE "^  $1( |$)" <<<"$commands"; }
 
 first_start=0
 if [[ -z "${DATABASE_URL:-}" && ! -f "$database" ]]; then
@@ -27,7 +29,7 @@ fi
 echo "==> Upgrading the database (rounds db upgrade)"
 "$rounds" db upgrade
 
-if has_command demo load; then
+if has_command demo; then
     if [[ $first_start -eq 1 || ! -f "$demo_marker" ]]; then
         echo "==> Loading the demo property (rounds demo load)"
         "$rounds" demo load
@@ -54,7 +56,7 @@ trap stop_scheduler EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-if has_command scheduler run; then
+if has_command scheduler; then
     echo "==> Starting the scheduler (rounds scheduler run)"
     "$rounds" scheduler run &
     scheduler_pid=$!

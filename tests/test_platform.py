@@ -306,18 +306,14 @@ def _fake_rounds(tmp_path: Path, *, with_demo: bool, with_scheduler: bool) -> Pa
     venv = tmp_path / "venv"
     (venv / "bin").mkdir(parents=True)
     log = tmp_path / "calls.log"
-    missing = []
-    if not with_demo:
-        missing.append('[[ "$1" == demo ]] && exit 2')
-    if not with_scheduler:
-        missing.append('[[ "$1" == scheduler ]] && exit 2')
+    groups = ["db", "run", "users"] + ["demo"] * with_demo + ["scheduler"] * with_scheduler
+    help_text = "Commands:\n" + "".join(f"  {group}  Something.\n" for group in sorted(groups))
     _fake_command(
         venv / "bin",
         "rounds",
         "\n".join(
             [
-                *missing,
-                '[[ "${@: -1}" == --help ]] && exit 0',
+                f'[[ "$*" == --help ]] && {{ printf "{help_text}"; exit 0; }}',
                 f'echo "$*" >> {log}',
                 'if [[ "$*" == "scheduler run" ]]; then',
                 f"  trap 'echo scheduler stopped >> {log}; exit 0' TERM",
