@@ -75,6 +75,10 @@ if [[ ${#run_as[@]} -gt 0 ]]; then
     chown "$owner" "$workdir"
 fi
 chmod 700 "$workdir"
+if ! "${run_as[@]}" test -w "$workdir"; then
+    log "ERROR: user $owner cannot reach $workdir; point TMPDIR at a folder others can traverse."
+    exit 1
+fi
 
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 superuser=rounds
