@@ -231,7 +231,7 @@ def _apply(
         started_at=checked.started_at,
         finished_at=checked.finished_at,
         late=late,
-        answers=checked.answers,
+        answers=[dict(a) for a in checked.answers],  # a copy: job ids are added after the flush
         note=data.note.strip(),
         crew=checked.crew,
         signature_name=data.signature_name.strip(),

@@ -158,8 +158,9 @@ class WorkOrder(VersionedMixin, TimestampMixin, db.Model):
     team: Mapped[Team | None] = relationship()
     contractor: Mapped[Contractor | None] = relationship()
     source: Mapped[WorkOrder | None] = relationship(remote_side=[id])
+    # passive_deletes="all": the ORM never nulls a record's link; deleting is refused instead.
     completion: Mapped[WorkCompletion | None] = relationship(
-        back_populates="work_order", uselist=False
+        back_populates="work_order", uselist=False, passive_deletes="all"
     )
 
     @property
@@ -212,7 +213,7 @@ class WorkCompletion(VersionedMixin, TimestampMixin, db.Model):
     work_order: Mapped[WorkOrder] = relationship(back_populates="completion")
     completed_by: Mapped[User | None] = relationship()
     attachments: Mapped[list[WorkAttachment]] = relationship(
-        back_populates="completion", order_by="WorkAttachment.id"
+        back_populates="completion", order_by="WorkAttachment.id", passive_deletes="all"
     )
 
     @property
