@@ -15,11 +15,14 @@ assignee without a roster is still on duty for ordinary day-time visits.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from threading import Lock
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, or_, select
 
 from app.extensions import db
 from app.people.models import Licence, Team, TeamMembership, User
@@ -72,29 +75,67 @@ def staff_pool(
     its duties a month at a time when first asked, so any horizon costs only the
     days it actually looks at.
     """
-    team_members: dict[int, list[int]] = {team_id: [] for team_id in team_ids}
-    if team_ids:
-        rows = db.session.execute(
-            select(TeamMembership.team_id, TeamMembership.user_id)
-            .join(User, User.id == TeamMembership.user_id)
-            .where(TeamMembership.team_id.in_(list(team_ids)), User.active.is_(True))
-            .order_by(TeamMembership.team_id, TeamMembership.user_id)
+    members = select(TeamMembership.user_id).where(TeamMembership.team_id.in_(list(team_ids)))
+    rows = db.session.execute(
+        select(
+            User.id,
+            User.name,
+            TeamMembership.team_id,
+            TeamMembership.rotation_offset,
+            Team.shift_pattern,
         )
-        for team_id, user_id in rows:
-            team_members[team_id].append(user_id)
-    people = sorted({u for members in team_members.values() for u in members} | set(user_ids))
-    users = _active_users(people)
-    crews, unknown = _crews(users)
-    roster = SegmentedRoster(crews, _leaves(users), timezone, calendar)
+        .outerjoin(TeamMembership, TeamMembership.user_id == User.id)
+        .outerjoin(Team, Team.id == TeamMembership.team_id)
+        .where(User.active.is_(True), or_(User.id.in_(list(user_ids)), User.id.in_(members)))
+        .order_by(TeamMembership.team_id, User.id)
+    ).all()
+    users = {row.id: row.name for row in rows}
+    team_members: dict[int, list[int]] = {team_id: [] for team_id in team_ids}
+    for row in rows:
+        if row.team_id in team_members:
+            team_members[row.team_id].append(row.id)
+    crews, unknown = _crews(users, rows)
     return StaffPool(
-        roster=roster,
+        roster=SegmentedRoster(crews, _leaves(users), timezone, calendar),
         staff=_staff(users),
-        team_members={
-            team_id: tuple(m for m in members if m in users)
-            for team_id, members in team_members.items()
-        },
+        team_members={team_id: tuple(ids) for team_id, ids in team_members.items()},
         unknown_patterns=unknown,
     )
+
+
+class _SegmentCache:
+    """Built segments shared across runs: duties follow from crews, leave, zone and calendar.
+
+    One edited plan re-asks for the same months of the same team again and again;
+    rebuilding them dominated `regenerate_plan`. Bounded by the number of duties held.
+    """
+
+    def __init__(self, max_duties: int) -> None:
+        self.max_duties = max_duties
+        self._entries: OrderedDict[Hashable, tuple[Roster, int]] = OrderedDict()
+        self._duties = 0
+        self._lock = Lock()
+
+    def get(self, key: Hashable) -> Roster | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            self._entries.move_to_end(key)
+            return entry[0]
+
+    def put(self, key: Hashable, roster: Roster, size: int) -> None:
+        with self._lock:
+            if key in self._entries:
+                return
+            self._entries[key] = (roster, size)
+            self._duties += size
+            while self._duties > self.max_duties and len(self._entries) > 1:
+                _, (_, dropped) = self._entries.popitem(last=False)
+                self._duties -= dropped
+
+
+_SEGMENT_CACHE = _SegmentCache(max_duties=200_000)
 
 
 class SegmentedRoster(Roster):
@@ -117,6 +158,12 @@ class SegmentedRoster(Roster):
         self._leave_list = tuple(leaves)
         self._calendar = calendar
         self._segments: dict[int, Roster] = {}
+        self._on_duty: dict[datetime, frozenset[str]] = {}
+        self._away = {
+            (lv.member, lv.first_day + timedelta(days=i))
+            for lv in self._leave_list
+            for i in range((lv.last_day - lv.first_day).days + 1)
+        }
 
     def _segment(self, day: date) -> Roster:
         index = (day - ROSTER_EPOCH).days // SEGMENT_DAYS
@@ -124,17 +171,31 @@ class SegmentedRoster(Roster):
         if segment is None:
             first = ROSTER_EPOCH + timedelta(days=index * SEGMENT_DAYS)
             last = first + timedelta(days=SEGMENT_DAYS - 1)
-            segment = self._segments[index] = build_roster(
-                self._crews,
-                first,
-                last,
-                epoch=ROSTER_EPOCH,
-                timezone=self.timezone,
-                calendar=self._calendar,
-                leaves=[
-                    lv for lv in self._leave_list if lv.first_day <= last and lv.last_day >= first
-                ],
+            leaves = tuple(
+                lv for lv in self._leave_list if lv.first_day <= last and lv.last_day >= first
             )
+            needs_calendar = any(PRESETS[c.pattern].follows_workdays for c in self._crews)
+            key = (
+                self._crews,
+                leaves,
+                self.timezone,
+                self._calendar.overrides if needs_calendar else (),
+                index,
+            )
+            segment = _SEGMENT_CACHE.get(key)
+            if segment is None:
+                segment = build_roster(
+                    self._crews,
+                    first,
+                    last,
+                    epoch=ROSTER_EPOCH,
+                    timezone=self.timezone,
+                    calendar=self._calendar,
+                    leaves=leaves,
+                )
+                size = SEGMENT_DAYS * sum(len(crew.members) for crew in self._crews)
+                _SEGMENT_CACHE.put(key, segment, size)
+            self._segments[index] = segment
         return segment
 
     def duties_on(self, day: date) -> tuple[Duty, ...]:
@@ -147,40 +208,34 @@ class SegmentedRoster(Roster):
             return today.on_duty(instant)
         return yesterday.on_duty(instant) + today.on_duty(instant)
 
+    def on_leave(self, member: str, day: date) -> bool:
+        return (member, day) in self._away
+
     def members_on_duty(self, instant: datetime) -> frozenset[str]:
-        return frozenset(duty.member for duty in self.on_duty(instant))
+        """Cached per instant: hundreds of plans share each due time (08:00 every day)."""
+        members = self._on_duty.get(instant)
+        if members is None:
+            members = frozenset(duty.member for duty in self.on_duty(instant))
+            self._on_duty[instant] = members
+        return members
 
 
-def _active_users(user_ids: Iterable[int]) -> dict[int, str]:
-    ids = list(user_ids)
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(User.id, User.name).where(User.id.in_(ids), User.active.is_(True))
-    )
-    return {user_id: name for user_id, name in rows}
-
-
-def _crews(users: Mapping[int, str]) -> tuple[list[EngineTeam], frozenset[str]]:
+def _crews(
+    users: Mapping[int, str], memberships: Iterable[Row[Any]]
+) -> tuple[list[EngineTeam], frozenset[str]]:
     """One engine team per (pattern, rotation offset); people without a pattern: office hours."""
     crews: dict[tuple[str, int], list[str]] = {}
     unknown: set[str] = set()
     with_team: set[int] = set()
-    if users:
-        rows = db.session.execute(
-            select(TeamMembership.user_id, TeamMembership.rotation_offset, Team.shift_pattern)
-            .join(Team, Team.id == TeamMembership.team_id)
-            .where(TeamMembership.user_id.in_(list(users)))
-            .order_by(Team.id, TeamMembership.user_id)
-        )
-        for user_id, offset, pattern in rows:
-            if pattern is None:
-                continue
-            if pattern not in PRESETS:
-                unknown.add(pattern)
-                pattern = DEFAULT_PATTERN
-            crews.setdefault((pattern, offset), []).append(staff_key(user_id))
-            with_team.add(user_id)
+    for row in memberships:
+        pattern = row.shift_pattern
+        if pattern is None:
+            continue
+        if pattern not in PRESETS:
+            unknown.add(pattern)
+            pattern = DEFAULT_PATTERN
+        crews.setdefault((pattern, row.rotation_offset), []).append(staff_key(row.id))
+        with_team.add(row.id)
     loners = [staff_key(u) for u in users if u not in with_team]
     if loners:
         crews.setdefault((DEFAULT_PATTERN, 0), []).extend(loners)

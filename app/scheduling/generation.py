@@ -36,9 +36,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
+from threading import Lock
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -58,6 +61,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from app.calendars.models import CalendarYear
 from app.calendars.services import site_calendar
 from app.core import clock
 from app.equipment.models import Equipment
@@ -227,6 +231,30 @@ def horizon_end(until: dt.date | dt.datetime | None, now: dt.datetime) -> dt.dat
 
 # --- one site's context -----------------------------------------------------------------------
 
+_CALENDARS: OrderedDict[Hashable, WorkCalendar] = OrderedDict()
+_CALENDARS_KEPT = 32
+_CALENDARS_LOCK = Lock()
+
+
+def shared_calendar(site: Site) -> WorkCalendar:
+    """The site's calendar, reusing an equal one built before (with its year tables).
+
+    A calendar is fixed by its overrides and the years declared complete; building a
+    year from the holiday libraries costs milliseconds, which one edited plan should
+    not pay again and again.
+    """
+    fresh = site_calendar(site)
+    key = (fresh.overrides, frozenset(db.session.scalars(select(CalendarYear.year))))
+    with _CALENDARS_LOCK:
+        cached = _CALENDARS.get(key)
+        if cached is not None:
+            _CALENDARS.move_to_end(key)
+            return cached
+        _CALENDARS[key] = fresh
+        while len(_CALENDARS) > _CALENDARS_KEPT:
+            _CALENDARS.popitem(last=False)
+    return fresh
+
 
 class SiteContext:
     """What every plan of one site shares: zone, calendar, place names, staff."""
@@ -234,7 +262,7 @@ class SiteContext:
     def __init__(self, site: Site) -> None:
         self.site_id = site.id
         self.timezone = site.timezone
-        self.calendar: WorkCalendar = site_calendar(site)
+        self.calendar: WorkCalendar = shared_calendar(site)
         self.places = Places(
             db.session.execute(
                 select(Location.id, Location.parent_id, Location.name).where(
@@ -657,22 +685,31 @@ def _insert(rows: list[dict[str, Any]]) -> int:
     return max(result.rowcount, 0)  # type: ignore[attr-defined]
 
 
-_UPDATE = (
-    update(_WO)
-    .where(
-        _WO.c.id == bindparam("b_id"),
-        _WO.c.version == bindparam("b_version"),
-        _WO.c.touched.is_(False),
+@lru_cache(maxsize=64)
+def _update_statement(columns: tuple[str, ...]) -> Any:
+    """UPDATE of just `columns`, guarded by version and `touched`.
+
+    Setting only what changed spares SQLite and PostgreSQL the upkeep of indexes on
+    columns that did not (a new assignee need not rewrite the due-date indexes).
+    """
+    return (
+        update(_WO)
+        .where(
+            _WO.c.id == bindparam("b_id"),
+            _WO.c.version == bindparam("b_version"),
+            _WO.c.touched.is_(False),
+        )
+        .values(
+            {
+                **{name: bindparam(f"v_{name}") for name in columns},
+                "version": _WO.c.version + 1,
+                "revision": _WO.c.revision + 1,
+                "updated_at": bindparam("v_updated_at"),
+            }
+        )
     )
-    .values(
-        {
-            **{name: bindparam(f"v_{name}") for name in ("slot", *COMPARED)},
-            "version": _WO.c.version + 1,
-            "revision": _WO.c.revision + 1,
-            "updated_at": bindparam("v_updated_at"),
-        }
-    )
-)
+
+
 _DELETE = delete(_WO).where(
     _WO.c.id == bindparam("b_id"),
     _WO.c.version == bindparam("b_version"),
@@ -681,42 +718,35 @@ _DELETE = delete(_WO).where(
 )
 
 
-def _replaceable_rows(plan_ids: Sequence[int], now: dt.datetime) -> dict[int, list[Row[Any]]]:
-    """Future rows nobody touched, per plan: the only rows regeneration may change."""
+def _stored_rows(
+    plan_ids: Sequence[int], now: dt.datetime
+) -> tuple[dict[int, list[Row[Any]]], dict[int, set[dt.datetime]]]:
+    """Per plan: the future rows nobody touched (the only ones regeneration may change),
+    and the slots of recent rows it must leave alone (touched, worked on, or already due).
+    """
     if not plan_ids:
-        return {}
-    stmt = select(_WO.c.id, _WO.c.plan_id, _WO.c.slot, _WO.c.version, *(_WO.c[c] for c in COMPARED))
-    stmt = stmt.where(
-        _WO.c.plan_id.in_(list(plan_ids)),
-        _WO.c.touched.is_(False),
-        _WO.c.status.in_(REPLACEABLE),
-        _WO.c.due_at > now,
-    ).order_by(_WO.c.plan_id, _WO.c.slot)
-    rows: dict[int, list[Row[Any]]] = {}
-    for row in db.session.execute(stmt):
-        rows.setdefault(row.plan_id, []).append(row)
-    return rows
-
-
-def _kept_slots(plan_ids: Sequence[int], now: dt.datetime) -> dict[int, set[dt.datetime]]:
-    """Slots of future rows regeneration must not change (a moved row may not take one)."""
-    if not plan_ids:
-        return {}
-    stmt = select(_WO.c.plan_id, _WO.c.slot).where(
+        return {}, {}
+    stmt = select(
+        _WO.c.id, _WO.c.plan_id, _WO.c.slot, _WO.c.version, _WO.c.touched,
+        *(_WO.c[c] for c in COMPARED),
+    ).where(
         _WO.c.plan_id.in_(list(plan_ids)),
         _WO.c.due_at > now - dt.timedelta(days=LOOKBACK_DAYS + 1),
-        or_(_WO.c.touched.is_(True), _WO.c.status.not_in(REPLACEABLE)),
-    )
+    ).order_by(_WO.c.plan_id, _WO.c.slot)  # fmt: skip
+    replaceable: dict[int, list[Row[Any]]] = {}
     kept: dict[int, set[dt.datetime]] = {}
-    for plan_id, slot in db.session.execute(stmt):
-        kept.setdefault(plan_id, set()).add(slot)
-    return kept
+    for row in db.session.execute(stmt):
+        if not row.touched and row.status in REPLACEABLE and row.due_at > now:
+            replaceable.setdefault(row.plan_id, []).append(row)
+        else:
+            kept.setdefault(row.plan_id, set()).add(row.slot)
+    return replaceable, kept
 
 
 @dataclass
 class _Changes:
     inserts: list[dict[str, Any]] = field(default_factory=list)
-    updates: list[dict[str, Any]] = field(default_factory=list)
+    updates: dict[tuple[str, ...], list[dict[str, Any]]] = field(default_factory=dict)
     deletes: list[dict[str, Any]] = field(default_factory=list)
     unchanged: int = 0
 
@@ -765,20 +795,22 @@ class _Changes:
         self.retire(old for rows in same_day.values() for old in rows)
 
     def _update(self, old: Row[Any], new: dict[str, Any]) -> None:
-        if old.slot == new["slot"] and all(getattr(old, c) == new[c] for c in COMPARED):
+        changed = tuple(c for c in ("slot", *COMPARED) if getattr(old, c) != new[c])
+        if not changed:
             self.unchanged += 1
             return
-        params = {f"v_{name}": new[name] for name in ("slot", *COMPARED)}
+        params = {f"v_{name}": new[name] for name in changed}
         params.update(b_id=old.id, b_version=old.version, v_updated_at=new["updated_at"])
-        self.updates.append(params)
+        self.updates.setdefault(changed, []).append(params)
 
     def retire(self, stored: Iterable[Row[Any]]) -> None:
         self.deletes.extend({"b_id": r.id, "b_version": r.version} for r in stored)
 
     def apply(self) -> tuple[int, int, int]:
         updated = deleted = 0
-        if self.updates:
-            updated = max(db.session.execute(_UPDATE, self.updates).rowcount, 0)  # type: ignore[attr-defined]
+        for columns, params in self.updates.items():
+            result = db.session.execute(_update_statement(columns), params)
+            updated += max(result.rowcount, 0)  # type: ignore[attr-defined]
         if self.deletes:
             deleted = max(db.session.execute(_DELETE, self.deletes).rowcount, 0)  # type: ignore[attr-defined]
         inserted = 0
@@ -917,8 +949,7 @@ class _Run:
         pool: StaffPool | None,
     ) -> None:
         base_ids = [u.base.id for u in units if u.base.id is not None]
-        stored = _replaceable_rows(sorted(set(base_ids) | retired), self.now)
-        kept = _kept_slots(base_ids, self.now)
+        stored, kept = _stored_rows(sorted(set(base_ids) | retired), self.now)
         changes = _Changes()
         for unit in units:
             mine = stored.pop(unit.base.id, [])  # type: ignore[arg-type]
@@ -951,12 +982,12 @@ def _requested(plans: Iterable[Plan | int]) -> list[PlanFacts]:
 
 
 def _sites(site: Site | None, requested: list[PlanFacts] | None) -> list[Site]:
-    stmt = select(Site).order_by(Site.id)
+    if requested is not None:  # usually one plan's site, already in the identity map
+        ids = sorted({p.site_id for p in requested if site is None or p.site_id == site.id})
+        return [s for s in (db.session.get(Site, i) for i in ids) if s is not None]
     if site is not None:
-        stmt = stmt.where(Site.id == site.id)
-    if requested is not None:
-        stmt = stmt.where(Site.id.in_({p.site_id for p in requested}))
-    return list(db.session.scalars(stmt))
+        return [site]
+    return list(db.session.scalars(select(Site).order_by(Site.id)))
 
 
 def _count(site: Site | None, requested: list[PlanFacts] | None, mode: Mode) -> int:

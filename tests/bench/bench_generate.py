@@ -1,0 +1,225 @@
+"""Benchmark: a year of work orders for the reference portfolio (see portfolio.py).
+
+    .venv/bin/python tests/bench/bench_generate.py [--scale 0.1] [--seed 2026] [--regen 200]
+
+Prints occurrences, seconds, occurrences per second and peak RSS of `generate`;
+the *floor* — the same rows, read back after the run, bulk-inserted with the same
+statement into the same empty table with the same indexes — and the ratio of the
+two; and p50/p95 of `regenerate_plan` + commit for randomly edited plans. Targets:
+ratio ≤ 2, p95 ≤ 50 ms, peak RSS ≤ 300 MB.
+
+Runs on SQLite (temporary files) and, when ROUNDS_BENCH_DATABASE_URL is set, on that
+PostgreSQL database too — which it wipes. Not collected by pytest: the folder is in
+`norecursedirs` and the name has no `test_` prefix.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import pickle
+import random
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+from flask_migrate import upgrade
+from sqlalchemy import select, text
+
+from app import create_app
+from app.core import clock
+from app.extensions import db
+from app.plans.models import Plan
+from app.scheduling.generation import generate, insert_statement, regenerate_plan
+from app.workorders.models import WorkOrder
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from portfolio import build  # a sibling file, found through the path entry above
+
+NOW = dt.datetime(2026, 1, 1, tzinfo=ZoneInfo("Asia/Shanghai"))
+YEAR = dt.timedelta(days=365)
+DUMP_CHUNK = 5000
+TABLE = WorkOrder.__table__
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def make_app(url: str) -> Flask:
+    return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+
+
+def fresh_schema(app: Flask) -> None:
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+            db.session.commit()
+        upgrade()
+
+
+@contextmanager
+def timed() -> Iterator[list[float]]:
+    box: list[float] = []
+    start = time.perf_counter()
+    yield box
+    box.append(time.perf_counter() - start)
+
+
+def dump_rows(path: Path) -> int:
+    """Every generated row (all columns but the id) to a pickle stream, in id order."""
+    columns = [c for c in TABLE.columns if c.name != "id"]
+    count = 0
+    with path.open("wb") as out:
+        result = db.session.execute(
+            select(*columns).order_by(TABLE.c.id).execution_options(yield_per=DUMP_CHUNK)
+        )
+        for partition in result.partitions():
+            rows = [dict(row._mapping) for row in partition]
+            pickle.dump(rows, out, protocol=pickle.HIGHEST_PROTOCOL)
+            count += len(rows)
+    db.session.commit()
+    return count
+
+
+def load_chunks(path: Path) -> Iterator[list[dict[str, Any]]]:
+    with path.open("rb") as source:
+        while True:
+            try:
+                yield pickle.load(source)
+            except EOFError:
+                return
+
+
+def floor_seconds(path: Path) -> tuple[float, int]:
+    """Insert the dumped rows with the generator's statement; time only the writes."""
+    spent, count = 0.0, 0
+    statement = insert_statement()
+    for chunk in load_chunks(path):
+        start = time.perf_counter()
+        db.session.execute(statement, chunk)
+        db.session.commit()
+        spent += time.perf_counter() - start
+        count += len(chunk)
+    return spent, count
+
+
+def edit(plan: Plan, rng: random.Random) -> str:
+    """A typical planner's edit: the visit time, the holiday rule, or who goes."""
+    choice = rng.randrange(3)
+    if choice == 0:
+        minutes = (plan.time_of_day.hour * 60 + plan.time_of_day.minute + 30) % (24 * 60)
+        plan.time_of_day = dt.time(minutes // 60, minutes % 60)
+        return "time"
+    if choice == 1:
+        plan.holiday_policy = "previous" if plan.holiday_policy != "previous" else "next"
+        return "holiday policy"
+    plan.assignment_strategy = "round_robin" if plan.assignment_strategy == "fixed" else "fixed"
+    return "assignment"
+
+
+def regeneration_latencies(samples: int, seed: int) -> list[float]:
+    rng = random.Random(seed)
+    ids = list(db.session.scalars(select(Plan.id).order_by(Plan.id)))
+    latencies = []
+    for plan_id in rng.sample(ids, min(samples, len(ids))):
+        plan = db.session.get(Plan, plan_id)
+        assert plan is not None
+        edit(plan, rng)
+        start = time.perf_counter()
+        regenerate_plan(plan)
+        db.session.commit()
+        latencies.append(time.perf_counter() - start)
+    return latencies
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def run(label: str, url: str, floor_url: str | None, args: argparse.Namespace, work: Path) -> None:
+    print(f"\n== {label} (scale {args.scale}, seed {args.seed}) ==", flush=True)
+    app = make_app(url)
+    fresh_schema(app)
+    with app.app_context(), clock.pinned(NOW):
+        with timed() as built:
+            counts = build(args.scale, args.seed)
+        print(
+            f"portfolio: {counts.sites} sites, {counts.equipment} equipment, "
+            f"{counts.plans} plans, {counts.people} staff ({built[0]:.1f} s)",
+            flush=True,
+        )
+        with timed() as spent:
+            result = generate(until=NOW + YEAR)
+        seconds = spent[0]
+        rss = peak_rss_mb()
+        print(
+            f"generate: {result.occurrences} occurrences ({result.inserted} stored) from "
+            f"{result.units} schedules / {result.plans} plans in {seconds:.1f} s = "
+            f"{result.occurrences / seconds:,.0f} occurrences/s; peak RSS {rss:.0f} MB; "
+            f"{len(result.problems)} problems",
+            flush=True,
+        )
+        dump = work / f"{label}-rows.pickle"
+        dumped = dump_rows(dump)
+        latencies = regeneration_latencies(args.regen, args.seed)
+        print(
+            f"regenerate_plan + commit ({len(latencies)} edited plans): "
+            f"p50 {percentile(latencies, 0.5) * 1000:.1f} ms, "
+            f"p95 {percentile(latencies, 0.95) * 1000:.1f} ms, "
+            f"max {max(latencies) * 1000:.1f} ms",
+            flush=True,
+        )
+        if floor_url is None:  # PostgreSQL: a truncated table is a brand-new file
+            db.session.execute(text("TRUNCATE work_order RESTART IDENTITY CASCADE"))
+            db.session.commit()
+    if floor_url is not None:
+        app = make_app(floor_url)
+        fresh_schema(app)
+        with app.app_context(), clock.pinned(NOW):
+            build(args.scale, args.seed)
+    with app.app_context(), clock.pinned(NOW):
+        floor, inserted = floor_seconds(dump)
+        db.engine.dispose()
+    dump.unlink()
+    assert inserted == dumped
+    print(
+        f"floor: the same {inserted} rows bulk-inserted in {floor:.1f} s = "
+        f"{inserted / floor:,.0f} rows/s; generation / floor = {seconds / floor:.2f}",
+        flush=True,
+    )
+    print(f"peak RSS (whole process so far): {peak_rss_mb():.0f} MB", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--regen", type=int, default=200, help="edited plans to time")
+    parser.add_argument("--sqlite-only", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="rounds-bench-") as folder:
+        work = Path(folder)
+        run(
+            "sqlite",
+            f"sqlite:///{work / 'generate.sqlite3'}",
+            f"sqlite:///{work / 'floor.sqlite3'}",
+            args,
+            work,
+        )
+        pg_url = os.environ.get("ROUNDS_BENCH_DATABASE_URL")
+        if pg_url and not args.sqlite_only:
+            run("postgresql", pg_url, None, args, work)
+
+
+if __name__ == "__main__":
+    main()
