@@ -84,6 +84,7 @@ from app.sites.models import Location, Site
 from app.workorders.models import WorkOrder, WorkOrderKind, WorkOrderStatus
 from schedules import (
     Anchor,
+    Assignment,
     AssignmentRule,
     HolidayPolicy,
     LastVisit,
@@ -486,7 +487,8 @@ def unit_history(units: Sequence[Unit], mode: Mode, now: dt.datetime) -> History
       latest visit that survives (done, touched or already due);
     * fixed plans with a ceiling (and no tiers, see the report on the engine) count
       it from the latest completed visit when that is recent enough to matter;
-    * round robin continues after the last assignee before the run's start.
+    * round robin continues after the last person sent to a visit already due
+      (only visits due after now are assigned, see `FutureOnly`).
     """
     completion = [u for u in units if u.plan.anchor is Anchor.COMPLETION]
     fixed = [
@@ -518,18 +520,13 @@ def unit_history(units: Sequence[Unit], mode: Mode, now: dt.datetime) -> History
             reach = dt.timedelta(days=2 * (unit.plan.ceiling_days or 0))
             if visit.at >= _start(unit, now) - reach:
                 last_visits[unit.base.id] = visit  # type: ignore[index]
-    rotating = [u for u in units if u.base.assignment_strategy == Strategy.ROUND_ROBIN.value]
-    after: dict[int, int] = {}
-    for unit in rotating:
-        # One small query per round-robin plan: they are few, and each has its own start.
-        rows = _latest_rows(
-            [unit.base.id],  # type: ignore[list-item]
-            _WO.c.assignee_id.is_not(None),
-            _WO.c.slot < _start(unit, now),
-        )
-        row = rows.get(unit.base.id)  # type: ignore[arg-type]
-        if row is not None:
-            after[unit.base.id] = row.assignee_id  # type: ignore[index]
+    rotating = [
+        u.base.id
+        for u in units
+        if u.base.id is not None and u.base.assignment_strategy == Strategy.ROUND_ROBIN.value
+    ]
+    latest = _latest_rows(rotating, _WO.c.assignee_id.is_not(None), _WO.c.due_at <= now)
+    after = {plan_id: row.assignee_id for plan_id, row in latest.items()}
     return History(last_visits, after)
 
 
@@ -585,6 +582,24 @@ def assigner_for(unit: Unit, pool: StaffPool | None, after: int | None) -> Staff
     return StaffAssigner(rule, pool.staff, pool.roster)
 
 
+@dataclass(frozen=True)
+class FutureOnly:
+    """Assigns only visits due after `now`, the ones that get stored.
+
+    The engine replays a month before now for continuity; letting those visits
+    take round-robin turns or add to loads would make who goes depend on when the
+    run happened.
+    """
+
+    inner: StaffAssigner
+    now: dt.datetime
+
+    def assign(self, due: dt.datetime, ends: dt.datetime) -> Assignment:
+        if due <= self.now:
+            return Assignment()
+        return self.inner.assign(due, ends)
+
+
 def occurrences(
     unit: Unit,
     calendar: WorkCalendar,
@@ -596,9 +611,10 @@ def occurrences(
 ) -> Iterator[Occurrence]:
     """Engine occurrences due after `now` with slots before `until`, plus, when there
     is no planned one among them, the next ones up to the first planned visit."""
+    future_only = FutureOnly(assigner, now) if assigner is not None else None
     planned_ahead = False
     for occurrence in engine_generate(
-        unit.plan, calendar, _start(unit, now), until, last_visit=last_visit, assigner=assigner
+        unit.plan, calendar, _start(unit, now), until, last_visit=last_visit, assigner=future_only
     ):
         if occurrence.due <= now:
             continue
@@ -608,7 +624,7 @@ def occurrences(
         return
     for occurrence in engine_generate(
         unit.plan, calendar, until, until + NEXT_VISIT_REACH, last_visit=last_visit,
-        assigner=assigner,
+        assigner=future_only,
     ):  # fmt: skip
         if occurrence.due <= now:
             continue
