@@ -109,6 +109,7 @@ def render(calendar: CalendarData, events: Sequence[EventData]) -> bytes:
         color=calendar.color,
     )
     if calendar.subscription:
+        cal["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"  # required by RFC 7986 §5.7
         cal.add("X-PUBLISHED-TTL", vDuration(TTL))  # a bare timedelta would be text
     cal.add("X-WR-TIMEZONE", calendar.timezone)
     cal.add_component(vtimezone(calendar.timezone))

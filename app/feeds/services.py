@@ -97,14 +97,13 @@ def _fit_slug(slug: str) -> str:
     room = URL_MAX - len(feed_url("x" * len(secrets.token_urlsafe(TOKEN_BYTES)), ""))
     slug = slug[: min(SLUG_MAX, room)].strip("-")
     if room < 4 or not slug:
-        raise FeedError({"target": N_("ROUNDS_BASE_URL is too long for a calendar link.")})
+        raise FeedError({"code": N_("ROUNDS_BASE_URL is too long for a calendar link.")})
     return slug
 
 
 def _check_settings(
-    days_back: int | None, days_ahead: int | None, alarm_minutes: int | None
+    problems: Problems, days_back: int | None, days_ahead: int | None, alarm_minutes: int | None
 ) -> tuple[int, int, int | None]:
-    problems = Problems()
     back = DEFAULT_DAYS_BACK if days_back is None else days_back
     ahead = DEFAULT_DAYS_AHEAD if days_ahead is None else days_ahead
     if not 0 <= back <= DAYS_BACK_MAX:
@@ -113,21 +112,23 @@ def _check_settings(
         problems.add("days_ahead", N_("Between 1 and %(n)d days.", n=DAYS_AHEAD_MAX))
     if alarm_minutes is not None and alarm_minutes not in ALARM_CHOICES:
         problems.add("alarm_minutes", N_("Choose one of the offered reminders."))
-    problems.raise_if_any(FeedError)
     return back, ahead, alarm_minutes
 
 
-def _target(owner: User, scope: str, code: str | None) -> Target:
+def _target(problems: Problems, owner: User, scope: str, code: str | None) -> Target | None:
     try:
         kind = FeedScope(scope)
     except ValueError:
-        raise FeedError({"scope": N_("Choose one of the offered feeds.")}) from None
+        problems.add("scope", N_("Choose one of the offered feeds."))
+        return None
     try:
         target = resolve(kind, code, owner)
     except TargetError as exc:
-        raise FeedError({"target": exc.msg}) from exc
+        problems.add("code", exc.msg)
+        return None
     if not may_read(owner, target):
-        raise FeedError({"target": N_("You may not subscribe to this calendar.")})
+        problems.add("code", N_("You may not subscribe to this calendar."))
+        return None
     return target
 
 
@@ -141,9 +142,12 @@ def issue_feed(
     alarm_minutes: int | None = None,
 ) -> Issued:
     """A new link to one scope + target the owner may read; the same checks for the profile
-    page and `rounds feeds issue`."""
-    target = _target(owner, scope, (code or "").strip() or None)
-    back, ahead, alarm = _check_settings(days_back, days_ahead, alarm_minutes)
+    page and `rounds feeds issue`. Every bad field is reported at once."""
+    problems = Problems()
+    target = _target(problems, owner, scope, (code or "").strip() or None)
+    back, ahead, alarm = _check_settings(problems, days_back, days_ahead, alarm_minutes)
+    problems.raise_if_any(FeedError)
+    assert target is not None
     raw = secrets.token_urlsafe(TOKEN_BYTES)
     feed = CalendarFeed(
         user_id=owner.id,
