@@ -25,7 +25,7 @@ TEST_STAMP := $(VENV)/.rounds-test-installed
 help:
 	@echo "make run           install Rounds and serve it on http://$(HOST):$(PORT) with the demo data"
 	@echo "make test          install the test extras, then ruff + pytest (SQLite, then PostgreSQL)"
-	@echo "make bench         run the benchmarks (tests/bench/run.py)"
+	@echo "make bench         run the benchmarks in tests/bench (not part of make test)"
 	@echo "make translations  extract messages and update + compile app/translations (zh)"
 
 run: system-packages install
@@ -44,11 +44,17 @@ test-sqlite: install-test lint
 test-postgres: install-test test-sqlite
 	scripts/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS) -m db
 
+# tests/bench/run.py when there is one, otherwise each tests/bench/bench_*.py in turn.
 bench: system-packages install-test
 	@if [ -f tests/bench/run.py ]; then \
 		$(BIN)/python tests/bench/run.py; \
 	else \
-		echo "No benchmarks yet: tests/bench/run.py does not exist."; \
+		found=0; \
+		for bench in tests/bench/bench_*.py; do \
+			[ -f "$$bench" ] || continue; \
+			found=1; echo "==> $$bench"; $(BIN)/python "$$bench" || exit 1; \
+		done; \
+		[ $$found -eq 1 ] || echo "No benchmarks yet (tests/bench/run.py or tests/bench/bench_*.py)."; \
 	fi
 
 translations: install
