@@ -18,6 +18,7 @@ ROLES: dict[str, tuple[str, str]] = {
     "cleaner": ("保洁员", "Cleaner"),
     "cleaning_lead": ("保洁/绿化领班", "Cleaning and greening lead"),
     "security_lead": ("秩序维护领班", "Security lead"),
+    "customer_service": ("客服/前台", "Customer service"),
     "viewer": ("只读", "Viewer"),
 }
 
@@ -48,6 +49,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "work.view": _LEADS | {"viewer"},
     "work.manage": _LEADS,
     "print.sheets": _LEADS | {"technician"},
+    "repairs.view": _STAFF_READERS | {"customer_service"},
+    "repairs.create": _MANAGERS | {"customer_service"},
     "audit.view": _MANAGERS,
 }
 

@@ -29,6 +29,7 @@ from app.scheduling.cli import schedule_cli
 from app.sites import api as _sites_api  # noqa: F401  (declares API endpoints)
 from app.sites.views import bp as sites_bp
 from app.worker.cli import scheduler_cli
+from app.workorders.views import bp as work_bp
 
 BLUEPRINTS = (
     auth_bp,
@@ -44,6 +45,7 @@ BLUEPRINTS = (
     feeds_bp,
     plans_bp,
     roster_bp,
+    work_bp,
 )
 CLI_GROUPS = (
     users_cli,

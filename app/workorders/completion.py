@@ -44,6 +44,7 @@ from app.workorders.services import (
     Action,
     AlreadyCompleted,
     check_may_work_on,
+    clean_reason,
     day_bounds,
     may_manage,
     require,
@@ -347,7 +348,8 @@ def sign_off(
 class SheetException:
     """What differs from "done, all passed" for one work order on a returned sheet."""
 
-    not_done_reason: str = ""  # non-empty: the work was not done (skipped with this reason)
+    not_done: bool = False  # not done at all: skipped, with `reason`
+    reason: str = ""
     failed_items: list[str] = field(default_factory=list)
     readings: dict[str, str] = field(default_factory=dict)
     note: str = ""
@@ -423,9 +425,10 @@ def complete_sheet(
         exception = exceptions.get(work_order.id, SheetException())
         try:
             check_may_work_on(user, work_order)
-            if exception.not_done_reason.strip():
+            if exception.not_done:
                 require(Action.SKIP, work_order)
-                plans.append((work_order, None, exception.not_done_reason))
+                reason = clean_reason("reason", exception.reason, N_("Say why it was not done."))
+                plans.append((work_order, None, reason))
                 continue
             require(Action.COMPLETE, work_order)
             items = items_for(work_order)

@@ -22,7 +22,7 @@ from sqlalchemy import Select, and_, or_, select
 from app.auth.permissions import can
 from app.core import clock
 from app.core.i18n import label
-from app.core.validation import N_, Problems, StaleEdit, ValidationError, check_version
+from app.core.validation import N_, Msg, Problems, StaleEdit, ValidationError, check_version
 from app.extensions import db
 from app.people.models import Team, TeamMembership, User
 from app.workorders.models import (
@@ -189,10 +189,11 @@ def start(work_order: WorkOrder, user: User, version: int | None) -> WorkOrder:
     return work_order
 
 
-def _reason(field: str, reason: str, missing: str) -> str:
+def clean_reason(field: str, reason: str, missing: Msg) -> str:
+    """A required reason, trimmed; refused when empty or too long."""
     text = reason.strip()
     if not text:
-        raise ValidationError({field: N_(missing)})
+        raise ValidationError({field: missing})
     if len(text) > REASON_MAX:
         raise ValidationError({field: N_("At most %(n)d characters.", n=REASON_MAX)})
     return text
@@ -203,7 +204,7 @@ def skip(work_order: WorkOrder, user: User, version: int | None, reason: str) ->
     check_may_work_on(user, work_order)
     require(Action.SKIP, work_order)
     check_version(work_order, version)
-    work_order.skip_reason = _reason("reason", reason, "Say why it is skipped.")
+    work_order.skip_reason = clean_reason("reason", reason, N_("Say why it is skipped."))
     work_order.status = S.SKIPPED.value
     touch(work_order)
     db.session.flush()
@@ -216,7 +217,7 @@ def cancel(work_order: WorkOrder, user: User, version: int | None, reason: str) 
         raise NotYours()
     require(Action.CANCEL, work_order)
     check_version(work_order, version)
-    work_order.skip_reason = _reason("reason", reason, "Say why it is cancelled.")
+    work_order.skip_reason = clean_reason("reason", reason, N_("Say why it is cancelled."))
     work_order.status = S.CANCELLED.value
     touch(work_order)
     db.session.flush()

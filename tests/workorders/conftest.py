@@ -13,8 +13,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient
+from flask_babel import refresh
 
 from app.contractors.models import Contractor
 from app.equipment.models import Equipment
@@ -195,6 +196,24 @@ def make_work(place: Place) -> Callable[..., WorkOrder]:
     return make
 
 
+class OwnUserClient(FlaskClient):
+    """A client that is always its own user.
+
+    The test's app context outlives requests, so Flask-Login's cached user (in `g`) is
+    dropped before each request: otherwise a second person's request would run as the first
+    (and in the first person's language).
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        g.pop("_login_user", None)
+        refresh()  # and Flask-Babel's cached locale
+        return super().open(*args, **kwargs)
+
+
+def client_for(app: Flask) -> FlaskClient:
+    return OwnUserClient(app, app.response_class, use_cookies=True)
+
+
 @pytest.fixture
 def login_as(app: Flask) -> Callable[[User], FlaskClient]:
     """A test client logged in as an existing user."""
@@ -203,7 +222,7 @@ def login_as(app: Flask) -> Callable[[User], FlaskClient]:
         if user.password_hash is None:
             set_password(user, TEST_PASSWORD)
             db.session.commit()
-        client = app.test_client()
+        client = client_for(app)
         response = client.post(
             "/login", data={"username": user.username, "password": TEST_PASSWORD}
         )
@@ -243,7 +262,7 @@ def api_for(app: Flask) -> Callable[[User], TokenClient]:
     def make(user: User) -> TokenClient:
         token = issue_api_token(user)
         db.session.commit()
-        return TokenClient(app.test_client(), token)
+        return TokenClient(client_for(app), token)
 
     return make
 
