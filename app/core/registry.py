@@ -24,11 +24,16 @@ from app.people.profile import bp as profile_bp
 from app.people.views import bp as people_bp
 from app.plans import api as _plans_api  # noqa: F401  (declares API endpoints)
 from app.plans.views import bp as plans_bp
+from app.printing.cli import print_cli
+from app.printing.views import bp as print_bp
+from app.repairs import api as _repairs_api  # noqa: F401  (declares API endpoints)
+from app.repairs.views import bp as repairs_bp
 from app.rosters.views import bp as roster_bp
 from app.scheduling.cli import schedule_cli
 from app.sites import api as _sites_api  # noqa: F401  (declares API endpoints)
 from app.sites.views import bp as sites_bp
 from app.worker.cli import scheduler_cli
+from app.workorders import api as _workorders_api  # noqa: F401  (declares API endpoints)
 from app.workorders.views import bp as work_bp
 
 BLUEPRINTS = (
@@ -46,6 +51,8 @@ BLUEPRINTS = (
     plans_bp,
     roster_bp,
     work_bp,
+    repairs_bp,
+    print_bp,
 )
 CLI_GROUPS = (
     users_cli,
@@ -57,6 +64,7 @@ CLI_GROUPS = (
     export_cli,
     feeds_cli,
     schedule_cli,
+    print_cli,
 )
 
 

@@ -407,32 +407,42 @@ def _visible_to(user: User) -> object:
     return or_(mine, and_(WorkOrder.assignee_id.is_(None), WorkOrder.team_id.in_(teams)))
 
 
-def my_work_query(user: User) -> Select[tuple[WorkOrder]]:
-    return select(WorkOrder).where(_visible_to(user))  # type: ignore[arg-type]
+SECTIONS = ("overdue", "today", "upcoming", "open")
+
+
+def my_work_query(user: User, section: str, tz_name: str) -> Select[tuple[WorkOrder]]:
+    """One section of a user's work: overdue, today, the next week, or everything open.
+
+    Overdue also lists visits missed in the last two weeks: they can still be done late.
+    """
+    tz = ZoneInfo(tz_name)
+    today_start, tomorrow = day_bounds(clock.local_today(tz_name), tz)
+    open_now = WorkOrder.status.in_([s.value for s in OPEN_STATUSES])
+    stmt = select(WorkOrder).where(_visible_to(user)).order_by(WorkOrder.due_at, WorkOrder.id)  # type: ignore[arg-type]
+    if section == "overdue":
+        recently_missed = and_(
+            WorkOrder.status == S.MISSED.value,
+            WorkOrder.due_at >= today_start - timedelta(days=OVERDUE_LOOKBACK_DAYS),
+        )
+        return stmt.where(or_(open_now, recently_missed), WorkOrder.due_at < today_start)
+    if section == "today":
+        return stmt.where(open_now, WorkOrder.due_at >= today_start, WorkOrder.due_at < tomorrow)
+    if section == "upcoming":
+        return stmt.where(
+            open_now,
+            WorkOrder.due_at >= tomorrow,
+            WorkOrder.due_at < tomorrow + timedelta(days=UPCOMING_DAYS),
+        )
+    return stmt.where(open_now)
 
 
 def my_work(user: User, tz_name: str, limit: int = 100) -> MyWork:
     """Overdue, today's and the next week's work of a user and their teams' unassigned work."""
-    tz = ZoneInfo(tz_name)
-    today_start, tomorrow = day_bounds(clock.local_today(tz_name), tz)
-    open_now = WorkOrder.status.in_([s.value for s in OPEN_STATUSES])
-    recently_missed = and_(
-        WorkOrder.status == S.MISSED.value,
-        WorkOrder.due_at >= today_start - timedelta(days=OVERDUE_LOOKBACK_DAYS),
-    )
-    base = my_work_query(user).order_by(WorkOrder.due_at, WorkOrder.id).limit(limit)
-    overdue = base.where(or_(open_now, recently_missed), WorkOrder.due_at < today_start)
-    today = base.where(open_now, WorkOrder.due_at >= today_start, WorkOrder.due_at < tomorrow)
-    upcoming = base.where(
-        open_now,
-        WorkOrder.due_at >= tomorrow,
-        WorkOrder.due_at < tomorrow + timedelta(days=UPCOMING_DAYS),
-    )
-    return MyWork(
-        overdue=list(db.session.scalars(overdue)),
-        today=list(db.session.scalars(today)),
-        upcoming=list(db.session.scalars(upcoming)),
-    )
+
+    def section(name: str) -> list[WorkOrder]:
+        return list(db.session.scalars(my_work_query(user, name, tz_name).limit(limit)))
+
+    return MyWork(overdue=section("overdue"), today=section("today"), upcoming=section("upcoming"))
 
 
 @dataclass
