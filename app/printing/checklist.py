@@ -29,7 +29,8 @@ from app.sites.models import Location, Site
 from app.workorders.models import FINISHED_STATUSES, WorkOrder, WorkOrderStatus
 
 SHEET_PATH = "/work/sheet"
-"""Where the QR code leads: the sheet's page in Rounds, to tick it off from paper."""
+"""Where the QR code leads: the work-orders page that enters a returned paper sheet
+(query: site, team or location, day — ids, as that page reads them)."""
 
 NOT_ON_PAPER = (WorkOrderStatus.SKIPPED.value, WorkOrderStatus.CANCELLED.value)
 DONE = frozenset(status.value for status in FINISHED_STATUSES)
@@ -226,16 +227,16 @@ def _head(
     if team is not None:
         subject_label, subject = t("team"), team.name
         leads = leads_of([team.id])
-        link = {"team": team.code}
+        link: dict[str, object] = {"team": team.id}
     elif worker is not None:
         subject_label, subject = t("worker"), worker.name
         leads = leads_of([m.team_id for m in worker.memberships if m.team.site_id == site.id])
-        link = {"worker": worker.username}
+        link = {"worker": worker.id}
     else:
         assert area is not None
         subject_label, subject = t("area"), tree.path(area.id)
         leads = []
-        link = {"area": area.code}
+        link = {"location": area.id}
     fields = [
         Field(t("site"), site.name),
         Field(subject_label, subject),
@@ -248,7 +249,7 @@ def _head(
         id_line=f"{site.name} · {subject} · {when}",
         fields=tuple(fields),
         marker=day_marker(site_calendar(site), day, locale),
-        qr_url=app_url(SHEET_PATH, site=site.code, date=day.isoformat(), **link),
+        qr_url=app_url(SHEET_PATH, site=site.id, day=day.isoformat(), **link),
         qr_caption=t("scan_to_fill"),
     )
 

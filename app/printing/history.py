@@ -21,6 +21,7 @@ from app.equipment.categories import CATEGORIES
 from app.equipment.models import Equipment
 from app.extensions import db
 from app.plans.models import Plan
+from app.printing.labels import EQUIPMENT_PATH
 from app.printing.lookup import check_period
 from app.printing.places import LocationTree
 from app.printing.sheet import Field, PrintInputError, SheetHead, Signature, app_url, local_stamp
@@ -200,7 +201,7 @@ def _head(
             fields.append(Field(t("registration"), equipment.registration_number))
         if equipment.maintainer is not None:
             fields.append(Field(t("maintainer"), equipment.maintainer.name))
-        qr_url: str | None = app_url(f"/equipment/{equipment.id}")
+        qr_url: str | None = app_url(EQUIPMENT_PATH.format(id=equipment.id))
     else:
         subject = pick(CATEGORIES[category or ""], locale)
         fields.append(Field(t("category"), subject))

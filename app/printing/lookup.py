@@ -98,3 +98,15 @@ def check_period(first_day: date | None, last_day: date | None) -> tuple[date, d
             {"period": N_("Print at most %(days)s days at a time.", days=MAX_PERIOD_DAYS)}
         )
     return first_day, last_day
+
+
+def parse_day(text: str | None, field: str = "date") -> date | None:
+    """ "2026-03-03" → a date; None for nothing; a clear error for anything else."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise PrintInputError(
+            {field: N_("%(text)s is not a date; write it as YYYY-MM-DD.", text=text)}
+        ) from None

@@ -120,7 +120,7 @@ def patrol_sheet(
             fields=tuple(fields),
             marker=day_marker(site_calendar(site), day, locale),
             qr_url=app_url(
-                SHEET_PATH, site=site.code, team=team.code, date=day.isoformat(), shift=shift
+                SHEET_PATH, site=site.id, team=team.id, day=day.isoformat(), shift=shift
             ),
             qr_caption=t("scan_to_fill"),
         ),
