@@ -210,3 +210,16 @@ def test_inactive_plans_get_no_work_orders(world: World, make_plan) -> None:
     plan = make_plan(active=False)
     generate(until=dt.date(2026, 4, 1))
     assert work_orders(plan) == []
+
+
+def test_the_nightly_run_extends_the_horizon_by_the_days_that_passed(
+    world: World, make_plan
+) -> None:
+    plan = make_plan(holiday_policy="ignore", time_of_day=dt.time(10))
+    first = generate()  # Monday 2026-03-02 09:00: 90 days
+    before = snapshot()
+    with clock.pinned(dt.datetime(2026, 3, 4, 2, 0, tzinfo=SHANGHAI)):  # two nights later
+        second = generate()
+    assert first.inserted == 90
+    assert second.inserted == 2 and snapshot()[: len(before)] == before
+    assert local_days(work_orders(plan))[-1] == dt.date(2026, 6, 1)
