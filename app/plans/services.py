@@ -223,7 +223,9 @@ def check_plan(data: PlanInput, current: Plan | None = None) -> dict[str, Any]:
     if site is not None:
         _check_targets(data, site, problems, values)
         _check_people(data, site, problems, values)
-    if data.checklist is not None:
+    if data.checklist is not None and current is not None and current.catalog_task_key:
+        problems.add("checklist", N_("A catalog checklist changes only through catalog updates."))
+    elif data.checklist is not None:
         lines = [line.strip() for line in data.checklist if line.strip()]
         if len(lines) > MAX_CHECKLIST_ITEMS:
             problems.add("checklist", N_("At most %(n)d items.", n=MAX_CHECKLIST_ITEMS))

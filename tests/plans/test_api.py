@@ -91,6 +91,9 @@ def test_a_catalog_plan_keeps_its_catalog_rule_when_only_the_time_changes(
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["rrule"] == "FREQ=YEARLY;INTERVAL=2"
     assert response.get_json()["catalog"]["task_key"] == "governor_calibration"
+    own_items = caller.patch(f"/plans/{governor.id}", {"version": 2, "checklist": ["随便写"]})
+    assert own_items.status_code == 422
+    assert list(own_items.get_json()["error"]["fields"]) == ["checklist"]
 
 
 def test_plans_are_listed_page_by_page_with_filters(

@@ -15,7 +15,7 @@ from app.extensions import db
 from app.people.models import Team
 from app.plans.models import Plan
 from app.plans.services import PlanError, PlanInput, create_custom_plan, update_plan
-from app.sites.models import Site
+from app.sites.models import Location, Site
 
 
 def _field_error(html: str, field: str) -> str:
@@ -215,3 +215,21 @@ def test_an_english_preview_gives_the_reason_in_english(
     del form["submit"]
     html = client.post(f"/plans/new?site_id={site.id}", data=form).get_data(as_text=True)
     assert "moved from 2026-10-01 (National Day) to 2026-10-08: not a working day" in html
+
+
+def test_a_cleaning_lead_applies_the_cleaning_programme_to_a_lobby(
+    lobby: Location, cleaning_team: Team, login: Callable[[str], FlaskClient]
+) -> None:
+    db.session.commit()
+    client = login("cleaning_lead")
+    page = client.get(f"/plans/apply?location_id={lobby.id}").get_data(as_text=True)
+    assert "地面清扫" in page
+    ticked = re.findall(r'name="([^"]+)\|include" value="y"\s+checked', page)
+    assert "cleaning:lobby.sweep" in ticked
+    assert not any(key.startswith("cleaning:site.") for key in ticked)  # offered, not ticked
+    response = client.post(
+        f"/plans/apply?location_id={lobby.id}", data={"cleaning:lobby.sweep|include": "y"}
+    )
+    assert response.status_code == 302
+    plan = db.session.scalars(select(Plan)).one()
+    assert (plan.kind, plan.location_id, plan.team_id) == ("cleaning", lobby.id, cleaning_team.id)

@@ -2,7 +2,7 @@
 
 import re
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from flask.testing import FlaskClient
@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.people.models import Team, User
+from app.plans.services import PlanInput, create_custom_plan
 from app.rosters.grid import period, team_grid
 from app.rosters.leave import LeaveError, add_leave, remove_leave
 from app.rosters.models import StaffLeave
@@ -159,3 +160,26 @@ def test_the_day_list_groups_a_sites_work_by_team(
     )
     assert html.index("工程部") < html.index("配电房巡检") < html.index("电梯半月保养")
     assert "10:00" in html
+
+
+def test_leave_hands_the_persons_future_visits_to_a_colleague_on_duty(
+    site: Site, engineering: Team, technicians: list[User]
+) -> None:
+    wang = technicians[0]  # 四班三运转 crew 0: early shifts on 3 and 4 March 2026
+    plan = create_custom_plan(
+        PlanInput(
+            name="配电房日巡", site_id=site.id, preset="daily", starts_on=date(2026, 3, 3),
+            time_of_day=time(9, 0), holiday_policy="ignore", team_id=engineering.id,
+            assignee_id=wang.id, checklist=(),
+        )
+    )  # fmt: skip
+    march_3 = datetime(2026, 3, 3, 1, 0, tzinfo=UTC)
+    order = db.session.scalars(
+        select(WorkOrder).where(WorkOrder.plan_id == plan.id, WorkOrder.due_at == march_3)
+    ).one()
+    assert order.assignee_id == wang.id
+    add_leave(wang, date(2026, 3, 3), date(2026, 3, 4), "sick")
+    db.session.refresh(order)
+    assert order.assignee_id not in (None, wang.id)
+    assert [r["code"] for r in order.reasons] == ["reassigned"]
+    assert order.reasons[0]["params"]["cause"] == "on_leave"
