@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import flask_babel
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
@@ -95,6 +96,9 @@ def app(migrated_template: str, tmp_path: Path) -> Iterator[Flask]:
         shutil.copy(migrated_template, copy)
         url = f"sqlite:///{copy}"
     application = create_app(_config(tmp_path, url))
+    # Requests reuse this fixture's app context, so Flask-Babel's per-context cache would
+    # keep the first request's language; production gives each request a fresh one.
+    application.before_request_funcs.setdefault(None, []).insert(0, flask_babel.refresh)
     with clock.pinned(PINNED_NOW), application.app_context():
         if POSTGRES_URL:
             _empty_postgres()
