@@ -1,5 +1,6 @@
 """Recording a visit: answers by kind, what may not be left out, one job per failure, no repeats."""
 
+import base64
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
@@ -18,7 +19,7 @@ from app.workorders.completion import CompletionInput
 from app.workorders.files import Upload
 from app.workorders.models import RecordKept, WorkAttachment, WorkOrder
 from app.workorders.services import AlreadyCompleted
-from tests.workorders.conftest import HEIC, JPEG, NOW, PDF, Place
+from tests.workorders.conftest import HEIC, JPEG, NOW, PDF, PNG, Place
 
 GOOD = {
     "d01": RawAnswer(value="0.45"),
@@ -309,3 +310,21 @@ def place_in_session(place: Place) -> Place:
     tech = db.session.get(User, place.tech.id)
     assert tech is not None
     return Place(**{**place.__dict__, "tech": tech})
+
+
+def test_a_drawn_signature_is_kept_as_an_image_and_a_broken_one_is_refused(
+    app: Flask, place: Place, make_work: Callable[..., WorkOrder]
+) -> None:
+    row = make_work(assignee=place.tech)
+    with pytest.raises(ValidationError) as caught:
+        _done(row, place, signature_data_url="data:image/png;base64,AAAA")
+    assert "signature" in str(caught.value.fields["signature_data_url"])
+    drawn = "data:image/png;base64," + base64.b64encode(PNG).decode()
+    record = _done(row, place, signature_data_url=drawn)
+    db.session.commit()
+    [signature] = record.attachments
+    assert (signature.kind, signature.content_type, signature.size) == (
+        "signature",
+        "image/png",
+        len(PNG),
+    )

@@ -259,3 +259,24 @@ def test_a_failed_elevator_check_goes_to_the_contractor_and_the_record_waits_for
     )
     assert response.status_code == 302
     assert "Not signed yet" not in _html(boss.get(f"/work/{row.id}"))
+
+
+def test_a_repair_job_is_completed_with_its_cause_and_parts(
+    place: Place, make_work: Callable[..., WorkOrder], login_as: Login, english: English
+) -> None:
+    row = make_work(assignee=place.tech)
+    client = login_as(place.tech)
+    client.post(f"/work/{row.id}/complete", data={**GOOD_FORM, "item__d04": "fail"})
+    job = db.session.scalars(select(WorkOrder).where(WorkOrder.kind == "corrective")).one()
+    assert job.priority == "high"
+    html = _html(client.get(f"/work/{job.id}/complete"))
+    assert 'name="cause"' in html and 'name="parts_used"' in html and 'id="item-' not in html
+    refused = english(client).post(f"/work/{job.id}/complete", data={"signature_name": "王师傅"})
+    assert refused.status_code == 422 and "Say what caused the fault." in _html(refused)
+    done = client.post(
+        f"/work/{job.id}/complete",
+        data={"signature_name": "王师傅", "cause": "止回阀卡涩", "parts_used": "止回阀 DN80 ×1"},
+    )
+    assert done.status_code == 302
+    detail = _html(client.get(f"/work/{job.id}"))
+    assert "止回阀卡涩" in detail and "止回阀 DN80 ×1" in detail and row.title in detail
