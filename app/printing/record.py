@@ -20,7 +20,7 @@ from app.printing.places import LocationTree
 from app.printing.sheet import Field, SheetHead, Signature, app_url, local_stamp
 from app.printing.tasks import TaskNames
 from app.printing.words import Locale, Words, pick
-from app.workorders.checklist import Item, Result, answer_text, items_for, tier_plans
+from app.workorders.checklist import Item, Result, items_for, tier_plans
 from app.workorders.models import WorkCompletion, WorkOrder
 
 WORK_ORDER_PATH = "/work/{id}"
@@ -136,9 +136,22 @@ def _row(number: int, item: Item, answer: Mapping[str, Any] | None, locale: Loca
         key_item=item.key_item,
         photo=item.photo_required,
         result=answer.get("result") if answer else None,
-        value=answer_text(answer, choice_names) if answer and item.kind != "choice" else "",
+        value=_answer_value(answer),
         remark=str(answer.get("note") or "") if answer else "",
     )
+
+
+def _answer_value(answer: Mapping[str, Any] | None) -> str:
+    """What was written in the result box: a reading with its unit, or a text answer."""
+    if not answer:
+        return ""
+    if answer.get("kind") == "reading" and answer.get("value") is not None:
+        value = float(answer["value"])
+        number = str(int(value)) if value.is_integer() else str(value)
+        return f"{number} {answer.get('unit') or ''}".strip()
+    if answer.get("kind") == "text":
+        return str(answer.get("text") or "")
+    return ""
 
 
 def _head(work_order: WorkOrder, locale: Locale, names: TaskNames, tree: LocationTree) -> SheetHead:
