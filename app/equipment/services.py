@@ -14,16 +14,14 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.audit.services import last_change
-from app.catalog import Catalog, CatalogError, load_catalog
+from app.catalog import CatalogError
+from app.catalog.current import current_catalog
 from app.contractors.models import Contractor
 from app.core import clock
 from app.core.validation import N_, Msg, StaleEdit, ValidationError
@@ -658,16 +656,6 @@ def _check_references(data: EquipmentInput, site: Site, lookups: Lookups, result
         errors["maintainer_contractor_id"] = problem
     else:
         values["maintainer_contractor"] = contractor
-
-
-@lru_cache(maxsize=4)
-def _catalog(paths: tuple[str, ...]) -> Catalog:
-    """The catalog, loaded once per process and set of site files (a restart picks up edits)."""
-    return load_catalog([Path(p) for p in paths])
-
-
-def current_catalog() -> Catalog:
-    return _catalog(tuple(current_app.config.get("ROUNDS_CATALOG_PATHS", ())))
 
 
 def check_type_key(type_key: str, category: str) -> Msg | None:
