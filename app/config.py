@@ -34,6 +34,8 @@ class Config:
         self.ROUNDS_TIMEZONE = os.environ.get("ROUNDS_TIMEZONE", "Asia/Shanghai")
         self.ROUNDS_CATALOG_PATHS = _env_list("ROUNDS_CATALOG_PATHS")
         self.ROUNDS_BASE_URL = os.environ.get("ROUNDS_BASE_URL", "http://127.0.0.1:5000")
+        # The @host of calendar UIDs; set it to the old host before moving to a new domain.
+        self.ROUNDS_FEED_UID_DOMAIN = os.environ.get("ROUNDS_FEED_UID_DOMAIN", "")
         self.ROUNDS_HORIZON_DAYS = _env_int("ROUNDS_HORIZON_DAYS", 90)
         self.ROUNDS_UPLOAD_DIR = os.environ.get("ROUNDS_UPLOAD_DIR", str(instance / "uploads"))
         self.MAX_CONTENT_LENGTH = _env_int("ROUNDS_MAX_UPLOAD_MB", 16) * 1024 * 1024
