@@ -10,19 +10,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from app.equipment.categories import CATEGORIES
 from app.equipment.models import Equipment
 from app.extensions import db
 from app.feeds.disruptions import disruption_for
 from app.feeds.ical import CalendarData, EventData, render
-from app.feeds.models import CalendarFeed, FeedScope
-from app.feeds.scopes import Target, Window, select_rows
+from app.feeds.models import FeedRef, FeedScope
+from app.feeds.scopes import Selection, Target, select_rows
 from app.people.models import Team, User
 from app.plans.models import Plan
 from app.plans.services import KIND_LABELS as PLAN_KIND_LABELS
@@ -33,7 +34,7 @@ from app.workorders.models import STATUS_LABELS, WorkOrder, WorkOrderKind, WorkO
 from schedules import Reason
 
 Locale = Literal["zh", "en"]
-CHECKLIST_SHOWN = 8
+CHECKLIST_SHOWN = 5
 """Items written into DESCRIPTION; the rest are on the work-order page and its PDF."""
 DONE = (WorkOrderStatus.DONE.value, WorkOrderStatus.DONE_LATE.value)
 STAFF_COLOR = "teal"
@@ -294,9 +295,13 @@ class Built:
     last_updated: datetime | None  # newest row in the feed
 
 
-def feed_rows(feed: CalendarFeed, window: Window, locations: list[int] | None) -> list[WorkOrder]:
-    stmt = select_rows(select(WorkOrder), feed.scope, feed.target_id, window, locations)
-    return list(db.session.scalars(stmt.order_by(WorkOrder.due_at, WorkOrder.id)))
+@cache
+def _rows_statement(scope: str) -> Select[tuple[WorkOrder]]:
+    return select_rows(select(WorkOrder), scope).order_by(WorkOrder.due_at, WorkOrder.id)
+
+
+def feed_rows(selection: Selection) -> list[WorkOrder]:
+    return list(db.session.scalars(_rows_statement(selection.scope), selection.params()))
 
 
 def calendar_name(target: Target, locale: Locale) -> str:
@@ -304,12 +309,9 @@ def calendar_name(target: Target, locale: Locale) -> str:
     return f"{pick(_WORDS[word], locale)} · {target.name}"
 
 
-def build_feed(
-    feed: CalendarFeed, target: Target, window: Window, locations: list[int] | None,
-    timezone: str,
-) -> Built:  # fmt: skip
+def build_feed(feed: FeedRef, target: Target, selection: Selection, timezone: str) -> Built:
     """The feed's body from the rows in its window."""
-    rows = feed_rows(feed, window, locations)
+    rows = feed_rows(selection)
     related = Related.of(rows)
     locale = feed_locale(feed.locale)
     base, domain = base_url(), uid_domain()

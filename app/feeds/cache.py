@@ -22,17 +22,18 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import event, func, inspect, select
+from sqlalchemy import Select, bindparam, event, func, inspect, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, UOWTransaction
 
 from app.equipment.models import Equipment
 from app.extensions import db
-from app.feeds.models import CalendarFeed, FeedCache, FeedEpoch
-from app.feeds.scopes import Window, select_rows
+from app.feeds.models import FeedCache, FeedEpoch, FeedRef
+from app.feeds.scopes import Selection, select_rows
 from app.people.models import Team, TeamMembership, User, UserRole
 from app.plans.models import Plan
 from app.sites.models import Location, Site
@@ -103,29 +104,6 @@ def register_listeners() -> None:
 # --- fingerprint and stored bodies -----------------------------------------------------------
 
 
-def fingerprint(
-    feed: CalendarFeed, window: Window, locations: list[int] | None, *extra: str
-) -> str:
-    """A hash of everything the feed's body depends on; one aggregate query."""
-    epoch = select(FeedEpoch.value).where(FeedEpoch.id == EPOCH_ID).scalar_subquery()
-    stmt = select(
-        func.count(WorkOrder.id),
-        func.coalesce(func.sum(WorkOrder.id), 0),
-        func.coalesce(func.sum(WorkOrder.version), 0),
-        func.coalesce(func.sum(WorkOrder.revision), 0),
-        func.max(WorkOrder.updated_at),
-        epoch,
-    ).select_from(WorkOrder)
-    values = db.session.execute(
-        select_rows(stmt, feed.scope, feed.target_id, window, locations)
-    ).one()
-    parts = [
-        FORMAT, str(feed.id), feed.updated_at.isoformat(), window.start.isoformat(),
-        window.end.isoformat(), *(str(v) for v in values), *extra,
-    ]  # fmt: skip
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()
-
-
 @dataclass(frozen=True)
 class Validators:
     """What a conditional GET is answered from, without reading the body."""
@@ -138,18 +116,62 @@ class Validators:
     events: int
 
 
-def stored(feed_id: int) -> Validators | None:
-    row = db.session.execute(
-        select(
-            FeedCache.fingerprint, FeedCache.etag, FeedCache.changed_at, FeedCache.built_at,
-            FeedCache.size, FeedCache.events,
-        ).where(FeedCache.feed_id == feed_id)
-    ).first()  # fmt: skip
-    return Validators(*row) if row is not None else None
+_STORED_COLUMNS = (
+    FeedCache.fingerprint, FeedCache.etag, FeedCache.changed_at, FeedCache.built_at,
+    FeedCache.size, FeedCache.events,
+)  # fmt: skip
+
+
+@cache
+def _check_statement(scope: str) -> Select[Any]:
+    """One round trip: the rows' aggregates, the epoch, and the stored body's validators."""
+    epoch = select(FeedEpoch.value).where(FeedEpoch.id == EPOCH_ID).scalar_subquery()
+    stored = [
+        select(column).where(FeedCache.feed_id == bindparam("feed_id")).scalar_subquery()
+        for column in _STORED_COLUMNS
+    ]
+    stmt = select(
+        func.count(WorkOrder.id),
+        func.coalesce(func.sum(WorkOrder.id), 0),
+        func.coalesce(func.sum(WorkOrder.version), 0),
+        func.coalesce(func.sum(WorkOrder.revision), 0),
+        func.max(WorkOrder.updated_at),
+        epoch,
+        *stored,
+    ).select_from(WorkOrder)
+    return select_rows(stmt, scope)
+
+
+@dataclass(frozen=True)
+class Check:
+    fingerprint: str  # of what the body would be built from now
+    stored: Validators | None  # what was built last time
+
+
+def check(feed: FeedRef, selection: Selection, *extra: str) -> Check:
+    """Hash everything the feed's body depends on, and read the stored validators."""
+    row = (
+        db.session.connection()
+        .execute(_check_statement(selection.scope), {"feed_id": feed.id, **selection.params()})
+        .one()
+    )
+    values, stored = row[:6], row[6:]
+    parts = [
+        FORMAT, str(feed.id), feed.updated_at.isoformat(), selection.window.start.isoformat(),
+        selection.window.end.isoformat(), *(str(v) for v in values), *extra,
+    ]  # fmt: skip
+    fingerprint = hashlib.sha256("|".join(parts).encode()).hexdigest()
+    return Check(fingerprint, Validators(*stored) if stored[0] is not None else None)
+
+
+_BODY = select(FeedCache.body).where(FeedCache.feed_id == bindparam("feed_id"))
 
 
 def stored_body(feed_id: int) -> bytes | None:
-    return db.session.scalar(select(FeedCache.body).where(FeedCache.feed_id == feed_id))
+    body: bytes | None = (
+        db.session.connection().execute(_BODY, {"feed_id": feed_id}).scalar_one_or_none()
+    )
+    return body
 
 
 def store(feed_id: int, validators: Validators, body: bytes) -> None:

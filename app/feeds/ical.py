@@ -18,6 +18,8 @@ from icalendar import Alarm, Calendar, Event, Timezone, vDuration
 
 PRODID = "-//Rounds//Calendar feeds//ZH"
 TTL = timedelta(hours=1)
+EVENT_CACHE_SIZE = 8192  # at most ~20 MB of events and their keys per worker
+CALENDAR_END = b"END:VCALENDAR\r\n"
 TZ_FIRST_DATE = date(2020, 1, 1)
 """Recent enough to leave out China's 1986–1991 summer time; before any visit a feed shows."""
 
@@ -67,6 +69,7 @@ def _utc(value: datetime) -> datetime:
 
 
 def _event(data: EventData, zone: ZoneInfo, alarm_minutes: int | None) -> Event:
+    """One VEVENT; the time zone is the calendar's, so the feed uses exactly one TZID."""
     start = data.start.astimezone(zone).replace(microsecond=0)
     end = data.end.astimezone(zone).replace(microsecond=0)
     if end <= start:  # a zero-length visit still needs DTEND after DTSTART
@@ -94,6 +97,13 @@ def _event(data: EventData, zone: ZoneInfo, alarm_minutes: int | None) -> Event:
     return event
 
 
+@lru_cache(maxsize=EVENT_CACHE_SIZE)
+def event_bytes(data: EventData, timezone: str, alarm_minutes: int | None) -> bytes:
+    """A VEVENT's lines, kept per worker: after one edit a feed re-serialises one event,
+    not all of them (the value itself is the key, so a changed row can never hit)."""
+    return bytes(_event(data, ZoneInfo(timezone), alarm_minutes).to_ical())
+
+
 def sort_key(data: EventData) -> tuple[datetime, datetime, int, str]:
     return (data.start, data.end, data.order, data.uid)
 
@@ -113,7 +123,10 @@ def render(calendar: CalendarData, events: Sequence[EventData]) -> bytes:
         cal.add("X-PUBLISHED-TTL", vDuration(TTL))  # a bare timedelta would be text
     cal.add("X-WR-TIMEZONE", calendar.timezone)
     cal.add_component(vtimezone(calendar.timezone))
-    zone = ZoneInfo(calendar.timezone)
-    for data in sorted(events, key=sort_key):
-        cal.add_component(_event(data, zone, calendar.alarm_minutes))
-    return cal.to_ical()
+    head = cal.to_ical()
+    assert head.endswith(CALENDAR_END)
+    lines = (
+        event_bytes(data, calendar.timezone, calendar.alarm_minutes)
+        for data in sorted(events, key=sort_key)
+    )
+    return head[: -len(CALENDAR_END)] + b"".join(lines) + CALENDAR_END

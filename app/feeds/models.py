@@ -8,6 +8,7 @@ every gunicorn worker (and every host) shares them.
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, LargeBinary, String
@@ -55,6 +56,26 @@ class CalendarFeed(TimestampMixin, db.Model):
 
     user: Mapped[User] = relationship()
     site: Mapped[Site | None] = relationship()
+
+
+@dataclass(frozen=True)
+class FeedRef:
+    """What serving a feed needs from its row (and its site's zone), read as plain columns:
+    the hot path builds no ORM objects."""
+
+    id: int
+    user_id: int
+    scope: str
+    target_id: int
+    site_id: int | None
+    slug: str
+    days_back: int
+    days_ahead: int
+    alarm_minutes: int | None
+    locale: str
+    created_at: datetime
+    updated_at: datetime
+    site_timezone: str | None
 
 
 class FeedCache(db.Model):

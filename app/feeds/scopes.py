@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
 
 from app.auth.permissions import can
 from app.core.validation import N_, Msg
@@ -231,7 +231,7 @@ def choosable_teams(owner: User) -> list[tuple[str, str]]:
 # --- selection -------------------------------------------------------------------------------
 
 
-def location_subtree(site_id: int, root_id: int) -> list[int]:
+def location_subtree(site_id: int, root_id: int) -> tuple[int, ...]:
     """The location and everything under it; one small query per site."""
     rows = db.session.execute(
         select(Location.id, Location.parent_id).where(Location.site_id == site_id)
@@ -244,7 +244,7 @@ def location_subtree(site_id: int, root_id: int) -> list[int]:
         node = todo.pop()
         found.append(node)
         todo.extend(children.get(node, ()))
-    return sorted(found)
+    return tuple(sorted(found))
 
 
 def _disruptive() -> ColumnElement[bool]:
@@ -258,29 +258,48 @@ def _disruptive() -> ColumnElement[bool]:
     return or_(*clauses)
 
 
-def select_rows(
-    stmt: Select[Any],
-    scope: str,
-    target_id: int,
-    window: Window,
-    locations: list[int] | None = None,
-) -> Select[Any]:
-    """Narrow a SELECT over work_order to one feed's rows in its window."""
+@dataclass(frozen=True)
+class Selection:
+    """One feed's rows — scope, target, window — as parameters of a prepared statement."""
+
+    scope: str
+    target_id: int
+    window: Window
+    locations: tuple[int, ...] = ()
+
+    def params(self) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            "target": self.target_id,
+            "start": self.window.start,
+            "end": self.window.end,
+        }
+        if needs_locations(self.scope):
+            values["locations"] = list(self.locations or (self.target_id,))
+        return values
+
+
+def select_rows(stmt: Select[Any], scope: str) -> Select[Any]:
+    """Narrow a SELECT over work_order to one feed's rows in its window.
+
+    Only bound parameters (`Selection.params`), so each scope's statement is built and
+    compiled once and the hot path just binds values.
+    """
     kind = FeedScope(scope)
+    target = bindparam("target")
     stmt = stmt.where(
-        WorkOrder.due_at >= window.start,
-        WorkOrder.due_at < window.end,
+        WorkOrder.due_at >= bindparam("start"),
+        WorkOrder.due_at < bindparam("end"),
         WorkOrder.status.not_in(HIDDEN_STATUSES),
     )
     if kind is FeedScope.PERSON:
-        return stmt.where(WorkOrder.assignee_id == target_id)
+        return stmt.where(WorkOrder.assignee_id == target)
     if kind is FeedScope.TEAM:
-        return stmt.where(WorkOrder.team_id == target_id)
+        return stmt.where(WorkOrder.team_id == target)
     if kind is FeedScope.SITE:
-        return stmt.where(WorkOrder.site_id == target_id)
+        return stmt.where(WorkOrder.site_id == target)
     if kind is FeedScope.EQUIPMENT:
-        return stmt.where(WorkOrder.equipment_id == target_id)
-    stmt = stmt.where(WorkOrder.location_id.in_(locations or [target_id]))
+        return stmt.where(WorkOrder.equipment_id == target)
+    stmt = stmt.where(WorkOrder.location_id.in_(bindparam("locations", expanding=True)))
     if kind is FeedScope.LOCATION:
         return stmt
     return (

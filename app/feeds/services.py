@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.core import clock
 from app.core.validation import N_, Problems, ValidationError
@@ -29,9 +29,10 @@ from app.feeds.build import (
     feed_timezone,
     uid_domain,
 )
-from app.feeds.models import CalendarFeed, FeedScope
+from app.feeds.models import CalendarFeed, FeedRef, FeedScope
 from app.feeds.scopes import (
     SLUG_MAX,
+    Selection,
     Target,
     TargetError,
     load,
@@ -217,29 +218,43 @@ def describe(feed: CalendarFeed) -> Target | None:
 # --- serving ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Found:
-    feed: CalendarFeed
-    site_timezone: str | None
+_FIND = (
+    select(
+        CalendarFeed.id, CalendarFeed.user_id, CalendarFeed.scope, CalendarFeed.target_id,
+        CalendarFeed.site_id, CalendarFeed.slug, CalendarFeed.days_back, CalendarFeed.days_ahead,
+        CalendarFeed.alarm_minutes, CalendarFeed.locale, CalendarFeed.created_at,
+        CalendarFeed.updated_at, Site.timezone,
+    )
+    .join(User, User.id == CalendarFeed.user_id)
+    .outerjoin(Site, Site.id == CalendarFeed.site_id)
+    .where(
+        CalendarFeed.token_hash == bindparam("token_hash"),
+        CalendarFeed.revoked_at.is_(None),
+        User.active.is_(True),
+    )
+)  # fmt: skip
 
 
-def find_feed(raw: str, slug: str) -> Found | None:
+def find_feed(raw: str, slug: str) -> FeedRef | None:
     """The feed a token opens, if the token is live, its owner active and the name its own."""
     if not TOKEN_PATTERN.fullmatch(raw):
         return None
-    row = db.session.execute(
-        select(CalendarFeed, Site.timezone)
-        .join(User, User.id == CalendarFeed.user_id)
-        .outerjoin(Site, Site.id == CalendarFeed.site_id)
-        .where(
-            CalendarFeed.token_hash == hash_token(raw),
-            CalendarFeed.revoked_at.is_(None),
-            User.active.is_(True),
-        )
-    ).first()
-    if row is None or row[0].slug != slug:
+    row = db.session.connection().execute(_FIND, {"token_hash": hash_token(raw)}).first()
+    if row is None:
         return None
-    return Found(row[0], row[1])
+    feed = FeedRef(*row)
+    return feed if feed.slug == slug else None
+
+
+def selection_of(feed: FeedRef, timezone: str) -> Selection:
+    """The feed's rows today: whole local days from `days_back` ago to `days_ahead` on."""
+    window = window_for(timezone, clock.local_today(timezone), feed.days_back, feed.days_ahead)
+    locations = (
+        location_subtree(feed.site_id, feed.target_id)
+        if needs_locations(feed.scope) and feed.site_id is not None
+        else ()
+    )
+    return Selection(feed.scope, feed.target_id, window, locations)
 
 
 @dataclass(frozen=True)
@@ -272,29 +287,24 @@ def _changed_at(
     return max(moved, now.replace(microsecond=0), old.changed_at + timedelta(seconds=1))
 
 
-def current_state(found: Found) -> FeedState | None:
+def current_state(feed: FeedRef) -> FeedState | None:
     """The feed's validators; rebuilds (and stores) the body when its rows changed.
 
     None when the target is gone or the owner may no longer read it (rights changes
     raise the cache epoch, so the check runs on the next request after one).
     """
-    feed = found.feed
-    timezone = feed_timezone(found.site_timezone)
-    window = window_for(timezone, clock.local_today(timezone), feed.days_back, feed.days_ahead)
-    locations = (
-        location_subtree(feed.site_id, feed.target_id)
-        if needs_locations(feed.scope) and feed.site_id is not None
-        else None
-    )
-    fp = cache.fingerprint(feed, window, locations, base_url(), uid_domain(), timezone)
+    timezone = feed_timezone(feed.site_timezone)
+    selection = selection_of(feed, timezone)
+    checked = cache.check(feed, selection, base_url(), uid_domain(), timezone)
+    fp, old = checked.fingerprint, checked.stored
     now = clock.utcnow()
-    old = cache.stored(feed.id)
     if old is not None and cache.is_fresh(old, fp, now):
         return FeedState(feed.id, old.etag, old.changed_at, old.size, None)
     target = load(feed.scope, feed.target_id)
-    if target is None or not may_read(feed.user, target):
+    owner = db.session.get(User, feed.user_id)
+    if target is None or owner is None or not may_read(owner, target):
         return None
-    built = build_feed(feed, target, window, locations, timezone)
+    built = build_feed(feed, target, selection, timezone)
     etag = hashlib.sha256(built.body).hexdigest()
     changed = _changed_at(old, etag, built.last_updated or feed.created_at, now)
     size = len(built.body)

@@ -56,10 +56,10 @@ def _calendar_response(state: services.FeedState, filename: str) -> Response:
 def feed(token: str, slug: str) -> ResponseReturnValue:
     """A subscribed calendar. Public route: the token is the credential, so a wrong, revoked
     or foreign token (or another feed's name) is a plain 404."""
-    found = services.find_feed(token, slug)
-    if found is None:
+    feed_ref = services.find_feed(token, slug)
+    if feed_ref is None:
         abort(404)
-    state = services.current_state(found)
+    state = services.current_state(feed_ref)
     if state is None:
         abort(404)
     if state.body is not None:
