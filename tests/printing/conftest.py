@@ -1,0 +1,201 @@
+"""The demo property 阳光花园 with a week of work: cleaning, greening, patrols, one elevator.
+
+Plans come from the catalog the way a supervisor applies them: every location's
+cleaning and greening, the patrol routes once (from the site's first tower), and
+the tier chain of lift EL-T1-01 started on the sheet day, so its first visit is the
+annual one carrying the half-monthly, quarterly and half-yearly items too.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from flask import Flask, current_app
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from app import create_app
+from app.audit.actor import Actor, acting_as
+from app.core import clock
+from app.demo.services import load_demo
+from app.equipment.models import Equipment
+from app.extensions import db
+from app.people.models import Team
+from app.plans.programmes import (
+    TaskChoice,
+    apply_area_programme,
+    apply_programme,
+    area_programme_for,
+    choice_key,
+    programme_for,
+)
+from app.printing.render import PROCESS
+from app.sites.models import Location, Site
+
+POSTGRES_URL = os.environ.get("ROUNDS_TEST_DATABASE_URL", "")
+PINNED_NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # as tests/conftest.py pins it
+DAY = date(2026, 3, 3)  # a Tuesday, the day after the pinned clock
+LIFT = "EL-T1-01"
+PATROL_FROM = "T1"
+LIFT_START = DAY  # every tier of the chain falls due on its first day: the annual visit
+OUT_DIR = Path(__file__).parent / "out"
+TOOLS = ("pdftoppm", "pdftotext", "zbarimg", "pdffonts")
+
+
+@dataclass(frozen=True)
+class Demo:
+    site: Site
+    lift: Equipment
+
+    def team(self, code: str) -> Team:
+        team = db.session.scalar(
+            select(Team).where(Team.site_id == self.site.id, Team.code == code)
+        )
+        assert team is not None
+        return team
+
+
+def _area_plans(location: Location, *, patrols: bool) -> None:
+    """The catalog's cleaning and greening for an area, or only its patrol routes."""
+    overrides = {}
+    for row in area_programme_for(location):
+        is_patrol = row.unit.type_key == "patrol"
+        include = (is_patrol and not row.unit.optional) if patrols else not is_patrol
+        overrides[choice_key(row.unit)] = TaskChoice(include=include and not row.unit.optional)
+    apply_area_programme(location, overrides)
+
+
+def build_demo() -> None:
+    """Load the demo and apply its plans; flushes and commits in the current app context."""
+    current_app.config["ROUNDS_HORIZON_DAYS"] = 7
+    with acting_as(Actor(None, "test")):
+        load_demo()
+        site = db.session.scalar(select(Site).where(Site.code == "DEMO"))
+        assert site is not None
+        for location in db.session.scalars(select(Location).where(Location.site_id == site.id)):
+            _area_plans(location, patrols=False)
+        tower = db.session.scalar(select(Location).where(Location.code == PATROL_FROM))
+        assert tower is not None
+        _area_plans(tower, patrols=True)
+        lift = db.session.scalar(select(Equipment).where(Equipment.asset_code == LIFT))
+        assert lift is not None
+        apply_programme(
+            lift,
+            overrides={
+                choice_key(row.unit): TaskChoice(starts_on=LIFT_START)
+                for row in programme_for(lift)
+            },
+        )
+    db.session.commit()
+
+
+@pytest.fixture(scope="session")
+def migrated_template(migrated_template: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """On SQLite, the migrated template plus the demo, built once for all printing tests.
+
+    (On PostgreSQL the tables are emptied around each test, so `demo` builds it each time.)
+    """
+    if POSTGRES_URL:
+        return migrated_template
+    path = tmp_path_factory.mktemp("print-template") / "template.sqlite3"
+    shutil.copy(migrated_template, path)
+    application = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+            "SECRET_KEY": "test-secret",
+            "SERVER_NAME": "rounds.test",
+        }
+    )
+    with clock.pinned(PINNED_NOW), application.app_context():
+        build_demo()
+        db.session.remove()
+        db.engine.dispose()
+    return str(path)
+
+
+@pytest.fixture
+def demo(app: Flask) -> Demo:
+    if db.session.scalar(select(Site).where(Site.code == "DEMO")) is None:
+        build_demo()
+    site = db.session.scalar(select(Site).where(Site.code == "DEMO"))
+    lift = db.session.scalar(select(Equipment).where(Equipment.asset_code == LIFT))
+    assert site is not None and lift is not None
+    return Demo(site, lift)
+
+
+def tools_missing() -> list[str]:
+    return [tool for tool in TOOLS if shutil.which(tool) is None]
+
+
+@pytest.fixture
+def poppler() -> None:
+    """The PDF tools (poppler-utils, zbar-tools): skipped without them, unless on CI."""
+    missing = tools_missing()
+    if missing:
+        reason = f"missing {', '.join(missing)} (apt-get install poppler-utils zbar-tools)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+
+
+def pages(pdf: bytes) -> list[str]:
+    """The extracted text of each page (real text, as a search or a copy gets it)."""
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def page_sizes(pdf: bytes) -> list[tuple[int, int]]:
+    """Each page's (width, height) in points: A4 portrait is (595, 842)."""
+    return [
+        (round(float(p.mediabox.width)), round(float(p.mediabox.height)))
+        for p in PdfReader(io.BytesIO(pdf)).pages
+    ]
+
+
+def page_png(pdf: bytes, name: str, *, dpi: int = 60, page: int = 1) -> Path:
+    """One page rasterised for a person to look at (tests/printing/out/, git-ignored)."""
+    OUT_DIR.mkdir(exist_ok=True)
+    source = OUT_DIR / f"{name}.pdf"
+    source.write_bytes(pdf)
+    stem = OUT_DIR / name
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile",
+         str(source), str(stem)],
+        check=True,
+    )  # fmt: skip
+    return stem.with_suffix(".png")
+
+
+def qr_codes(pdf: bytes, tmp_path: Path, page: int = 1) -> list[str]:
+    """Every QR code zbarimg reads on a page rasterised at 200 dpi."""
+    source = tmp_path / "qr.pdf"
+    source.write_bytes(pdf)
+    stem = tmp_path / f"qr-{page}"
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "200", "-f", str(page), "-l", str(page), "-singlefile",
+         str(source), str(stem)],
+        check=True,
+    )  # fmt: skip
+    found = subprocess.run(
+        ["zbarimg", "--quiet", "--raw", "-Sqrcode.enable", str(stem.with_suffix(".png"))],
+        capture_output=True,
+        text=True,
+    )
+    return [line for line in found.stdout.splitlines() if line]
+
+
+@pytest.fixture
+def fresh_fonts() -> Iterator[None]:
+    """Forget the process's fonts and stylesheets, to count how often they are made."""
+    saved = (PROCESS.font_config, PROCESS.stylesheets, PROCESS.font_configs_made)
+    PROCESS.font_config, PROCESS.stylesheets, PROCESS.font_configs_made = None, {}, 0
+    yield
+    PROCESS.font_config, PROCESS.stylesheets, PROCESS.font_configs_made = saved
