@@ -130,3 +130,27 @@ def api(app: Flask, make_user: Callable[..., User]) -> Callable[[str], Api]:
         return Api(app.test_client(), token)
 
     return for_role
+
+
+# A site file that changes the traction elevator's quarterly task: a later catalog release.
+QUARTERLY_2027 = """\
+family: elevator
+version: "2026.1"
+names: {zh: "电梯与自动扶梯", en: "Elevators and escalators"}
+types:
+  traction_elevator:
+    category: elevator
+    names: {zh: "曳引与强制驱动电梯", en: "Traction and positive-drive elevator"}
+    tasks:
+      - key: quarterly
+        programme: tsg_t5002
+        names: {zh: "季度维护保养", en: "Quarterly maintenance"}
+        tier: {chain: tsg_t5002, level: 2, supersedes: half_monthly}
+        frequency: "3 months"
+        tolerance: {before_days: 7, after_days: 14}
+        minutes: 75
+        legal_basis: "TSG T5002-2017 附件A 季度维护保养项目"
+        items:
+          - {key: q01, names: {zh: "减速机润滑油", en: "Gearbox oil"}}
+          - {key: q14, names: {zh: "新增：称重装置校准", en: "New: load-weighing calibration"}}
+"""

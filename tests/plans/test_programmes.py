@@ -22,7 +22,7 @@ from app.plans.programmes import (
 )
 from app.sites.models import Location, Site
 from schedules import parse_rule
-from tests.plans.conftest import write_catalog_file
+from tests.plans.conftest import QUARTERLY_2027, write_catalog_file
 
 TIERS = ["half_monthly", "quarterly", "half_yearly", "annual"]
 
@@ -175,29 +175,6 @@ def test_lowering_the_service_level_shows_as_a_change_of_the_cleaning_plan(
     assert [(c.field, c.old, c.new) for c in changes] == [
         ("rrule", "FREQ=DAILY;BYHOUR=8,15", "FREQ=DAILY;INTERVAL=1")
     ]
-
-
-QUARTERLY_2027 = """\
-family: elevator
-version: "2026.1"
-names: {zh: "电梯与自动扶梯", en: "Elevators and escalators"}
-types:
-  traction_elevator:
-    category: elevator
-    names: {zh: "曳引与强制驱动电梯", en: "Traction and positive-drive elevator"}
-    tasks:
-      - key: quarterly
-        programme: tsg_t5002
-        names: {zh: "季度维护保养", en: "Quarterly maintenance"}
-        tier: {chain: tsg_t5002, level: 2, supersedes: half_monthly}
-        frequency: "3 months"
-        tolerance: {before_days: 7, after_days: 14}
-        minutes: 75
-        legal_basis: "TSG T5002-2017 附件A 季度维护保养项目"
-        items:
-          - {key: q01, names: {zh: "减速机润滑油", en: "Gearbox oil"}}
-          - {key: q14, names: {zh: "新增：称重装置校准", en: "New: load-weighing calibration"}}
-"""
 
 
 def test_a_catalog_release_is_listed_as_changes_and_applied_only_on_request(

@@ -3,6 +3,7 @@
 import re
 from collections.abc import Callable
 from datetime import date, time
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -14,8 +15,10 @@ from app.equipment.models import Equipment
 from app.extensions import db
 from app.people.models import Team
 from app.plans.models import Plan
+from app.plans.programmes import apply_programme
 from app.plans.services import PlanError, PlanInput, create_custom_plan, update_plan
 from app.sites.models import Location, Site
+from tests.plans.conftest import QUARTERLY_2027, write_catalog_file
 
 
 def _field_error(html: str, field: str) -> str:
@@ -233,3 +236,27 @@ def test_a_cleaning_lead_applies_the_cleaning_programme_to_a_lobby(
     assert response.status_code == 302
     plan = db.session.scalars(select(Plan)).one()
     assert (plan.kind, plan.location_id, plan.team_id) == ("cleaning", lobby.id, cleaning_team.id)
+
+
+def test_the_detail_page_shows_a_catalog_change_and_applies_it_on_request(
+    elevator: Equipment,
+    catalog_paths: list[str],
+    tmp_path: Path,
+    login: Callable[[str], FlaskClient],
+) -> None:
+    quarterly = next(p for p in apply_programme(elevator) if p.catalog_task_key == "quarterly")
+    db.session.commit()
+    catalog_paths.append(write_catalog_file(tmp_path, "site.yaml", QUARTERLY_2027))
+    client = login("supervisor")
+    page = client.get(f"/plans/{quarterly.id}").get_data(as_text=True)
+    assert 'id="catalog-changed"' in page
+    assert "新增：称重装置校准" in page
+    assert page.count('class="list-group-item') == 4  # the tier chain, four levels
+    response = client.post(
+        f"/plans/{quarterly.id}/catalog-update", data={"version": quarterly.version}
+    )
+    assert response.status_code == 302
+    after = client.get(f"/plans/{quarterly.id}").get_data(as_text=True)
+    assert 'id="catalog-changed"' not in after
+    db.session.expire_all()
+    assert db.session.get(Plan, quarterly.id).tolerance_after_days == 14
