@@ -52,6 +52,8 @@ class Config:
         self.LOGIN_MAX_FAILURES = _env_int("ROUNDS_LOGIN_MAX_FAILURES", 5)
         self.LOGIN_LOCKOUT_MINUTES = _env_int("ROUNDS_LOGIN_LOCKOUT_MINUTES", 15)
         self.PAGE_SIZE = 25
+        # Tests use a cheap hash; production keeps werkzeug's scrypt default.
+        self.PASSWORD_HASH_METHOD = os.environ.get("ROUNDS_PASSWORD_HASH_METHOD", "scrypt")
 
     def as_dict(self) -> dict[str, object]:
         return {k: v for k, v in vars(self).items() if k.isupper()}

@@ -46,6 +46,7 @@ def _config(tmp_path: Path, url: str) -> dict[str, object]:
         "SECRET_KEY": "test-secret",
         "ROUNDS_UPLOAD_DIR": str(tmp_path / "uploads"),
         "SERVER_NAME": "rounds.test",
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }
 
 

@@ -194,7 +194,9 @@ def deactivate_user(user: User, version: int | None) -> User:
 
 
 def set_password(user: User, password: str) -> None:
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = generate_password_hash(
+        password, method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    )
 
 
 def reset_password(user: User, new_password: str) -> None:
