@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.core.validation import N_, Msg, Problems
+from app.core.validation import N_, Problems
 from app.extensions import db
 from app.plans.models import Plan
 from app.workorders.models import WorkOrder
@@ -255,7 +255,3 @@ def answer_text(answer: Mapping[str, Any], choice_names: Mapping[str, str] | Non
     if answer.get("kind") == "text":
         return str(answer.get("text") or "")
     return ""
-
-
-def problem_for(field_name: str, problems: Problems) -> Msg | None:
-    return problems.fields.get(field_name)

@@ -238,9 +238,7 @@ def completion_input(
     )
 
 
-def keep_good_photos(
-    form: FlaskForm, data: CompletionInput, good: Sequence[tuple[str | None, Upload]]
-) -> int:
+def keep_good_photos(form: FlaskForm, good: Sequence[tuple[str | None, Upload]]) -> int:
     """After a refusal: stage the photos that passed, so the user need not take them again."""
     previous = {token for _k, _u, token in kept_uploads(form["kept"].data or "")}
     for token in previous:

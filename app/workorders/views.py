@@ -279,7 +279,7 @@ def complete(work_order_id: int) -> ResponseReturnValue:
         except ValidationError as exc:
             db.session.rollback()
             show_errors(form, exc)
-            if forms.keep_good_photos(form, data, completion.good_photos(data)):
+            if forms.keep_good_photos(form, completion.good_photos(data)):
                 flash(_("The photos that were fine are kept; add the refused ones again."), "info")
             status = 422
         except AlreadyCompleted as exc:
