@@ -1,8 +1,8 @@
 """Who can do a visit: engine rosters and staff built from teams, memberships, leave, licences.
 
 The engine knows nothing of the database, so this module turns people into plain
-engine values once per generation run (or per edited plan): a `Roster` of duties
-(built a month at a time, when first asked) and a `StaffMember` (name + licences)
+engine values once per generation run (or per edited plan): a `Roster` whose
+duties are worked out per day when asked, and a `StaffMember` (name + licences)
 per person. Keys are the stringified database ids, so engine answers map straight
 back to rows.
 
@@ -15,11 +15,9 @@ assignee without a roster is still on duty for ordinary day-time visits.
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from threading import Lock
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Row, or_, select
@@ -27,16 +25,15 @@ from sqlalchemy import Row, or_, select
 from app.extensions import db
 from app.people.models import Licence, Team, TeamMembership, User
 from app.rosters.models import StaffLeave
-from schedules import PRESETS, Duty, Leave, Roster, StaffMember, WorkCalendar, build_roster
+from schedules import PRESETS, Duty, Leave, Roster, StaffMember, WorkCalendar
 from schedules import Licence as EngineLicence
 from schedules import Team as EngineTeam
-from schedules.wallclock import to_wall
+from schedules.wallclock import localize, to_wall, zone
 
 ROSTER_EPOCH = date(2024, 1, 1)
 """Cycle day 0 of every rotation (a Monday); member offsets count from it."""
 
 DEFAULT_PATTERN = "office_week"
-SEGMENT_DAYS = 32
 _ONE_DAY = timedelta(days=1)
 
 
@@ -71,9 +68,8 @@ def staff_pool(
     """Roster and staff for the members of `team_ids` plus the people `user_ids`.
 
     A person's duties come from every team they belong to (any site), so someone
-    lent to another site is still on duty on their own shifts. The roster builds
-    its duties a month at a time when first asked, so any horizon costs only the
-    days it actually looks at.
+    lent to another site is still on duty on their own shifts. The roster works
+    duties out per day when asked, so any horizon costs only the days looked at.
     """
     members = select(TeamMembership.user_id).where(TeamMembership.team_id.in_(list(team_ids)))
     rows = db.session.execute(
@@ -96,54 +92,22 @@ def staff_pool(
             team_members[row.team_id].append(row.id)
     crews, unknown = _crews(users, rows)
     return StaffPool(
-        roster=SegmentedRoster(crews, _leaves(users), timezone, calendar),
+        roster=LazyRoster(crews, _leaves(users), timezone, calendar),
         staff=_staff(users),
         team_members={team_id: tuple(ids) for team_id, ids in team_members.items()},
         unknown_patterns=unknown,
     )
 
 
-class _SegmentCache:
-    """Built segments shared across runs: duties follow from crews, leave, zone and calendar.
+class LazyRoster(Roster):
+    """An engine `Roster` that works duties out per day when asked, never in bulk.
 
-    One edited plan re-asks for the same months of the same team again and again;
-    rebuilding them dominated `regenerate_plan`. Bounded by the number of duties held.
-    """
-
-    def __init__(self, max_duties: int) -> None:
-        self.max_duties = max_duties
-        self._entries: OrderedDict[Hashable, tuple[Roster, int]] = OrderedDict()
-        self._duties = 0
-        self._lock = Lock()
-
-    def get(self, key: Hashable) -> Roster | None:
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is None:
-                return None
-            self._entries.move_to_end(key)
-            return entry[0]
-
-    def put(self, key: Hashable, roster: Roster, size: int) -> None:
-        with self._lock:
-            if key in self._entries:
-                return
-            self._entries[key] = (roster, size)
-            self._duties += size
-            while self._duties > self.max_duties and len(self._entries) > 1:
-                _, (_, dropped) = self._entries.popitem(last=False)
-                self._duties -= dropped
-
-
-_SEGMENT_CACHE = _SegmentCache(max_duties=200_000)
-
-
-class SegmentedRoster(Roster):
-    """An engine `Roster` whose duties are built per 32-day segment on first use.
-
-    Generation asks about instants anywhere from a month back to years ahead (the
-    next visit of a yearly task); building every day in between for every member
-    would cost far more than the handful of days asked about.
+    Generation asks about instants from a month back to years ahead (the next visit
+    of a yearly task), one plan at a time; materialising every member's duty for
+    every day in between (`schedules.build_roster`) cost more than the rest of an
+    edited plan's regeneration. Each (pattern, offset, day) shift window is worked
+    out once, and "who is on duty at t" is a handful of comparisons. The answers
+    are those of `build_roster` with the same teams, epoch and leave (tested).
     """
 
     def __init__(
@@ -155,69 +119,85 @@ class SegmentedRoster(Roster):
     ) -> None:
         super().__init__((), timezone, crews, leaves)
         self._crews = tuple(crews)
-        self._leave_list = tuple(leaves)
+        self._tz = zone(timezone)
         self._calendar = calendar
-        self._segments: dict[int, Roster] = {}
-        self._on_duty: dict[datetime, frozenset[str]] = {}
         self._away = {
             (lv.member, lv.first_day + timedelta(days=i))
-            for lv in self._leave_list
+            for lv in leaves
             for i in range((lv.last_day - lv.first_day).days + 1)
         }
+        self._windows: dict[tuple[str, int, date], _Window | None] = {}
+        self._days: dict[date, tuple[Duty, ...]] = {}
+        self._on_duty: dict[datetime, frozenset[str]] = {}
 
-    def _segment(self, day: date) -> Roster:
-        index = (day - ROSTER_EPOCH).days // SEGMENT_DAYS
-        segment = self._segments.get(index)
-        if segment is None:
-            first = ROSTER_EPOCH + timedelta(days=index * SEGMENT_DAYS)
-            last = first + timedelta(days=SEGMENT_DAYS - 1)
-            leaves = tuple(
-                lv for lv in self._leave_list if lv.first_day <= last and lv.last_day >= first
-            )
-            needs_calendar = any(PRESETS[c.pattern].follows_workdays for c in self._crews)
-            key = (
-                self._crews,
-                leaves,
-                self.timezone,
-                self._calendar.overrides if needs_calendar else (),
-                index,
-            )
-            segment = _SEGMENT_CACHE.get(key)
-            if segment is None:
-                segment = build_roster(
-                    self._crews,
-                    first,
-                    last,
-                    epoch=ROSTER_EPOCH,
-                    timezone=self.timezone,
-                    calendar=self._calendar,
-                    leaves=leaves,
-                )
-                size = SEGMENT_DAYS * sum(len(crew.members) for crew in self._crews)
-                _SEGMENT_CACHE.put(key, segment, size)
-            self._segments[index] = segment
-        return segment
+    def _window(self, crew: EngineTeam, day: date) -> _Window | None:
+        offset = crew.cycle_offset or 0
+        key = (crew.pattern, offset, day)
+        if key in self._windows:
+            return self._windows[key]
+        pattern = PRESETS[crew.pattern]
+        if pattern.follows_workdays:
+            shift_key = pattern.cycle[0] if self._calendar.is_workday(day) else None
+        else:
+            shift_key = pattern.entry((day - ROSTER_EPOCH).days, offset)
+        window = None
+        if shift_key is not None:
+            shift = pattern.shift(shift_key)
+            starts = localize(datetime.combine(day, shift.start), self._tz, self.timezone)
+            ends = (starts.astimezone(UTC) + shift.duration).astimezone(self._tz)
+            window = _Window(shift_key, starts, ends)
+        self._windows[key] = window
+        return window
 
     def duties_on(self, day: date) -> tuple[Duty, ...]:
-        return self._segment(day).duties_on(day)
+        duties = self._days.get(day)
+        if duties is None:
+            duties = self._days[day] = tuple(
+                Duty(member, crew.key, window.shift, day, window.starts, window.ends)
+                for crew in self._crews
+                if (window := self._window(crew, day)) is not None
+                for member in crew.members
+                if (member, day) not in self._away
+            )
+        return duties
+
+    def _wall_and_aware(self, instant: datetime) -> tuple[date, datetime]:
+        if instant.tzinfo is None:
+            return instant.date(), localize(instant, self._tz, self.timezone)
+        return to_wall(instant, self.timezone).date(), instant
 
     def on_duty(self, instant: datetime) -> tuple[Duty, ...]:
-        day = (to_wall(instant, self.timezone) if instant.tzinfo else instant).date()
-        today, yesterday = self._segment(day), self._segment(day - _ONE_DAY)
-        if today is yesterday:
-            return today.on_duty(instant)
-        return yesterday.on_duty(instant) + today.on_duty(instant)
-
-    def on_leave(self, member: str, day: date) -> bool:
-        return (member, day) in self._away
+        day, aware = self._wall_and_aware(instant)
+        return tuple(
+            duty
+            for start_day in (day - _ONE_DAY, day)
+            for duty in self.duties_on(start_day)
+            if duty.starts <= aware < duty.ends
+        )
 
     def members_on_duty(self, instant: datetime) -> frozenset[str]:
         """Cached per instant: hundreds of plans share each due time (08:00 every day)."""
         members = self._on_duty.get(instant)
         if members is None:
-            members = frozenset(duty.member for duty in self.on_duty(instant))
-            self._on_duty[instant] = members
+            day, aware = self._wall_and_aware(instant)
+            found: set[str] = set()
+            for start_day in (day - _ONE_DAY, day):
+                for crew in self._crews:
+                    window = self._window(crew, start_day)
+                    if window is not None and window.starts <= aware < window.ends:
+                        found.update(m for m in crew.members if (m, start_day) not in self._away)
+            members = self._on_duty[instant] = frozenset(found)
         return members
+
+    def on_leave(self, member: str, day: date) -> bool:
+        return (member, day) in self._away
+
+
+@dataclass(frozen=True, slots=True)
+class _Window:
+    shift: str
+    starts: datetime
+    ends: datetime
 
 
 def _crews(

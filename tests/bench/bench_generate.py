@@ -205,20 +205,30 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--regen", type=int, default=200, help="edited plans to time")
-    parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument(
+        "--backend",
+        choices=["sqlite", "postgresql", "both"],
+        default="both",
+        help="PostgreSQL runs only with ROUNDS_BENCH_DATABASE_URL; one per process gives "
+        "each its own peak RSS",
+    )
     args = parser.parse_args()
+    pg_url = os.environ.get("ROUNDS_BENCH_DATABASE_URL")
     with tempfile.TemporaryDirectory(prefix="rounds-bench-") as folder:
         work = Path(folder)
-        run(
-            "sqlite",
-            f"sqlite:///{work / 'generate.sqlite3'}",
-            f"sqlite:///{work / 'floor.sqlite3'}",
-            args,
-            work,
-        )
-        pg_url = os.environ.get("ROUNDS_BENCH_DATABASE_URL")
-        if pg_url and not args.sqlite_only:
-            run("postgresql", pg_url, None, args, work)
+        if args.backend in ("sqlite", "both"):
+            run(
+                "sqlite",
+                f"sqlite:///{work / 'generate.sqlite3'}",
+                f"sqlite:///{work / 'floor.sqlite3'}",
+                args,
+                work,
+            )
+        if args.backend in ("postgresql", "both"):
+            if not pg_url:
+                print("PostgreSQL skipped: set ROUNDS_BENCH_DATABASE_URL (a scratch database)")
+            else:
+                run("postgresql", pg_url, None, args, work)
 
 
 if __name__ == "__main__":
