@@ -243,15 +243,3 @@ def evaluate(
             problems.add(item_field(item.key), N_("Add a photo for this item."))
         result.answers.append(answer)
     return result
-
-
-def answer_text(answer: Mapping[str, Any], choice_names: Mapping[str, str] | None = None) -> str:
-    """A short rendering of a stored answer for lists and printouts."""
-    if answer.get("kind") == "reading" and answer.get("value") is not None:
-        unit = f" {answer['unit']}" if answer.get("unit") else ""
-        return f"{_number_text(answer['value'])}{unit}"
-    if answer.get("kind") == "choice" and answer.get("choice"):
-        return (choice_names or {}).get(answer["choice"], answer["choice"])
-    if answer.get("kind") == "text":
-        return str(answer.get("text") or "")
-    return ""
