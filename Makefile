@@ -36,12 +36,12 @@ test: system-packages-test install-test lint test-sqlite test-postgres
 lint: install-test
 	$(BIN)/ruff check .
 
-test-sqlite: install-test lint
+test-sqlite: system-packages-test install-test lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Every database-backed test (marker `db`, set in tests/conftest.py) again on a
 # throw-away PostgreSQL cluster; skipped where the server isn't installed, unless CI=true.
-test-postgres: install-test test-sqlite
+test-postgres: system-packages-test install-test test-sqlite
 	scripts/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS) -m db
 
 # tests/bench/run.py when there is one, otherwise each tests/bench/bench_*.py in turn.
