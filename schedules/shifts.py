@@ -65,6 +65,7 @@ NIGHT = Shift("night", "夜班", "night", dt.time(23), 8)
 DAY_12H = Shift("day12", "白班", "day (12 h)", dt.time(8), 12)
 NIGHT_12H = Shift("night12", "夜班", "night (12 h)", dt.time(20), 12)
 OFFICE = Shift("office", "行政班", "office hours", dt.time(9), 9)
+DAY_SHIFT = Shift("day", "白班", "day", dt.time(7), 9)
 
 PRESETS: dict[str, RotationPattern] = {
     p.key: p
@@ -92,6 +93,12 @@ PRESETS: dict[str, RotationPattern] = {
             (DAY_12H, NIGHT_12H),
             ("day12",) * 7 + ("night12",) * 7,
             team_count=2, team_step=7,
+        ),
+        RotationPattern(
+            "six_on_one_off", "做六休一（轮休）", "six days on, one off, staggered",
+            (DAY_SHIFT,),
+            ("day",) * 6 + (None,),
+            team_count=7, team_step=1,
         ),
         RotationPattern(
             "office_week", "行政班", "office week (working days)",

@@ -74,6 +74,7 @@ class ShiftPattern(StrEnum):
     FOUR_TEAM_THREE_SHIFT = "four_team_three_shift"
     THREE_TEAM_TWO_SHIFT = "three_team_two_shift"
     TWO_SHIFT = "two_shift"
+    SIX_ON_ONE_OFF = "six_on_one_off"
     OFFICE_WEEK = "office_week"
 
 

@@ -4,7 +4,6 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from app.demo.data import DEMO_TODAY
 from app.demo.services import DemoError, DemoResult, load_demo
 from app.extensions import db
 
@@ -40,8 +39,3 @@ def _echo_summary(result: DemoResult, base_url: str) -> None:
     for login in result.logins:
         roles = ", ".join(login.roles)
         click.echo(f"  {login.username:<{width}}  {login.name} {login.title} ({roles})")
-    click.echo("")
-    click.echo(
-        f"Dates in the demo centre on {DEMO_TODAY}; to see it as intended, pin the clock with "
-        f"ROUNDS_FROZEN_NOW={DEMO_TODAY}T09:00:00+08:00."
-    )

@@ -7,13 +7,17 @@ their demo data there, inside the same transaction, by looking things up in
 the context instead of querying by name.
 """
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 
 from app.audit.actor import Actor, acting_as
 from app.contractors.models import Contractor
+from app.core import clock
+from app.demo.context import DemoContext, PostLoadStep
+from app.demo.data import DEMO_TODAY
 from app.demo.data.assets import ASSETS, DemoAsset
 from app.demo.data.contractors import CONTRACTORS
 from app.demo.data.people import DEMO_PASSWORD, STAFF, TEAMS, DemoStaff
@@ -26,12 +30,14 @@ from app.demo.data.site import (
     SITE_TIMEZONE,
     DemoLocation,
 )
+from app.demo.plans import create_demo_plans
 from app.equipment.models import Criticality, Equipment, EquipmentStatus
 from app.extensions import db
 from app.people.models import Team, User
 from app.people.services import add_licence, add_membership, create_user
 from app.rosters.models import StaffLeave
 from app.sites.models import Location, Site
+from schedules import PRESETS
 
 DEMO_ACTOR = Actor(None, "demo")
 
@@ -40,26 +46,10 @@ class DemoError(ValueError):
     """The demo cannot be loaded into this database, with a message fit for the user."""
 
 
-@dataclass
-class DemoContext:
-    """Everything created so far, keyed by the codes used in `app.demo.data`."""
+POST_LOAD_STEPS: tuple[PostLoadStep, ...] = (create_demo_plans,)
+"""Run in order after the site, staff, contractors and assets exist.
 
-    site: Site
-    locations: dict[str, Location] = field(default_factory=dict)
-    teams: dict[str, Team] = field(default_factory=dict)
-    users: dict[str, User] = field(default_factory=dict)
-    contractors: dict[str, Contractor] = field(default_factory=dict)
-    equipment: dict[str, Equipment] = field(default_factory=dict)
-
-
-PostLoadStep = Callable[[DemoContext], None]
-
-POST_LOAD_STEPS: tuple[PostLoadStep, ...] = ()
-"""Run in order after the site, staff, contractors and assets exist; plug-in point for plans.
-
-Add e.g. `create_demo_plans` (catalog plans for every `ctx.equipment`), patrol
-routes, cleaning/greening lists and horizon generation here. A step flushes,
-never commits; if it raises, the whole load is rolled back.
+A step flushes, never commits; if it raises, the whole load is rolled back.
 """
 
 
@@ -94,7 +84,8 @@ def load_demo(steps: Sequence[PostLoadStep] | None = None) -> DemoResult:
         return DemoResult(False, SITE_CODE, {}, demo_logins(), DEMO_PASSWORD)
     _check_no_clashes()
     with acting_as(DEMO_ACTOR):
-        ctx = DemoContext(site=_create_site())
+        site = _create_site()
+        ctx = DemoContext(site=site, shift=clock.local_today(site.timezone) - DEMO_TODAY)
         _create_locations(ctx)
         _create_org(ctx)
         _create_contractors(ctx)
@@ -111,6 +102,17 @@ def load_demo(steps: Sequence[PostLoadStep] | None = None) -> DemoResult:
         "equipment": len(ctx.equipment),
     }
     return DemoResult(True, SITE_CODE, counts, demo_logins(), DEMO_PASSWORD)
+
+
+def _near(ctx: DemoContext, day: date | None) -> date | None:
+    """A near-term demo date, moved to the load day's neighbourhood."""
+    return None if day is None else day + ctx.shift
+
+
+def _crew_offset(team: Team, crew: int) -> int:
+    """Crew number → days along the rotation cycle (crew 2 of 四班三运转 starts 4 days on)."""
+    pattern = PRESETS.get(team.shift_pattern or "")
+    return crew * pattern.team_step if pattern is not None else 0
 
 
 def _check_no_clashes() -> None:
@@ -182,22 +184,27 @@ def _create_person(ctx: DemoContext, person: DemoStaff) -> User:
         phone=person.phone,
     )
     for code in person.teams:
+        team = ctx.teams[code]
         add_membership(
-            ctx.teams[code],
+            team,
             user,
             is_lead=code in person.leads,
-            rotation_offset=person.rotation_offset,
+            rotation_offset=_crew_offset(team, person.rotation_offset),
         )
     for licence in person.licences:
         add_licence(
-            user, licence.kind, licence.number, licence.expires_on, issued_on=licence.issued_on
+            user,
+            licence.kind,
+            licence.number,
+            _near(ctx, licence.expires_on),
+            issued_on=_near(ctx, licence.issued_on),
         )
     for leave in person.leave:
         db.session.add(
             StaffLeave(
                 user=user,
-                starts_on=leave.starts_on,
-                ends_on=leave.ends_on,
+                starts_on=_near(ctx, leave.starts_on),
+                ends_on=_near(ctx, leave.ends_on),
                 kind=leave.kind,
                 note=leave.note,
             )
@@ -212,11 +219,11 @@ def _create_contractors(ctx: DemoContext) -> None:
             name=c.name,
             qualification=c.qualification,
             licence_number=c.licence_number,
-            licence_expires_on=c.licence_expires_on,
+            licence_expires_on=_near(ctx, c.licence_expires_on),
             contact_name=c.contact_name,
             contact_phone=c.contact_phone,
-            contract_start=c.contract_start,
-            contract_end=c.contract_end,
+            contract_start=_near(ctx, c.contract_start),
+            contract_end=_near(ctx, c.contract_end),
             scope=c.scope,
         )
         db.session.add(ctx.contractors[c.key])
@@ -243,13 +250,13 @@ def _equipment(ctx: DemoContext, asset: DemoAsset) -> Equipment:
         serial_number=asset.serial_number,
         installed_on=asset.installed_on,
         commissioned_on=asset.commissioned_on or asset.installed_on,
-        warranty_until=asset.warranty_until,
+        warranty_until=_near(ctx, asset.warranty_until),
         status=EquipmentStatus(asset.status),
         criticality=Criticality(asset.criticality),
         maintainer_team=ctx.teams[asset.team] if asset.team else None,
         maintainer_contractor=ctx.contractors[asset.contractor] if asset.contractor else None,
         registration_number=asset.registration_number,
-        next_inspection_on=asset.next_inspection_on,
+        next_inspection_on=_near(ctx, asset.next_inspection_on),
         attributes=dict(asset.attributes or {}),
         notes=asset.notes,
     )

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from app.catalog.current import current_catalog
 from app.catalog.model import (
@@ -36,7 +36,7 @@ from app.core import clock
 from app.core.validation import N_, UNSET, Problems, Unset, ValidationError, check_version, pick
 from app.equipment.models import Equipment
 from app.extensions import db
-from app.people.models import Team, User
+from app.people.models import Licence, Team, TeamMembership, User
 from app.plans.models import AssignmentStrategy, Plan, PlanKind
 from app.scheduling.generation import regenerate_plan
 from app.sites.models import Location, Site
@@ -86,6 +86,8 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "legal_basis": ("依据", "Legal basis"),
     "checklist": ("检查项", "Checklist"),
 }
+OFFICE_WEEK = "office_week"
+
 TEAM_KIND_FOR = {
     PlanKind.CLEANING: "cleaning",
     PlanKind.GREENING: "greening",
@@ -301,7 +303,7 @@ def area_units(library: AreaLibrary, location_kind: str, level: int) -> list[Cat
                     ),
                     season=season,
                     frequency_text=frequency.text if frequency else "",
-                    default_policy=HolidayPolicy.IGNORE.value,
+                    default_policy=_default_policy(frequency, None),
                     contracted=task.performer in CONTRACTED,
                     optional=optional,
                 )
@@ -525,30 +527,89 @@ def _existing(target: _Target) -> dict[tuple[str, str], Plan]:
         stmt = stmt.where(Plan.equipment_id == target.equipment.id)
     else:
         assert target.location is not None
-        stmt = stmt.where(Plan.location_id == target.location.id, Plan.equipment_id.is_(None))
+        # A patrol route crosses many areas but is walked once per site.
+        stmt = stmt.where(
+            Plan.equipment_id.is_(None),
+            or_(
+                Plan.location_id == target.location.id,
+                and_(Plan.site_id == target.site.id, Plan.kind == PlanKind.PATROL.value),
+            ),
+        )
     return {
         (plan.catalog_type_key or "", plan.catalog_task_key or ""): plan
         for plan in db.session.scalars(stmt)
     }
 
 
-def _site_team(site: Site, kind: str | None) -> int | None:
-    if kind is None:
-        return None
-    return db.session.scalar(
-        select(Team.id).where(Team.site_id == site.id, Team.kind == kind).order_by(Team.id)
+@dataclass(frozen=True)
+class _TeamFacts:
+    id: int
+    kind: str
+    shift_pattern: str | None
+    licences: frozenset[str]
+
+    def can_do(self, unit: CatalogUnit) -> bool:
+        """Holds the licence, and is on duty every day when the work runs every day."""
+        licence = unit.fields["licence_kind"]
+        if licence is not None and licence not in self.licences:
+            return False
+        runs_every_day = unit.default_policy == HolidayPolicy.IGNORE.value
+        return not runs_every_day or self.shift_pattern not in (None, OFFICE_WEEK)
+
+
+def _site_teams(site: Site) -> list[_TeamFacts]:
+    today = clock.local_today(site.timezone)
+    licences: dict[int, set[str]] = {}
+    rows = db.session.execute(
+        select(TeamMembership.team_id, Licence.kind)
+        .join(Licence, Licence.user_id == TeamMembership.user_id)
+        .join(Team, Team.id == TeamMembership.team_id)
+        .where(
+            Team.site_id == site.id,
+            or_(Licence.expires_on.is_(None), Licence.expires_on >= today),
+        )
     )
+    for team_id, kind in rows:
+        licences.setdefault(team_id, set()).add(kind)
+    teams = db.session.scalars(select(Team).where(Team.site_id == site.id).order_by(Team.id))
+    return [
+        _TeamFacts(t.id, t.kind, t.shift_pattern, frozenset(licences.get(t.id, ()))) for t in teams
+    ]
+
+
+def _default_team(
+    teams: list[_TeamFacts], preferred_id: int | None, kind: str | None, unit: CatalogUnit
+) -> int | None:
+    """The team that can really do the work: the preferred one if it can, else one of the
+    same kind, else any team of the site that can (e.g. the 24 h duty electricians for a
+    daily switch-room round, the control room's licensed operators for a fire pump test).
+    The supervisor still adjusts it on the apply page."""
+    preferred = next((t for t in teams if t.id == preferred_id), None)
+    if preferred is not None and preferred.can_do(unit):
+        return preferred.id
+    wanted_kind = preferred.kind if preferred is not None else kind
+    able = [t for t in teams if t.can_do(unit)]
+    for team in able:
+        if team.kind == wanted_kind:
+            return team.id
+    if able:
+        return able[0].id
+    if preferred is not None:
+        return preferred.id
+    return next((t.id for t in teams if t.kind == wanted_kind), None)
 
 
 def _proposals(target: _Target) -> list[ProposedPlan]:
     existing = _existing(target)
+    teams = _site_teams(target.site)
     rows = []
     for unit in target.units:
         if target.equipment is not None:
-            team_id = target.equipment.maintainer_team_id
+            preferred = target.equipment.maintainer_team_id
+            team_id = _default_team(teams, preferred, "engineering", unit)
             contractor_id = target.equipment.maintainer_contractor_id
         else:
-            team_id = _site_team(target.site, TEAM_KIND_FOR.get(unit.kind))
+            team_id = _default_team(teams, None, TEAM_KIND_FOR.get(unit.kind), unit)
             contractor_id = None
         rows.append(
             ProposedPlan(

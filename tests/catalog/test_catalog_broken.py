@@ -58,7 +58,7 @@ EXPECTED_PROBLEMS = {
     "unknown_location_kind.yaml": ('areas.swimming_pool: unknown location kind "swimming_pool"'),
     "unknown_shift_pattern.yaml": (
         'routes.warehouse.shift_pattern: "night_watch" is not one of: three_shift, '
-        "four_team_three_shift, three_team_two_shift, two_shift, office_week"
+        "four_team_three_shift, three_team_two_shift, two_shift, six_on_one_off, office_week"
     ),
 }
 

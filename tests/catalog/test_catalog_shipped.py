@@ -227,5 +227,6 @@ def test_every_patrol_route_uses_a_roster_preset_of_the_scheduling_engine(
 ) -> None:
     assert shipped_catalog.patrol is not None
     patterns = {route.shift_pattern.value for route in shipped_catalog.patrol.routes.values()}
+    day_work_only = {"six_on_one_off"}  # staggered rest days for cleaners, not for guards
     assert patterns <= set(PRESETS)
-    assert patterns == set(PRESETS), "each preset should have at least one route using it"
+    assert patterns == set(PRESETS) - day_work_only, "each guard preset should have a route"

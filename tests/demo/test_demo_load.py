@@ -11,19 +11,22 @@ from app.audit.models import AuditEntry
 from app.catalog.loader import load_catalog
 from app.contractors.models import Contractor
 from app.demo import services as demo_services
+from app.demo.context import DemoContext
 from app.demo.data import DEMO_TODAY
 from app.demo.data.assets import ASSETS
 from app.demo.data.people import DEMO_PASSWORD
-from app.demo.services import DemoContext, DemoError, demo_logins, load_demo
+from app.demo.services import DemoError, demo_logins, load_demo
 from app.equipment.categories import CATEGORIES
 from app.equipment.models import Equipment
 from app.extensions import db
 from app.people.licences import LICENCE_KINDS
 from app.people.models import TEAM_KINDS, Licence, Team, TeamMembership, User
 from app.people.services import create_user
+from app.plans.models import Plan
 from app.rosters.models import StaffLeave
 from app.sites.location_kinds import LOCATION_KINDS
 from app.sites.models import Location, Site
+from app.workorders.models import WorkOrder
 
 DEMO_TABLES = (
     Site,
@@ -149,11 +152,12 @@ def test_security_has_four_crews_for_the_four_team_three_shift_rotation(
     assert security is not None
     assert security.shift_pattern == "four_team_three_shift"
     crews = Counter(m.rotation_offset for m in security.memberships)
-    assert set(crews) == {0, 1, 2, 3}
+    assert set(crews) == {0, 2, 4, 6}  # days along the 8-day cycle: one crew per shift pair
     assert min(crews.values()) >= 2
     patterns = {t.code: t.shift_pattern for t in db.session.scalars(select(Team))}
     assert patterns["ENG"] == "office_week"
     assert patterns["ENG-DUTY"] == "three_team_two_shift"
+    assert patterns["CLN"] == "six_on_one_off"
 
 
 def test_licences_include_some_expiring_soon_and_one_expired(runner: FlaskCliRunner) -> None:
@@ -269,3 +273,22 @@ def test_an_existing_user_with_a_demo_username_is_refused_clearly(
     assert db.session.scalar(select(Site).where(Site.code == "DEMO")) is None
     with pytest.raises(DemoError):
         load_demo()
+
+
+def test_the_demo_opens_with_a_full_roster_and_nobody_left_unassigned(
+    runner: FlaskCliRunner,
+) -> None:
+    _load(runner)
+    elevator = db.session.scalar(select(Equipment).where(Equipment.asset_code == "EL-T1-01"))
+    assert elevator is not None
+    tiers = db.session.scalars(
+        select(Plan.tier_level).where(
+            Plan.equipment_id == elevator.id, Plan.tier_group.is_not(None)
+        )
+    ).all()
+    assert sorted(tiers) == [1, 2, 3, 4]
+    assert db.session.scalar(select(func.count()).select_from(WorkOrder)) > 1000
+    unassigned = db.session.scalar(
+        select(func.count()).select_from(WorkOrder).where(WorkOrder.unassigned.is_(True))
+    )
+    assert unassigned == 0

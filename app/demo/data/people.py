@@ -26,7 +26,7 @@ class DemoTeam(NamedTuple):
 TEAMS: tuple[DemoTeam, ...] = (
     DemoTeam("ENG", "工程部", "engineering", "office_week"),
     DemoTeam("ENG-DUTY", "工程部值班电工组", "engineering", "three_team_two_shift"),
-    DemoTeam("CLN", "保洁部", "cleaning", "office_week"),
+    DemoTeam("CLN", "保洁部", "cleaning", "six_on_one_off"),
     DemoTeam("GRN", "绿化部", "greening", "office_week"),
     DemoTeam("SEC", "秩序维护部", "security", "four_team_three_shift"),
     DemoTeam("CS", "客服部", "customer_service", "office_week"),
@@ -55,7 +55,7 @@ class DemoStaff(NamedTuple):
     phone: str
     teams: tuple[str, ...] = ()
     leads: tuple[str, ...] = ()
-    rotation_offset: int = 0  # which crew of a rotating team: 0..2 or 0..3
+    rotation_offset: int = 0  # which crew of a rotating team (0, 1, 2, ...)
     login: bool = False  # gets DEMO_PASSWORD and is listed after loading
     licences: tuple[DemoLicence, ...] = ()
     leave: tuple[DemoLeave, ...] = ()
@@ -189,6 +189,7 @@ CLEANING: tuple[DemoStaff, ...] = (
         ("cleaning_lead",),
         "13816200031",
         teams=("CLN",),
+        rotation_offset=0,
         leads=("CLN",),
         login=True,
         licences=(_health("沪健证2025-113801", date(2026, 8, 15)),),
@@ -200,6 +201,7 @@ CLEANING: tuple[DemoStaff, ...] = (
         ("cleaner",),
         "13816200032",
         teams=("CLN",),
+        rotation_offset=1,
         # expires soon
         licences=(_health("沪健证2025-031502", date(2026, 3, 15)),),
     ),
@@ -210,6 +212,7 @@ CLEANING: tuple[DemoStaff, ...] = (
         ("cleaner",),
         "13816200033",
         teams=("CLN",),
+        rotation_offset=2,
         licences=(_health("沪健证2025-062003", date(2026, 6, 20)),),
         leave=(DemoLeave(date(2026, 3, 2), date(2026, 3, 6), "annual", "年假"),),
     ),
@@ -220,6 +223,7 @@ CLEANING: tuple[DemoStaff, ...] = (
         ("cleaner",),
         "13816200034",
         teams=("CLN",),
+        rotation_offset=3,
         licences=(_health("沪健证2025-091104", date(2026, 9, 11)),),
     ),
     DemoStaff(
@@ -229,6 +233,7 @@ CLEANING: tuple[DemoStaff, ...] = (
         ("cleaner",),
         "13816200035",
         teams=("CLN",),
+        rotation_offset=4,
         licences=(_health("沪健证2025-110905", date(2026, 11, 9)),),
     ),
     DemoStaff(
@@ -238,6 +243,7 @@ CLEANING: tuple[DemoStaff, ...] = (
         ("cleaner",),
         "13816200036",
         teams=("CLN",),
+        rotation_offset=5,
         licences=(_health("沪健证2025-120106", date(2026, 12, 1)),),
     ),
 )
