@@ -6,6 +6,8 @@ from flask_babel import lazy_gettext as _l
 
 MENU: tuple[tuple[str, LazyString, str], ...] = (
     ("work.my_work", _l("My work"), "work.own"),
+    ("work.board", _l("All work"), "work.view"),
+    ("repairs.index", _l("Repair requests"), "repairs.view"),
     ("equipment.index", _l("Equipment ledger"), "ledger.view"),
     ("sites.index", _l("Sites and locations"), "sites.view"),
     ("plans.index", _l("Plans"), "plans.view"),
