@@ -35,6 +35,7 @@ class Choice:
 
 @dataclass(frozen=True)
 class RecordItem:
+    key: str
     number: int
     name: str
     ref: str
@@ -126,6 +127,7 @@ def _row(number: int, item: Item, answer: Mapping[str, Any] | None, locale: Loca
     choice_names = {key: pick(names, locale) for key, names in item.choices}
     chosen = answer.get("choice") if answer else None
     return RecordItem(
+        key=item.key,
         number=number,
         name=pick(item.label_pair, locale),
         ref=item.ref or "",
@@ -159,7 +161,8 @@ def _head(work_order: WorkOrder, locale: Locale, names: TaskNames, tree: Locatio
     site = work_order.site
     equipment: Equipment | None = work_order.equipment
     plan: Plan | None = work_order.plan
-    visit = names.name(_top_tier(work_order) or plan, work_order.title)
+    top = _top_tier(work_order) or plan
+    visit = names.name(top, work_order.title)
     fields = [Field(t("site"), site.name)]
     if equipment is not None:
         fields += [
@@ -181,8 +184,8 @@ def _head(work_order: WorkOrder, locale: Locale, names: TaskNames, tree: Locatio
     maintainer = work_order.contractor or (plan.contractor if plan else None) or work_order.team
     if maintainer is not None:
         fields.append(Field(t("maintainer"), maintainer.name))
-    if plan is not None and plan.legal_basis:
-        fields.append(Field(t("legal_basis"), plan.legal_basis))
+    if top is not None and top.legal_basis:
+        fields.append(Field(t("legal_basis"), top.legal_basis))
     subject = f"{equipment.asset_code} {equipment.name}" if equipment else work_order.title
     return SheetHead(
         title=t("record.title"),

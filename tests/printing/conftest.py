@@ -1,9 +1,9 @@
-"""The demo property 阳光花园 with a week of work: cleaning, greening, patrols, one elevator.
+"""The demo property 阳光花园 as `rounds demo load` makes it, with a week of work.
 
-Plans come from the catalog the way a supervisor applies them: every location's
-cleaning and greening, the patrol routes once (from the site's first tower), and
-the tier chain of lift EL-T1-01 started on the sheet day, so its first visit is the
-annual one carrying the half-monthly, quarterly and half-yearly items too.
+The demo comes with its plans (every asset's programme, every area's cleaning,
+greening and patrols). Only lift EL-T1-01's tier chain is moved to start on the
+sheet day, so its first visit is the annual one carrying the half-monthly,
+quarterly and half-yearly items too.
 """
 
 from __future__ import annotations
@@ -29,22 +29,16 @@ from app.demo.services import load_demo
 from app.equipment.models import Equipment
 from app.extensions import db
 from app.people.models import Team
-from app.plans.programmes import (
-    TaskChoice,
-    apply_area_programme,
-    apply_programme,
-    area_programme_for,
-    choice_key,
-    programme_for,
-)
+from app.plans.models import Plan
 from app.printing.render import PROCESS
-from app.sites.models import Location, Site
+from app.scheduling.generation import regenerate_plan
+from app.sites.models import Site
+from app.workorders.models import WorkOrder
 
 POSTGRES_URL = os.environ.get("ROUNDS_TEST_DATABASE_URL", "")
 PINNED_NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # as tests/conftest.py pins it
 DAY = date(2026, 3, 3)  # a Tuesday, the day after the pinned clock
 LIFT = "EL-T1-01"
-PATROL_FROM = "T1"
 LIFT_START = DAY  # every tier of the chain falls due on its first day: the annual visit
 OUT_DIR = Path(__file__).parent / "out"
 TOOLS = ("pdftoppm", "pdftotext", "zbarimg", "pdffonts")
@@ -55,6 +49,11 @@ class Demo:
     site: Site
     lift: Equipment
 
+    def lift_visits(self) -> list[WorkOrder]:
+        return list(
+            db.session.scalars(select(WorkOrder).where(WorkOrder.equipment_id == self.lift.id))
+        )
+
     def team(self, code: str) -> Team:
         team = db.session.scalar(
             select(Team).where(Team.site_id == self.site.id, Team.code == code)
@@ -63,37 +62,22 @@ class Demo:
         return team
 
 
-def _area_plans(location: Location, *, patrols: bool) -> None:
-    """The catalog's cleaning and greening for an area, or only its patrol routes."""
-    overrides = {}
-    for row in area_programme_for(location):
-        is_patrol = row.unit.type_key == "patrol"
-        include = (is_patrol and not row.unit.optional) if patrols else not is_patrol
-        overrides[choice_key(row.unit)] = TaskChoice(include=include and not row.unit.optional)
-    apply_area_programme(location, overrides)
-
-
 def build_demo() -> None:
-    """Load the demo and apply its plans; flushes and commits in the current app context."""
+    """Load the demo with a one-week horizon; commits in the current app context."""
     current_app.config["ROUNDS_HORIZON_DAYS"] = 7
     with acting_as(Actor(None, "test")):
         load_demo()
-        site = db.session.scalar(select(Site).where(Site.code == "DEMO"))
-        assert site is not None
-        for location in db.session.scalars(select(Location).where(Location.site_id == site.id)):
-            _area_plans(location, patrols=False)
-        tower = db.session.scalar(select(Location).where(Location.code == PATROL_FROM))
-        assert tower is not None
-        _area_plans(tower, patrols=True)
         lift = db.session.scalar(select(Equipment).where(Equipment.asset_code == LIFT))
         assert lift is not None
-        apply_programme(
-            lift,
-            overrides={
-                choice_key(row.unit): TaskChoice(starts_on=LIFT_START)
-                for row in programme_for(lift)
-            },
-        )
+        chain = db.session.scalars(
+            select(Plan)
+            .where(Plan.equipment_id == lift.id, Plan.tier_group.is_not(None))
+            .order_by(Plan.tier_level)
+        ).all()
+        assert len(chain) == 4
+        for plan in chain:
+            plan.starts_on = LIFT_START
+        regenerate_plan(chain[0])
     db.session.commit()
 
 
