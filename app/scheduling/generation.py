@@ -384,10 +384,15 @@ def group_members(plans: Iterable[PlanFacts]) -> dict[tuple[int, int | None, str
     keys = {p.group_key for p in plans if p.group_key is not None}
     if not keys:
         return {}
+    assets = {k[1] for k in keys if k[1] is not None}
+    on_assets = _PLAN.c.equipment_id.in_(assets)
     stmt = _plan_select().where(
         _PLAN.c.active.is_(True),
         _PLAN.c.site_id.in_({k[0] for k in keys}),
         _PLAN.c.tier_group.in_({k[2] for k in keys}),
+        or_(on_assets, _PLAN.c.equipment_id.is_(None))
+        if None in {k[1] for k in keys}
+        else on_assets,
     )
     groups: dict[tuple[int, int | None, str], list[PlanFacts]] = {}
     for row in db.session.execute(stmt.order_by(_PLAN.c.id)):

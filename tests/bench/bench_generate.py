@@ -45,7 +45,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from portfolio import build  # a sibling file, found through the path entry above
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=ZoneInfo("Asia/Shanghai"))
-YEAR = dt.timedelta(days=365)
 DUMP_CHUNK = 5000
 TABLE = WorkOrder.__table__
 
@@ -99,17 +98,22 @@ def load_chunks(path: Path) -> Iterator[list[dict[str, Any]]]:
                 return
 
 
-def floor_seconds(path: Path) -> tuple[float, int]:
-    """Insert the dumped rows with the generator's statement; time only the writes."""
-    spent, count = 0.0, 0
+def floor_seconds(path: Path) -> tuple[float, float, int]:
+    """Insert the dumped rows with the generator's statement; time only the writes.
+
+    Returns (wall seconds, CPU seconds, rows).
+    """
+    spent = cpu = 0.0
+    count = 0
     statement = insert_statement()
     for chunk in load_chunks(path):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         db.session.execute(statement, chunk)
         db.session.commit()
         spent += time.perf_counter() - start
+        cpu += time.process_time() - start_cpu
         count += len(chunk)
-    return spent, count
+    return spent, cpu, count
 
 
 def edit(plan: Plan, rng: random.Random) -> str:
@@ -126,19 +130,25 @@ def edit(plan: Plan, rng: random.Random) -> str:
     return "assignment"
 
 
-def regeneration_latencies(samples: int, seed: int) -> list[float]:
+def regeneration_latencies(samples: int, seed: int) -> tuple[list[float], list[float]]:
+    """(wall, CPU) seconds of `regenerate_plan` + commit for randomly edited plans.
+
+    CPU time is reported too because on a shared machine the wall time mostly
+    measures waiting for a core.
+    """
     rng = random.Random(seed)
     ids = list(db.session.scalars(select(Plan.id).order_by(Plan.id)))
-    latencies = []
+    wall, cpu = [], []
     for plan_id in rng.sample(ids, min(samples, len(ids))):
         plan = db.session.get(Plan, plan_id)
         assert plan is not None
         edit(plan, rng)
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         regenerate_plan(plan)
         db.session.commit()
-        latencies.append(time.perf_counter() - start)
-    return latencies
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    return wall, cpu
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -147,7 +157,7 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def run(label: str, url: str, floor_url: str | None, args: argparse.Namespace, work: Path) -> None:
-    print(f"\n== {label} (scale {args.scale}, seed {args.seed}) ==", flush=True)
+    print(f"\n== {label} (scale {args.scale}, seed {args.seed}, {args.days} days) ==", flush=True)
     app = make_app(url)
     fresh_schema(app)
     with app.app_context(), clock.pinned(NOW):
@@ -158,25 +168,28 @@ def run(label: str, url: str, floor_url: str | None, args: argparse.Namespace, w
             f"{counts.plans} plans, {counts.people} staff ({built[0]:.1f} s)",
             flush=True,
         )
+        cpu_start = time.process_time()
         with timed() as spent:
-            result = generate(until=NOW + YEAR)
-        seconds = spent[0]
+            result = generate(until=NOW + dt.timedelta(days=args.days))
+        seconds, cpu_seconds = spent[0], time.process_time() - cpu_start
         rss = peak_rss_mb()
         print(
             f"generate: {result.occurrences} occurrences ({result.inserted} stored) from "
             f"{result.units} schedules / {result.plans} plans in {seconds:.1f} s = "
-            f"{result.occurrences / seconds:,.0f} occurrences/s; peak RSS {rss:.0f} MB; "
-            f"{len(result.problems)} problems",
+            f"{result.occurrences / seconds:,.0f} occurrences/s (CPU {cpu_seconds:.1f} s); "
+            f"peak RSS {rss:.0f} MB; {len(result.problems)} problems; "
+            f"load average {os.getloadavg()[0]:.1f}",
             flush=True,
         )
         dump = work / f"{label}-rows.pickle"
         dumped = dump_rows(dump)
-        latencies = regeneration_latencies(args.regen, args.seed)
+        wall, cpu = regeneration_latencies(args.regen, args.seed)
         print(
-            f"regenerate_plan + commit ({len(latencies)} edited plans): "
-            f"p50 {percentile(latencies, 0.5) * 1000:.1f} ms, "
-            f"p95 {percentile(latencies, 0.95) * 1000:.1f} ms, "
-            f"max {max(latencies) * 1000:.1f} ms",
+            f"regenerate_plan + commit ({len(wall)} edited plans): "
+            f"p50 {percentile(wall, 0.5) * 1000:.1f} ms, "
+            f"p95 {percentile(wall, 0.95) * 1000:.1f} ms, "
+            f"max {max(wall) * 1000:.1f} ms (CPU: p50 {percentile(cpu, 0.5) * 1000:.1f} ms, "
+            f"p95 {percentile(cpu, 0.95) * 1000:.1f} ms)",
             flush=True,
         )
         if floor_url is None:  # PostgreSQL: a truncated table is a brand-new file
@@ -188,13 +201,14 @@ def run(label: str, url: str, floor_url: str | None, args: argparse.Namespace, w
         with app.app_context(), clock.pinned(NOW):
             build(args.scale, args.seed)
     with app.app_context(), clock.pinned(NOW):
-        floor, inserted = floor_seconds(dump)
+        floor, floor_cpu, inserted = floor_seconds(dump)
         db.engine.dispose()
     dump.unlink()
     assert inserted == dumped
     print(
         f"floor: the same {inserted} rows bulk-inserted in {floor:.1f} s = "
-        f"{inserted / floor:,.0f} rows/s; generation / floor = {seconds / floor:.2f}",
+        f"{inserted / floor:,.0f} rows/s (CPU {floor_cpu:.1f} s); generation / floor = "
+        f"{seconds / floor:.2f} (CPU: {cpu_seconds / floor_cpu:.2f})",
         flush=True,
     )
     print(f"peak RSS (whole process so far): {peak_rss_mb():.0f} MB", flush=True)
@@ -205,6 +219,7 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--regen", type=int, default=200, help="edited plans to time")
+    parser.add_argument("--days", type=int, default=365, help="horizon to generate")
     parser.add_argument(
         "--backend",
         choices=["sqlite", "postgresql", "both"],
