@@ -7,11 +7,11 @@ queries, so a 600-event feed costs a few queries, not a few per event.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
-from typing import Any, Literal
+from typing import Any, Literal, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -34,6 +34,7 @@ from app.workorders.models import STATUS_LABELS, WorkOrder, WorkOrderKind, WorkO
 from schedules import Reason
 
 Locale = Literal["zh", "en"]
+T = TypeVar("T")
 CHECKLIST_SHOWN = 5
 """Items written into DESCRIPTION; the rest are on the work-order page and its PDF."""
 DONE = (WorkOrderStatus.DONE.value, WorkOrderStatus.DONE_LATE.value)
@@ -85,6 +86,35 @@ def feed_timezone(site_timezone: str | None) -> str:
     return site_timezone or str(current_app.config["ROUNDS_TIMEZONE"])
 
 
+# --- rows ------------------------------------------------------------------------------------
+
+
+class Visit(Protocol):
+    """The work-order columns an event is made of (a plain row: no ORM object per visit)."""
+
+    id: int
+    kind: str
+    plan_id: int | None
+    site_id: int
+    equipment_id: int | None
+    location_id: int | None
+    title: str
+    includes: list[str]
+    due_at: datetime
+    ends_at: datetime
+    status: str
+    assignee_id: int | None
+    team_id: int | None
+    reasons: list[dict[str, Any]]
+    provisional_calendar: bool
+    revision: int
+    updated_at: datetime
+    description: str
+
+
+VISIT_COLUMNS = tuple(getattr(WorkOrder, name) for name in Visit.__annotations__)
+
+
 # --- related rows ----------------------------------------------------------------------------
 
 
@@ -98,9 +128,21 @@ class Related:
     places: Places
     people: dict[int, str]
     teams: dict[int, str]
+    _checklists: dict[tuple[int | None, tuple[str, ...]], list[dict[str, Any]]] = field(
+        default_factory=dict
+    )
+    _places: dict[tuple[int, int | None], str] = field(default_factory=dict)
+    _texts: dict[tuple[Any, ...], Any] = field(default_factory=dict)
+
+    def memo(self, key: tuple[Any, ...], make: Callable[[], T]) -> T:
+        """Text shared by many visits (a plan's checklist lines, its categories) made once."""
+        if key not in self._texts:
+            self._texts[key] = make()
+        value: T = self._texts[key]
+        return value
 
     @classmethod
-    def of(cls, rows: Sequence[WorkOrder]) -> Related:
+    def of(cls, rows: Sequence[Visit]) -> Related:
         plan_ids = {r.plan_id for r in rows if r.plan_id is not None}
         plan_ids |= {int(key) for r in rows for key in r.includes or () if str(key).isdigit()}
         site_ids = {r.site_id for r in rows}
@@ -135,26 +177,36 @@ def _names(model: Any, ids: Iterable[int]) -> dict[int, str]:
     return {row_id: name for row_id, name in db.session.execute(stmt).all()}
 
 
-def _location_id(row: WorkOrder, related: Related) -> int | None:
+def _location_id(row: Visit, related: Related) -> int | None:
     if row.location_id is not None:
         return row.location_id
     equipment = related.equipment.get(row.equipment_id or 0)
     return equipment.location_id if equipment is not None else None
 
 
-def _location_text(row: WorkOrder, related: Related) -> str:
+def _location_text(row: Visit, related: Related) -> str:
     """Site, then building/floor/room: enough to find the place from the lock screen."""
-    site = related.sites.get(row.site_id)
-    path = related.places.path(_location_id(row, related))
-    return " ".join(part for part in (site.name if site else "", path) if part)
+    key = (row.site_id, _location_id(row, related))
+    if key not in related._places:
+        site = related.sites.get(row.site_id)
+        path = related.places.path(key[1])
+        related._places[key] = " ".join(p for p in (site.name if site else "", path) if p)
+    return related._places[key]
 
 
 # --- events ----------------------------------------------------------------------------------
 
 
-def _checklist(row: WorkOrder, related: Related) -> list[dict[str, Any]]:
+def _checklist(row: Visit, related: Related) -> list[dict[str, Any]]:
     """The visit's items: every tier it includes (a quarterly visit also does the
-    half-monthly items), else its plan's."""
+    half-monthly items), else its plan's. Worked out once per plan and tier."""
+    memo = (row.plan_id, tuple(row.includes or ()))
+    if memo not in related._checklists:
+        related._checklists[memo] = _merged_checklist(row, related)
+    return related._checklists[memo]
+
+
+def _merged_checklist(row: Visit, related: Related) -> list[dict[str, Any]]:
     keys = [int(k) for k in row.includes or () if str(k).isdigit()]
     plans = [related.plans[k] for k in keys if k in related.plans]
     if not plans and row.plan_id in related.plans:
@@ -176,7 +228,7 @@ def _item_text(item: dict[str, Any], locale: Locale) -> str:
     return ("★ " if item.get("key_item") else "· ") + text
 
 
-def _who(row: WorkOrder, related: Related, locale: Locale) -> str:
+def _who(row: Visit, related: Related, locale: Locale) -> str:
     person = related.people.get(row.assignee_id or 0)
     team = related.teams.get(row.team_id or 0)
     if person and team:
@@ -184,7 +236,7 @@ def _who(row: WorkOrder, related: Related, locale: Locale) -> str:
     return person or team or pick(_WORDS["unassigned"], locale)
 
 
-def _staff_description(row: WorkOrder, related: Related, locale: Locale, base: str) -> str:
+def _staff_description(row: Visit, related: Related, locale: Locale, base: str) -> str:
     status = STATUS_LABELS.get(row.status)
     lines = [
         " · ".join(
@@ -193,6 +245,19 @@ def _staff_description(row: WorkOrder, related: Related, locale: Locale, base: s
     ]
     if row.kind == WorkOrderKind.CORRECTIVE and row.description:
         lines.append(pick(_WORDS["fault"], locale) + row.description)
+    key = ("checklist", row.plan_id, tuple(row.includes or ()), locale)
+    lines.extend(related.memo(key, lambda: _checklist_lines(row, related, locale)))
+    lines.extend(Reason.from_json(reason).render(locale) for reason in row.reasons or ())
+    if row.provisional_calendar:
+        lines.append(pick(_WORDS["provisional"], locale))
+    lines.append(pick(_WORDS["page"], locale) + work_url(base, row.id))
+    lines.append(pick(_WORDS["pdf"], locale) + f"{base}/print/record/{row.id}.pdf")
+    return "\n".join(lines)
+
+
+def _checklist_lines(row: Visit, related: Related, locale: Locale) -> list[str]:
+    """The checklist summary and the plan's notes, the same for every visit of a plan tier."""
+    lines = []
     items = _checklist(row, related)
     if items:
         lines.append(pick(_WORDS["checklist"], locale) % len(items))
@@ -202,19 +267,14 @@ def _staff_description(row: WorkOrder, related: Related, locale: Locale, base: s
     plan = related.plans.get(row.plan_id or 0)
     if plan is not None and plan.notes:
         lines.append(pick(_WORDS["notes"], locale) + plan.notes.strip())
-    lines.extend(Reason.from_json(reason).render(locale) for reason in row.reasons or ())
-    if row.provisional_calendar:
-        lines.append(pick(_WORDS["provisional"], locale))
-    lines.append(pick(_WORDS["page"], locale) + work_url(base, row.id))
-    lines.append(pick(_WORDS["pdf"], locale) + f"{base}/print/record/{row.id}.pdf")
-    return "\n".join(lines)
+    return lines
 
 
 def work_url(base: str, work_order_id: int) -> str:
     return f"{base}/work/{work_order_id}"
 
 
-def _categories(row: WorkOrder, related: Related, locale: Locale) -> tuple[str, ...]:
+def _categories(row: Visit, related: Related, locale: Locale) -> tuple[str, ...]:
     plan = related.plans.get(row.plan_id or 0)
     kinds = WORK_KIND_LABELS if plan is None else PLAN_KIND_LABELS
     kind = kinds.get(row.kind if plan is None else plan.kind)
@@ -227,7 +287,7 @@ def _categories(row: WorkOrder, related: Related, locale: Locale) -> tuple[str, 
     return tuple(name for name in names if name)
 
 
-def _summary(row: WorkOrder) -> str:
+def _summary(row: Visit) -> str:
     if row.status in DONE:
         return f"✓ {row.title}"
     if row.status == WorkOrderStatus.MISSED:
@@ -235,9 +295,7 @@ def _summary(row: WorkOrder) -> str:
     return row.title
 
 
-def staff_event(
-    row: WorkOrder, related: Related, locale: Locale, base: str, domain: str
-) -> EventData:
+def staff_event(row: Visit, related: Related, locale: Locale, base: str, domain: str) -> EventData:
     """A visit as its crew and supervisors see it."""
     return EventData(
         uid=f"wo-{row.id}@{domain}",
@@ -248,14 +306,17 @@ def staff_event(
         summary=_summary(row),
         location=_location_text(row, related),
         description=_staff_description(row, related, locale, base),
-        categories=_categories(row, related, locale),
+        categories=related.memo(
+            ("categories", row.plan_id, row.equipment_id, row.kind, locale),
+            lambda: _categories(row, related, locale),
+        ),
         status="TENTATIVE" if row.status == WorkOrderStatus.PLANNED else "CONFIRMED",
         order=row.id,
         url=work_url(base, row.id),
     )
 
 
-def public_event(row: WorkOrder, related: Related, locale: Locale, domain: str) -> EventData | None:
+def public_event(row: Visit, related: Related, locale: Locale, domain: str) -> EventData | None:
     """A visit as a resident needs it: what stops, where and when; no names, no links.
     Its own UID, so a resident who is also staff never sees the two merged."""
     plan = related.plans.get(row.plan_id or 0)
@@ -296,12 +357,18 @@ class Built:
 
 
 @cache
-def _rows_statement(scope: str) -> Select[tuple[WorkOrder]]:
-    return select_rows(select(WorkOrder), scope).order_by(WorkOrder.due_at, WorkOrder.id)
+def _rows_statement(scope: str) -> Select[Any]:
+    return select_rows(select(*VISIT_COLUMNS), scope).order_by(WorkOrder.due_at, WorkOrder.id)
 
 
-def feed_rows(selection: Selection) -> list[WorkOrder]:
-    return list(db.session.scalars(_rows_statement(selection.scope), selection.params()))
+def _visits(rows: Sequence[Any]) -> Sequence[Visit]:
+    """Rows selected with VISIT_COLUMNS, seen as visits."""
+    return rows
+
+
+def feed_rows(selection: Selection) -> Sequence[Visit]:
+    result = db.session.connection().execute(_rows_statement(selection.scope), selection.params())
+    return _visits(result.all())
 
 
 def calendar_name(target: Target, locale: Locale) -> str:
@@ -337,10 +404,10 @@ def build_feed(feed: FeedRef, target: Target, selection: Selection, timezone: st
     return Built(render(calendar, events), len(events), last)
 
 
-def plan_rows(plan: Plan, now: datetime) -> list[WorkOrder]:
+def plan_rows(plan: Plan, now: datetime) -> list[Visit]:
     """A plan's future visits: its own rows, and for a higher tier the base rows that
     include it (tiered visits are stored under the base plan)."""
-    stmt = select(WorkOrder).where(
+    stmt = select(*VISIT_COLUMNS).where(
         WorkOrder.due_at >= now,
         WorkOrder.status.not_in((WorkOrderStatus.CANCELLED.value, WorkOrderStatus.SKIPPED.value)),
     )
@@ -353,7 +420,7 @@ def plan_rows(plan: Plan, now: datetime) -> list[WorkOrder]:
         stmt = stmt.where(WorkOrder.plan_id.in_(group))
     else:
         stmt = stmt.where(WorkOrder.plan_id == plan.id)
-    rows = db.session.scalars(stmt.order_by(WorkOrder.due_at, WorkOrder.id))
+    rows = _visits(db.session.execute(stmt.order_by(WorkOrder.due_at, WorkOrder.id)).all())
     key = str(plan.id)
     return [r for r in rows if r.plan_id == plan.id or key in (r.includes or ())]
 
