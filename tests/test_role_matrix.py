@@ -23,7 +23,7 @@ SESSION_ENDING = {"auth.logout"}
 def _url(rule: Rule) -> str:
     values: dict[str, object] = {}
     for name in rule.arguments:
-        converter = rule._converters[name].__class__.__name__  # noqa: SLF001
+        converter = rule._converters[name].__class__.__name__
         values[name] = MISSING_ID if "Integer" in converter else "missing"
     return rule.build(values)[1]  # type: ignore[index]
 
