@@ -1,12 +1,15 @@
 """API errors as `{"error": {"code", "message", "fields"}}` with the right 4xx status."""
 
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import jsonify
 from flask.typing import ResponseReturnValue
 
 from app.audit.services import last_change
 from app.core.validation import StaleEdit, ValidationError
+from app.extensions import db
+
+M = TypeVar("M")
 
 
 class ApiError(Exception):
@@ -27,6 +30,14 @@ def handle_api_error(exc: ApiError) -> ResponseReturnValue:
 
 def not_found(what: str) -> ApiError:
     return ApiError(404, "not_found", f"{what} not found")
+
+
+def get_or_404(model: type[M], ident: int, what: str) -> M:
+    """The row with this id, or the API's 404 naming what was looked for."""
+    row = db.session.get(model, ident)
+    if row is None:
+        raise not_found(what)
+    return row
 
 
 def conflict(entity: str, entity_id: int, current_version: int) -> ApiError:

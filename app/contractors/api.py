@@ -5,7 +5,7 @@ from typing import Any
 from flask import url_for
 from flask.typing import ResponseReturnValue
 
-from app.api.errors import not_found
+from app.api.errors import get_or_404
 from app.api.pagination import page_schema, paginate
 from app.api.spec import PAGINATION_QUERY, api_route, json_body, schema
 from app.contractors import services
@@ -70,10 +70,7 @@ def contractor_json(contractor: Contractor) -> dict[str, Any]:
 
 
 def _contractor(contractor_id: int) -> Contractor:
-    contractor = db.session.get(Contractor, contractor_id)
-    if contractor is None:
-        raise not_found("contractor")
-    return contractor
+    return get_or_404(Contractor, contractor_id, "contractor")
 
 
 def _with_dates(body: dict[str, Any]) -> dict[str, Any]:

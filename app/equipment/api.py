@@ -9,7 +9,7 @@ from typing import Any
 from flask import jsonify, request
 from flask.typing import ResponseReturnValue
 
-from app.api.errors import ApiError, not_found
+from app.api.errors import ApiError, get_or_404
 from app.api.pagination import page_schema, paginate
 from app.api.spec import PAGINATION_QUERY, api_route, json_body, schema
 from app.equipment import services
@@ -153,10 +153,7 @@ def serialize(eq: Equipment) -> dict[str, Any]:
 
 
 def _get(equipment_id: int) -> Equipment:
-    eq = db.session.get(Equipment, equipment_id)
-    if eq is None:
-        raise not_found("equipment")
-    return eq
+    return get_or_404(Equipment, equipment_id, "equipment")
 
 
 def _int_arg(name: str) -> int | None:

@@ -8,7 +8,7 @@ from typing import Any
 from flask import request, url_for
 from flask.typing import ResponseReturnValue
 
-from app.api.errors import ApiError, not_found
+from app.api.errors import ApiError, get_or_404, not_found
 from app.api.pagination import page_schema, paginate
 from app.api.spec import PAGINATION_QUERY, api_route, json_body, schema
 from app.auth.permissions import ROLES
@@ -234,17 +234,11 @@ def team_json(team: Team) -> dict[str, Any]:
 
 
 def _user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise not_found("staff member")
-    return user
+    return get_or_404(User, user_id, "staff member")
 
 
 def _team(team_id: int) -> Team:
-    team = db.session.get(Team, team_id)
-    if team is None:
-        raise not_found("team")
-    return team
+    return get_or_404(Team, team_id, "team")
 
 
 def _licence(user: User, licence_id: int) -> Licence:

@@ -13,7 +13,7 @@ from typing import Any
 from flask import jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 
-from app.api.errors import ApiError, not_found
+from app.api.errors import ApiError, get_or_404
 from app.api.pagination import page_schema, paginate
 from app.api.spec import PAGINATION_QUERY, api_route, json_body, schema
 from app.core.validation import N_, ValidationError, parse_iso_date
@@ -171,10 +171,7 @@ def plan_json(plan: Plan) -> dict[str, Any]:
 
 
 def _plan(plan_id: int) -> Plan:
-    plan = db.session.get(Plan, plan_id)
-    if plan is None:
-        raise not_found("plan")
-    return plan
+    return get_or_404(Plan, plan_id, "plan")
 
 
 def _time(value: str | None, current: time | None) -> time | None:

@@ -6,7 +6,7 @@ from flask import jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-from app.api.errors import not_found
+from app.api.errors import get_or_404
 from app.api.pagination import page_schema, paginate
 from app.api.spec import PAGINATION_QUERY, api_route, json_body, schema
 from app.extensions import db
@@ -122,17 +122,11 @@ def location_json(location: Location, path: str | None = None) -> dict[str, Any]
 
 
 def _site(site_id: int) -> Site:
-    site = db.session.get(Site, site_id)
-    if site is None:
-        raise not_found("site")
-    return site
+    return get_or_404(Site, site_id, "site")
 
 
 def _location(location_id: int) -> Location:
-    location = db.session.get(Location, location_id)
-    if location is None:
-        raise not_found("location")
-    return location
+    return get_or_404(Location, location_id, "location")
 
 
 @api_route(

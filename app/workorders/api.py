@@ -17,7 +17,7 @@ from flask import current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from app.api.errors import ApiError, not_found
+from app.api.errors import ApiError, get_or_404
 from app.api.pagination import page_schema, paginate
 from app.api.spec import PAGINATION_QUERY, api_route, json_body, schema
 from app.core.validation import N_, Msg, ValidationError
@@ -303,9 +303,7 @@ def serialize_completion(record: WorkCompletion) -> dict[str, Any]:
 
 
 def _get(work_order_id: int) -> WorkOrder:
-    work_order = db.session.get(WorkOrder, work_order_id)
-    if work_order is None:
-        raise not_found("work order")
+    work_order = get_or_404(WorkOrder, work_order_id, "work order")
     if not services.may_view(current_user, work_order):
         raise ApiError(403, "forbidden", "this work order is not yours or your team's")
     return work_order
