@@ -31,6 +31,7 @@ class PreviewLinks:
     """The toolbar of the HTML preview (absent from the PDF)."""
 
     stylesheet_url: str
+    preview_stylesheet_url: str
     pdf_url: str
     pdf_label: str
     back_url: str

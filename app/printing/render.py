@@ -33,6 +33,7 @@ from app.printing.words import Locale
 PRINTING_DIR = Path(__file__).parent
 STATIC_DIR = PRINTING_DIR / "static"
 STYLESHEET = STATIC_DIR / "sheet.css"
+PREVIEW_STYLESHEET = STATIC_DIR / "preview.css"  # the browser's preview only
 APP_STATIC_DIR = PRINTING_DIR.parent / "static"
 BASE_URL = STATIC_DIR.as_uri() + "/"
 

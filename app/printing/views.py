@@ -29,7 +29,7 @@ from app.printing.forms import (
     RosterForm,
 )
 from app.printing.output import PreviewLinks, Sheet, sheet_html, sheets_pdf
-from app.printing.render import STYLESHEET
+from app.printing.render import PREVIEW_STYLESHEET, STYLESHEET
 from app.printing.sheet import PrintInputError
 from app.printing.words import Locale, locale_of
 
@@ -142,6 +142,13 @@ def stylesheet() -> ResponseReturnValue:
     return send_file(STYLESHEET, mimetype="text/css", max_age=3600)
 
 
+@bp.route("/preview.css")
+@requires(PERMISSION)
+def preview_stylesheet() -> ResponseReturnValue:
+    """Paper on screen and the toolbar; the PDF never sees these rules."""
+    return send_file(PREVIEW_STYLESHEET, mimetype="text/css", max_age=3600)
+
+
 def _filename(name: str) -> str:
     parts = [name, *(v for k, v in sorted(request.args.items()) if k != "lang" and v)]
     return (secure_filename("-".join(parts)) or name) + ".pdf"
@@ -159,6 +166,7 @@ def _preview(sheet: Sheet, pdf_url: str, back_url: str) -> str:
         sheet,
         PreviewLinks(
             stylesheet_url=url_for("print.stylesheet"),
+            preview_stylesheet_url=url_for("print.preview_stylesheet"),
             pdf_url=pdf_url,
             pdf_label=_("Download PDF"),
             back_url=back_url,

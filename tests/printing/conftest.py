@@ -1,9 +1,11 @@
-"""The demo property 阳光花园 as `rounds demo load` makes it, with a week of work.
+"""The demo property 阳光花园 as `rounds demo load` makes it, with a week of work ahead.
 
 The demo comes with its plans (every asset's programme, every area's cleaning,
-greening and patrols). Only lift EL-T1-01's tier chain is moved to start on the
-sheet day, so its first visit is the annual one carrying the half-monthly,
-quarterly and half-yearly items too.
+greening and patrols) and whatever history it ships. One thing is arranged here:
+lift EL-T1-01's next open visit is made the annual visit of its TSG T5002 chain
+(tier = the annual plan, includes = all four tiers), as the engine stores one when
+the tiers coincide, so the record form has every tier's items to print whatever
+dates the demo's plans happen to have.
 """
 
 from __future__ import annotations
@@ -31,7 +33,6 @@ from app.extensions import db
 from app.people.models import Team
 from app.plans.models import Plan
 from app.printing.render import PROCESS
-from app.scheduling.generation import regenerate_plan
 from app.sites.models import Site
 from app.workorders.models import WorkOrder
 
@@ -39,7 +40,6 @@ POSTGRES_URL = os.environ.get("ROUNDS_TEST_DATABASE_URL", "")
 PINNED_NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # as tests/conftest.py pins it
 DAY = date(2026, 3, 3)  # a Tuesday, the day after the pinned clock
 LIFT = "EL-T1-01"
-LIFT_START = DAY  # every tier of the chain falls due on its first day: the annual visit
 OUT_DIR = Path(__file__).parent / "out"
 TOOLS = ("pdftoppm", "pdftotext", "zbarimg", "pdffonts")
 
@@ -49,10 +49,16 @@ class Demo:
     site: Site
     lift: Equipment
 
-    def lift_visits(self) -> list[WorkOrder]:
-        return list(
-            db.session.scalars(select(WorkOrder).where(WorkOrder.equipment_id == self.lift.id))
-        )
+    def annual_visit(self) -> WorkOrder:
+        """The lift's open visit that carries all four tiers (see the module docstring)."""
+        visits = db.session.scalars(
+            select(WorkOrder).where(
+                WorkOrder.equipment_id == self.lift.id,
+                WorkOrder.completed_at.is_(None),
+                WorkOrder.due_at > clock.utcnow(),
+            )
+        ).all()
+        return next(v for v in visits if len(v.includes) == 4)
 
     def team(self, code: str) -> Team:
         team = db.session.scalar(
@@ -75,10 +81,24 @@ def build_demo() -> None:
             .order_by(Plan.tier_level)
         ).all()
         assert len(chain) == 4
-        for plan in chain:
-            plan.starts_on = LIFT_START
-        regenerate_plan(chain[0])
+        visit = next_open_visit(lift, chain[0])
+        visit.tier = str(chain[-1].id)
+        visit.includes = [str(plan.id) for plan in chain]
     db.session.commit()
+
+
+def next_open_visit(lift: Equipment, base: Plan) -> WorkOrder:
+    visit = db.session.scalars(
+        select(WorkOrder)
+        .where(
+            WorkOrder.plan_id == base.id,
+            WorkOrder.due_at > clock.utcnow(),
+            WorkOrder.completed_at.is_(None),
+        )
+        .order_by(WorkOrder.due_at)
+    ).first()
+    assert visit is not None, "the lift has no open visit in the horizon"
+    return visit
 
 
 @pytest.fixture(scope="session")

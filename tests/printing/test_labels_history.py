@@ -69,7 +69,11 @@ def test_labels_can_be_narrowed_to_a_category_or_named_assets(demo: Demo) -> Non
 def test_the_history_of_an_asset_lists_its_work_with_results_and_totals(demo: Demo) -> None:
     visit = db.session.scalars(
         select(WorkOrder)
-        .where(WorkOrder.equipment_id == demo.lift.id)
+        .where(
+            WorkOrder.equipment_id == demo.lift.id,
+            WorkOrder.completed_at.is_(None),
+            WorkOrder.due_at < datetime(2026, 3, 31, 16, tzinfo=UTC),
+        )
         .order_by(WorkOrder.due_at, WorkOrder.id)
     ).first()
     assert visit is not None
@@ -94,17 +98,22 @@ def test_the_history_of_an_asset_lists_its_work_with_results_and_totals(demo: De
     text = "\n".join(pages(sheets_pdf([sheet])))
 
     orders = db.session.scalars(
-        select(WorkOrder).where(
+        select(WorkOrder)
+        .where(
             WorkOrder.equipment_id == demo.lift.id,
+            WorkOrder.due_at >= datetime(2026, 2, 28, 16, tzinfo=UTC),
             WorkOrder.due_at < datetime(2026, 3, 31, 16, tzinfo=UTC),
         )
+        .order_by(WorkOrder.due_at, WorkOrder.id)
     ).all()
     assert len(sheet.rows) == len(orders) >= 1
-    done = sheet.rows[0]
+    done = sheet.rows[orders.index(visit)]
     assert (done.status, done.by, done.findings) == ("已完成", "王师傅", "制动器间隙")
     assert done.done_at == "2026-03-03 11:00"
+    assert done.note == "制动衬磨损，已报修"
     assert "设备维护履历" in text and "EL-T1-01 1号楼1号客梯" in text
-    assert f"合计 {len(orders)}" in text and "已完成 1" in text and "制动衬磨损，已报修" in text
+    finished = sum(1 for o in orders if o.status == WorkOrderStatus.DONE.value)
+    assert f"合计 {len(orders)}" in text and f"已完成 {finished}" in text
 
 
 def test_a_categorys_history_names_each_asset(demo: Demo) -> None:

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from flask import current_app
-from sqlalchemy import select
 
 from app.core.validation import Problems
 from app.extensions import db
@@ -24,11 +23,7 @@ FINISHED = datetime(2026, 3, 3, 2, 30, tzinfo=UTC)  # 10:30 in Shanghai
 
 @pytest.fixture
 def annual_visit(demo: Demo) -> WorkOrder:
-    visit = db.session.scalar(
-        select(WorkOrder).where(WorkOrder.equipment_id == demo.lift.id, WorkOrder.tier.is_not(None))
-    )
-    assert visit is not None and len(visit.includes) == 4
-    return visit
+    return demo.annual_visit()
 
 
 def _complete(visit: WorkOrder) -> None:
