@@ -30,6 +30,7 @@ from app.demo.data.site import (
     SITE_TIMEZONE,
     DemoLocation,
 )
+from app.demo.history import create_demo_history
 from app.demo.plans import create_demo_plans
 from app.equipment.models import Criticality, Equipment, EquipmentStatus
 from app.extensions import db
@@ -46,7 +47,7 @@ class DemoError(ValueError):
     """The demo cannot be loaded into this database, with a message fit for the user."""
 
 
-POST_LOAD_STEPS: tuple[PostLoadStep, ...] = (create_demo_plans,)
+POST_LOAD_STEPS: tuple[PostLoadStep, ...] = (create_demo_plans, create_demo_history)
 """Run in order after the site, staff, contractors and assets exist.
 
 A step flushes, never commits; if it raises, the whole load is rolled back.
