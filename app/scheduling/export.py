@@ -29,7 +29,7 @@ from app.people.models import Team, User
 from app.plans.models import Plan
 from app.scheduling.mapping import Places
 from app.sites.models import Location, Site
-from app.workorders.models import WorkOrder, WorkOrderKind
+from app.workorders.models import STATUS_LABELS, WorkOrder, WorkOrderKind
 from schedules import Reason
 
 FORMATS = ("csv", "xlsx", "json")
@@ -58,17 +58,6 @@ COLUMNS = (
     ExportColumn("status", "状态"),
     ExportColumn("reason", "原因"),
 )
-
-STATUS_LABELS = {
-    "planned": "待派工",
-    "assigned": "已派工",
-    "in_progress": "进行中",
-    "done": "已完成",
-    "done_late": "逾期完成",
-    "skipped": "已取消（节假日）",
-    "missed": "已错过",
-    "cancelled": "已作废",
-}
 
 
 class ExportError(ValueError):
@@ -166,7 +155,7 @@ def _site_rows(site: Site, start: dt.date, end: dt.date) -> Iterator[dict[str, s
             "window_start": _local(row.window_start, zone),
             "window_end": _local(row.window_end, zone),
             "assignee": row.assignee or row.team or (UNASSIGNED_LABEL if row.unassigned else ""),
-            "status": STATUS_LABELS.get(row.status, row.status),
+            "status": STATUS_LABELS.get(row.status, (row.status,))[0],
             "reason": REASON_SEPARATOR.join(Reason.from_json(r).render("zh") for r in row.reasons),
         }
 

@@ -122,7 +122,7 @@ def test_an_export_parses_back_with_one_row_per_occurrence(
     assert elevator["site"] == "阳光花园 (SUN)" and elevator["task"] == "half_monthly"
     assert elevator["due"].startswith("2026-04") and elevator["due"].endswith("09:00")
     labour_day = next(r for r in records if r["asset"] == "EL-02" and r["due"][:10] == "2026-05-01")
-    assert labour_day["status"] == "已取消（节假日）"
+    assert labour_day["status"] == "已跳过"
     assert "劳动节" in labour_day["reason"]
     room = next(r for r in records if r["asset"] == "1号楼/电梯机房")
     assert room["assignee"] == "李工" and room["status"] == "已派工"
