@@ -84,7 +84,7 @@ def preview_plan(plan: Plan, months: int = 12) -> PlanPreview:
     end = now + relativedelta(months=months)
     with db.session.no_autoflush:
         facts = facts_of(plan)
-        site = db.session.get(Site, facts.site_id)
+        site = db.session.get(Site, facts.site_id) if facts.site_id is not None else None
         if site is None:
             return PlanPreview(facts.id, None, now, end, problems=("unknown site",))
         members = _members(facts)
