@@ -5,15 +5,17 @@ What it does, after `create_demo_plans`:
 
 * every maintenance and inspection plan of an asset starts about a year earlier, by
   whole periods of its rule (a weekly Monday plan stays on Mondays, a monthly one on
-  the same day), so the future the plans step generated keeps its dates;
+  the same day), so the future the plans step generated keeps its dates; lift tier
+  chains start 14 months back (see `TIER_CHAIN_BACK`);
 * the engine, through the scheduling mapping, gives the visits of the past 365 days
   (tiers, holidays, ceilings and rosters as they really are); each is recorded as
   done with answers in the completion code's own shape, a few late or missed;
 * readings follow a gentle seasonal drift from a seeded RNG (`random.Random(asset
   code)`, so the same load day gives the same history); a few fail, and each failure
   raises its one corrective job through the corrective service, most of them repaired;
-* the plans are regenerated (flush only) so completion-anchored plans and ceilings
-  count from the last demo completion.
+* the plans whose future depends on the past (completion anchors, ceilings, tier
+  chains, round robin) are regenerated, flush only, so they count from the last
+  demo completion.
 
 Daily and more frequent plans keep every visit of the last week and one a week before
 that (on the load day's weekday): a year of every-two-hours rounds would triple the
@@ -246,7 +248,6 @@ class _Visit:
     row: dict[str, Any]
     completion: dict[str, Any] | None = None
     failure: _Failure | None = None
-    equipment: Equipment | None = None
 
     @property
     def key(self) -> tuple[int, datetime]:
@@ -487,9 +488,7 @@ def _visits(book: _Book, unit: Unit) -> Iterator[_Visit]:
             continue  # generation stores it with the future
         if thinning is not None and not thinning.keep(occurrence.due):
             continue
-        visit = _Visit(
-            {**row_for(unit, occurrence, book.now), "started_at": None}, equipment=equipment
-        )
+        visit = _Visit({**row_for(unit, occurrence, book.now), "started_at": None})
         if occurrence.status is Status.PLANNED:
             _record(book, unit, occurrence, visit, rng)
         yield visit
@@ -522,7 +521,8 @@ def _record(
             late = False
     if finished > book.now:
         return  # today's work, not done yet
-    answers, failure = _answers(book, unit, occurrence, checklist, finished, rng)
+    report = _report_number(finished, rng)
+    answers, failure = _answers(book, unit, occurrence, checklist, finished, report, rng)
     visit.failure = failure
     status = WorkOrderStatus.DONE_LATE if late else WorkOrderStatus.DONE
     row.update(
@@ -533,7 +533,7 @@ def _record(
         revision=1,
     )
     visit.completion = _completion(
-        book, unit, occurrence, checklist.rules, answers, started, finished, late, rng
+        book, unit, occurrence, checklist.rules, answers, started, finished, late, report, rng
     )
 
 
@@ -550,6 +550,7 @@ def _completion(
     started: datetime,
     finished: datetime,
     late: bool,
+    report: str,
     rng: random.Random,
 ) -> dict[str, Any]:
     """The completion row: who did it, who signed, and the statutory record fields."""
@@ -570,29 +571,16 @@ def _completion(
         crew = [{"user_id": u, "name": book.names.get(u, "")} for u in (recorder, *helpers)]
         signature = book.names.get(recorder, "")
     signed_off = _sign_off(finished, book.tz, rng)
+    elevator = rules.elevator
     return {
-        "completed_by_id": recorder,
-        "started_at": started,
-        "finished_at": finished,
+        **_completion_row(recorder, started, finished, crew=crew, signature=signature),
         "late": late,
         "answers": answers,
-        "note": "",
-        "crew": crew,
-        "signature_name": signature,
-        "signed_at": finished,
-        "cause": "",
-        "parts_used": "",
         "statutory": rules.statutory,
-        "maintenance_unit": book.maintenance_unit(unit) if rules.elevator else "",
-        "safety_manager_name": book.safety_manager.name if rules.elevator else "",
-        "safety_manager_signed_at": (
-            signed_off if rules.elevator and signed_off <= book.now else None
-        ),
-        "report_number": _report_number(finished, rng) if rules.needs_report else "",
-        "from_paper": False,
-        "created_at": finished,
-        "updated_at": finished,
-        "version": 1,
+        "maintenance_unit": book.maintenance_unit(unit) if elevator else "",
+        "safety_manager_name": book.safety_manager.name if elevator else "",
+        "safety_manager_signed_at": signed_off if elevator and signed_off <= book.now else None,
+        "report_number": report if rules.needs_report else "",
     }
 
 
@@ -657,13 +645,13 @@ def _answers(
     occurrence: Occurrence,
     checklist: _Checklist,
     finished: datetime,
+    report: str,
     rng: random.Random,
 ) -> tuple[list[dict[str, Any]], _Failure | None]:
     """Answers as the completion code writes them; rarely one item fails."""
     equipment = book.equipment[unit.base.equipment_id or 0]
     type_key = equipment.type_key or ""
     day = occurrence.due.astimezone(book.tz).date()
-    report = _report_number(finished, rng)
     raw: dict[str, RawAnswer] = {}
     breaches: dict[str, str] = {}
     for item in checklist.items:
@@ -748,7 +736,7 @@ def _raise_jobs(
     the failures happened and dated then; returns the completion rows of repaired ones."""
     failing = [v for v in visits if v.failure is not None and v.completion is not None]
     failing.sort(key=lambda v: v.completion["finished_at"])  # type: ignore[index]
-    repairs: list[tuple[WorkOrder, _Failure, Equipment | None]] = []
+    repairs: list[tuple[WorkOrder, _Failure]] = []
     for visit in failing:
         assert visit.completion is not None and visit.failure is not None
         source = db.session.get(WorkOrder, ids[visit.key])
@@ -758,14 +746,10 @@ def _raise_jobs(
         raised = visit.completion["finished_at"]
         for job in jobs:
             _backdate(job, raised, visit.failure)
-            repairs.append((job, visit.failure, visit.equipment))
+            repairs.append((job, visit.failure))
         db.session.flush()
         visit.completion["answers"] = link_new_jobs(answers, jobs)
-    return [
-        _repair(book, job, failure, equipment)
-        for job, failure, equipment in repairs
-        if failure.repaired_at
-    ]
+    return [_repair(book, job, failure) for job, failure in repairs if failure.repaired_at]
 
 
 def _backdate(job: WorkOrder, raised: datetime, failure: _Failure) -> None:
@@ -784,9 +768,9 @@ def _backdate(job: WorkOrder, raised: datetime, failure: _Failure) -> None:
         job.updated_at = failure.repaired_at
 
 
-def _repair(
-    book: _Book, job: WorkOrder, failure: _Failure, equipment: Equipment | None
-) -> dict[str, Any]:
+def _repair(book: _Book, job: WorkOrder, failure: _Failure) -> dict[str, Any]:
+    """The completion row of a repaired job: who fixed it, the cause and the parts."""
+    assert failure.repaired_at is not None and job.started_at is not None
     rng = failure.rng
     if job.contractor_id is not None:
         outside = CONTRACTOR_CREWS.get(
@@ -800,20 +784,38 @@ def _repair(
         recorder = book.member(job.team_id, rng) or book.safety_manager.id
         crew = [{"user_id": recorder, "name": book.names.get(recorder, "")}]
         signature = book.names.get(recorder, "")
-    finished = failure.repaired_at
     return {
+        **_completion_row(
+            recorder, job.started_at, failure.repaired_at, crew=crew, signature=signature
+        ),
         "work_order_id": job.id,
-        "completed_by_id": recorder,
-        "started_at": job.started_at,
-        "finished_at": finished,
         "late": job.status == WorkOrderStatus.DONE_LATE.value,
+        "cause": failure.cause,
+        "parts_used": failure.parts,
+    }
+
+
+def _completion_row(
+    completed_by: int,
+    started: datetime,
+    finished: datetime,
+    *,
+    crew: list[dict[str, Any]],
+    signature: str,
+) -> dict[str, Any]:
+    """Every column of a completion row (a bulk insert names them all), signed at the finish."""
+    return {
+        "completed_by_id": completed_by,
+        "started_at": started,
+        "finished_at": finished,
+        "late": False,
         "answers": [],
         "note": "",
         "crew": crew,
         "signature_name": signature,
         "signed_at": finished,
-        "cause": failure.cause,
-        "parts_used": failure.parts,
+        "cause": "",
+        "parts_used": "",
         "statutory": False,
         "maintenance_unit": "",
         "safety_manager_name": "",

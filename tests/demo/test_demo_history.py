@@ -108,6 +108,18 @@ def test_lift_visits_carry_the_statutory_record_fields(runner: FlaskCliRunner) -
     assert all(d.safety_manager_signed_at > d.finished_at for d in signed)
 
 
+def test_the_lifts_statutory_tests_quote_their_numbered_report(runner: FlaskCliRunner) -> None:
+    _load(runner)
+    reported = [done for _wo, done in _done_visits(LIFT) if done.report_number]
+    assert len({done.report_number for done in reported}) == len(reported) >= 3
+    quoting = [
+        done
+        for done in reported
+        if any(done.report_number in a["text"] for a in done.answers if a["kind"] == "text")
+    ]
+    assert len(quoting) >= 2  # the periodic inspection and the self-test write it down
+
+
 def test_visits_are_done_within_their_duration_mostly_on_time_some_late_a_few_missed(
     runner: FlaskCliRunner,
 ) -> None:
