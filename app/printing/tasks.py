@@ -38,9 +38,10 @@ class TaskNames:
                 else ""
             )
             return plan.name.removeprefix(owner).strip() or plan.name
-        season = f"（{pick(unit.season.label, self.locale)}）" if unit.season is not None else ""
-        if self.locale == "en" and season:
-            season = f" ({pick(unit.season.label, self.locale)})"
+        season = ""
+        if unit.season is not None:
+            label = pick(unit.season.label, self.locale)
+            season = f" ({label})" if self.locale == "en" else f"（{label}）"
         return pick(unit.names, self.locale) + season
 
     def frequency(self, plan: Plan | None) -> str:
