@@ -27,6 +27,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
+from dateutil import rrule as du
+
 from schedules.calendar import WorkCalendar
 from schedules.holiday_policy import apply_policy, day_params
 from schedules.occurrences import Occurrence, Status
@@ -38,6 +40,7 @@ from schedules.tiers import Candidate, merge_tiers, tier_keys_up_to
 from schedules.wallclock import to_wall, transition_days, zone
 
 _ONE_DAY = dt.timedelta(days=1)
+_DAY_END = dt.time(23, 59, 59)
 HOLIDAY_LOOKBACK = dt.timedelta(days=31)
 """Without a ceiling, how far back same-day merging is replayed for continuity."""
 
@@ -176,6 +179,8 @@ class _Run:
         self.prev_due: dt.datetime | None = None
         self.prev_slot: dt.datetime | None = None
         self.uses_calendar = plan.holiday_policy is not HolidayPolicy.IGNORE
+        rule = plan.parsed_rule
+        self.sub_daily = rule.freq > du.DAILY or len(rule.byhour) * max(1, len(rule.byminute)) > 1
         self.rule_slots: set[dt.datetime] = set()
         self.tier_keys = [tier_keys_up_to(plan, i) for i in range(len(plan.tiers))] or [()]
 
@@ -216,7 +221,8 @@ class _Run:
         """Fast path: no ceiling, no tiers, no calendar: every slot is its own visit."""
         plan = self.plan
         localize = self.localize
-        before, after, duration = plan.tolerance_before, plan.tolerance_after, plan.duration
+        before, duration = plan.tolerance_before, plan.duration
+        window_end = self._window_end
         for slot in base_slots(plan, self.start, self.end, self.last_visit):
             aware = localize(slot)
             yield Occurrence(
@@ -224,7 +230,7 @@ class _Run:
                 aware,
                 aware + duration,
                 localize(slot - before) if before else aware,
-                localize(slot + after) if after else aware,
+                localize(window_end(slot, slot, None)),
             )
 
     def _chained_occurrences(self) -> Iterator[Occurrence]:
@@ -404,9 +410,7 @@ class _Run:
         self.prev_day, self.prev_due, self.prev_slot = day, due_wall, slot
         if not self.start <= slot < self.end:
             return None
-        window_end = slot + plan.tolerance_after
-        if limit is not None:
-            window_end = min(window_end, dt.datetime.combine(limit, self.time_of_day))
+        window_end = self._window_end(slot, due_wall, limit)
         window_start = slot - plan.tolerance_before
         if window_start > window_end:
             window_start = window_end
@@ -427,6 +431,24 @@ class _Run:
             extra_due is not None,
             self.provisional.get(day.year) or self._provisional(day.year),
         )
+
+    def _window_end(
+        self, slot: dt.datetime, due_wall: dt.datetime, limit: dt.date | None
+    ) -> dt.datetime:
+        """Until when the visit counts as on time.
+
+        Tolerances are whole days: a visit due on a day is on time all that day, and a
+        visit a holiday moved later keeps its new day. Work that recurs within a day
+        (patrol rounds, 2-hourly records) is on time until its own duration has passed.
+        The ceiling's last allowed day still caps the window.
+        """
+        plan = self.plan
+        if self.sub_daily:
+            return max(slot + plan.tolerance_after, due_wall + plan.duration)
+        last_day = (max(slot, due_wall) + plan.tolerance_after).date()
+        if limit is not None:
+            last_day = min(last_day, max(limit, due_wall.date()))
+        return dt.datetime.combine(last_day, _DAY_END)
 
     def _skipped(self, pending: _Pending | None) -> Occurrence | None:
         """The occurrence of a visit that stays dropped (None if out of range or none)."""

@@ -13,6 +13,7 @@ MENU: tuple[tuple[str, LazyString, str], ...] = (
     ("plans.index", _l("Plans"), "plans.view"),
     ("roster.index", _l("Rosters"), "plans.view"),
     ("calendars.index", _l("Calendar"), "plans.view"),
+    ("print.index", _l("Print"), "print.sheets"),
     ("catalog.index", _l("Catalog"), "catalog.view"),
     ("people.teams", _l("Teams and staff"), "staff.view"),
     ("contractors.index", _l("Contractors"), "contractors.view"),
