@@ -45,15 +45,24 @@ def _babel(*args: str) -> None:
     CommandLineInterface().run(["pybabel", "-q", *args])
 
 
+def _without_creation_date(text: bytes) -> bytes:
+    return b"\n".join(line for line in text.split(b"\n") if b"POT-Creation-Date" not in line)
+
+
 def update() -> None:
     """Extract every msgid, merge it into each .po, compile the .mo files."""
     keyword_args = [arg for keyword in KEYWORDS for arg in ("-k", keyword)]
     TRANSLATIONS.mkdir(parents=True, exist_ok=True)
+    previous_pot = POT.read_bytes() if POT.exists() else None
     os.chdir(ROOT)  # locations in the catalog are then relative: app/..., templates/...
     _babel(
         "extract", "-F", str(MAPPING), *keyword_args, "--add-location=file", "--sort-output",
         "--project=Rounds", "--copyright-holder=Rounds", "-o", str(POT), ".",
     )  # fmt: skip
+    if previous_pot and _without_creation_date(previous_pot) == _without_creation_date(
+        POT.read_bytes()
+    ):
+        POT.write_bytes(previous_pot)  # only the date moved: leave no diff behind
     for locale in LOCALES:
         _babel(
             "update", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", locale,
