@@ -23,16 +23,16 @@ def load_command() -> None:
         db.session.rollback()
         raise
     base_url = current_app.config["ROUNDS_BASE_URL"]
-    if not result.created:
+    if result.created:
+        counts = ", ".join(f"{n} {what}" for what, n in result.counts.items())
+        click.echo(f"Loaded demo site {result.site_code} (阳光花园): {counts}.")
+    else:
         click.echo(f"Demo site {result.site_code} is already loaded; nothing changed.")
-        click.echo(f"Open {base_url}")
-        return
-    _echo_summary(result, base_url)
+    _echo_logins(result, base_url)
 
 
-def _echo_summary(result: DemoResult, base_url: str) -> None:
-    counts = ", ".join(f"{n} {what}" for what, n in result.counts.items())
-    click.echo(f"Loaded demo site {result.site_code} (阳光花园): {counts}.")
+def _echo_logins(result: DemoResult, base_url: str) -> None:
+    """Every start prints the way in, so a returning user need not look it up."""
     click.echo("")
     click.echo(f"Open {base_url} and log in with password {result.password!r} as:")
     width = max(len(login.username) for login in result.logins)

@@ -230,6 +230,7 @@ def test_loading_twice_changes_nothing_the_second_time(runner: FlaskCliRunner) -
     before = _row_counts()
     output = _load(runner)
     assert "already loaded" in output
+    assert DEMO_PASSWORD in output  # a returning user still sees how to log in
     assert _row_counts() == before
 
 
