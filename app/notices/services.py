@@ -11,7 +11,7 @@ from app.equipment.models import Equipment, EquipmentStatus
 from app.extensions import db
 from app.notices.models import Notice
 from app.people.licences import LICENCE_KINDS
-from app.people.models import Licence, User
+from app.people.services import expiring_licences
 
 
 @dataclass(frozen=True)
@@ -23,16 +23,11 @@ class Expiry:
     site_id: int | None = None
 
 
-def _licences(until: date) -> Iterable[Expiry]:
-    stmt = (
-        select(Licence, User)
-        .join(User, Licence.user_id == User.id)
-        .where(User.active.is_(True), Licence.expires_on.is_not(None), Licence.expires_on <= until)
-    )
-    for licence, user in db.session.execute(stmt).all():
+def _licences(today: date, within_days: int) -> Iterable[Expiry]:
+    for licence in expiring_licences(within_days, today):
         kind = LICENCE_KINDS.get(licence.kind)
         name = kind.zh if kind else licence.kind
-        yield Expiry("licence", licence.id, licence.expires_on, f"{user.name} · {name}")  # type: ignore[arg-type]
+        yield Expiry("licence", licence.id, licence.expires_on, f"{licence.user.name} · {name}")  # type: ignore[arg-type]
 
 
 def _contractors(until: date) -> Iterable[Expiry]:
@@ -68,11 +63,9 @@ def _equipment(until: date) -> Iterable[Expiry]:
 def record_expiry_notices(today: date, within_days: int = 60) -> int:
     """Create the missing notices for everything expiring within `within_days`; returns how many."""
     until = today + timedelta(days=within_days)
-    existing = set(
-        db.session.execute(select(Notice.kind, Notice.entity_id, Notice.due_on)).all()
-    )
+    existing = set(db.session.execute(select(Notice.kind, Notice.entity_id, Notice.due_on)).all())
     created = 0
-    for expiry in (*_licences(until), *_contractors(until), *_equipment(until)):
+    for expiry in (*_licences(today, within_days), *_contractors(until), *_equipment(until)):
         if (expiry.kind, expiry.entity_id, expiry.due_on) in existing:
             continue
         db.session.add(
