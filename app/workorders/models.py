@@ -99,6 +99,9 @@ class WorkOrder(VersionedMixin, TimestampMixin, db.Model):
         Index("ix_work_order_status_window", "status", "window_end"),
         UniqueConstraint("source_work_order_id", "source_item_key"),
         Index("ix_work_order_team_due", "team_id", "due_at"),
+        # Feeds make event UIDs from the id: SQLite must never hand a deleted row's id
+        # (regeneration deletes rows) to a new visit. PostgreSQL sequences never reuse.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
