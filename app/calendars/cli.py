@@ -7,12 +7,14 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from app.audit.actor import Actor, acting_as
+from app.calendars.rescheduling import reschedule_after_change
 from app.calendars.services import import_overrides, site_calendar, year_days
 from app.extensions import db
 from app.sites.models import Site
 from schedules.calendar_file import CalendarFileError
 
 calendar_cli = AppGroup("calendar", help="Working-day calendar overrides. 节假日与调休。")
+CLI_ACTOR = Actor(None, "cli")
 
 
 def _site_or_fail(code: str | None) -> Site | None:
@@ -28,7 +30,11 @@ def _site_or_fail(code: str | None) -> Site | None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--site", "site_code", help="Apply to one site only (default: every site).")
 def import_command(file: Path, site_code: str | None) -> None:
-    """Import holiday/workday overrides: one `YYYY-MM-DD holiday|workday NOTE` per line."""
+    """Import holiday/workday overrides: one `YYYY-MM-DD holiday|workday NOTE` per line.
+
+    When the calendar changed, the untouched future work orders of the site (or of every
+    site) are rescheduled to follow it.
+    """
     try:
         text = file.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -37,7 +43,7 @@ def import_command(file: Path, site_code: str | None) -> None:
         raise click.ClickException(f"{file}: not UTF-8 text") from None
     site = _site_or_fail(site_code)
     try:
-        with acting_as(Actor(None, "cli")):
+        with acting_as(CLI_ACTOR):
             summary = import_overrides(text, site)
     except CalendarFileError as exc:
         db.session.rollback()
@@ -48,6 +54,10 @@ def import_command(file: Path, site_code: str | None) -> None:
         f"{summary.added} added, {summary.updated} updated, {summary.unchanged} unchanged; "
         f"years marked complete: {years}"
     )
+    if summary.changed:
+        with acting_as(CLI_ACTOR):
+            rescheduled = reschedule_after_change(site)
+        click.echo(f"{rescheduled} future work orders updated to follow the calendar")
 
 
 @calendar_cli.command("show")

@@ -47,6 +47,12 @@ class ImportSummary:
     updated: int
     unchanged: int
     complete_years: tuple[int, ...]
+    newly_complete: tuple[int, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        """Whether the calendar differs now, i.e. whether the schedule must follow."""
+        return bool(self.added or self.updated or self.newly_complete)
 
 
 def import_overrides(text: str, site: Site | None) -> ImportSummary:
@@ -83,14 +89,19 @@ def import_overrides(text: str, site: Site | None) -> ImportSummary:
             updated += 1
         else:
             unchanged += 1
-    for year in parsed.complete_years:
+    newly_complete = []
+    for year in sorted(parsed.complete_years):
         if db.session.get(CalendarYear, year) is None:
             db.session.add(CalendarYear(year=year, source="import"))
+            newly_complete.append(year)
     db.session.flush()
-    return ImportSummary(added, updated, unchanged, tuple(sorted(parsed.complete_years)))
+    return ImportSummary(
+        added, updated, unchanged, tuple(sorted(parsed.complete_years)), tuple(newly_complete)
+    )
 
 
-def set_override(site: Site | None, day: date, kind: str, note: str) -> CalendarOverride:
+def set_override(site: Site | None, day: date, kind: str, note: str) -> bool:
+    """Add or change the override of one day; whether anything changed."""
     if kind not in (DayKind.HOLIDAY.value, DayKind.WORKDAY.value):
         raise CalendarInputError(f"kind must be 'holiday' or 'workday', not {kind!r}")
     site_id = site.id if site else None
@@ -102,13 +113,15 @@ def set_override(site: Site | None, day: date, kind: str, note: str) -> Calendar
             else CalendarOverride.site_id == site_id,
         )
     )
+    note = note.strip()
     if row is None:
-        row = CalendarOverride(site_id=site_id, day=day, kind=kind, note=note.strip())
-        db.session.add(row)
+        db.session.add(CalendarOverride(site_id=site_id, day=day, kind=kind, note=note))
+    elif (row.kind, row.note) != (kind, note):
+        row.kind, row.note = kind, note
     else:
-        row.kind, row.note = kind, note.strip()
+        return False
     db.session.flush()
-    return row
+    return True
 
 
 def remove_override(override: CalendarOverride) -> None:

@@ -1,4 +1,8 @@
-"""The working-day calendar page: a year at a glance, provisional years flagged."""
+"""The working-day calendar page: a year at a glance, provisional years flagged.
+
+An override saved or removed here reschedules the untouched future work orders it
+reaches, after the override itself is committed.
+"""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -9,6 +13,7 @@ from sqlalchemy import select
 from app.auth.permissions import requires
 from app.calendars.forms import OverrideForm
 from app.calendars.models import CalendarOverride
+from app.calendars.rescheduling import reschedule_after_change
 from app.calendars.services import (
     CalendarInputError,
     remove_override,
@@ -66,12 +71,16 @@ def add_override() -> ResponseReturnValue:
     form = OverrideForm()
     if form.validate_on_submit():
         try:
-            set_override(site, form.day.data, form.kind.data, form.note.data or "")  # type: ignore[arg-type]
+            changed = set_override(site, form.day.data, form.kind.data, form.note.data or "")  # type: ignore[arg-type]
         except CalendarInputError as exc:
             flash(str(exc), "danger")
         else:
             db.session.commit()
-            flash(_("Saved."), "success")
+            if changed:
+                updated = reschedule_after_change(site)
+                flash(_("Saved; %(n)d future work orders updated.", n=updated), "success")
+            else:
+                flash(_("Saved."), "success")
     else:
         for errors in form.errors.values():
             for error in errors:
@@ -90,4 +99,6 @@ def delete_override(override_id: int) -> ResponseReturnValue:
     year = row.day.year
     remove_override(row)
     db.session.commit()
+    updated = reschedule_after_change(site)
+    flash(_("Removed; %(n)d future work orders updated.", n=updated), "success")
     return redirect(url_for(".index", site=site.code if site else None, year=year))
