@@ -92,44 +92,37 @@ class StaffAssigner:
             self.pool = ()
 
     def assign(self, due: dt.datetime, ends: dt.datetime) -> Assignment:
-        """Pick a member for a visit starting at `due`."""
+        """Pick a member for a visit starting at `due`.
+
+        Members are checked in the order the strategy wants them and the first
+        eligible one wins, so the rest of the pool is never looked at: most visits
+        go to the first person asked.
+        """
         if not self.pool:
             return self._unassigned("no_candidates")
-        on_duty = self.roster.members_on_duty(due) if self.roster is not None else None
-        causes = {m: self._ineligibility(m, due, on_duty) for m in self.pool}
-        eligible = [m for m in self.pool if causes[m] is None]
-        if not eligible:
-            return self._unassigned("nobody_qualified_on_duty")
+        cause = _Causes(self, due)
         if not self.rule.pick_person and self.rule.team is not None:
-            return Assignment(team=self.rule.team)
+            if any(cause(m) is None for m in self.pool):
+                return Assignment(team=self.rule.team)
+            return self._unassigned("nobody_qualified_on_duty")
         strategy = self.rule.strategy
-        if strategy is Strategy.LEAST_LOADED:
-            chosen = min(eligible, key=lambda m: self.loads.get(m, 0))
-            return self._chosen(chosen)
         if strategy is Strategy.ROUND_ROBIN:
-            intended = self.pool[self._turn % len(self.pool)]
-            for step in range(len(self.pool)):
-                member = self.pool[(self._turn + step) % len(self.pool)]
-                if causes[member] is None:
+            size = len(self.pool)
+            intended = self.pool[self._turn % size]
+            for step in range(size):
+                member = self.pool[(self._turn + step) % size]
+                if cause(member) is None:
                     self._turn += step + 1
-                    return self._chosen(member, intended, causes[intended])
-        intended = self.pool[0]
-        if causes[intended] is None:
+                    return self._chosen(member, intended, cause(intended))
+            return self._unassigned("nobody_qualified_on_duty")
+        intended = self.pool[0] if strategy is Strategy.FIXED else None
+        if intended is not None and cause(intended) is None:
             return self._chosen(intended)
-        fallback = min(eligible, key=lambda m: self.loads.get(m, 0))
-        return self._chosen(fallback, intended, causes[intended])
-
-    def _ineligibility(
-        self, member: str, due: dt.datetime, on_duty: frozenset[str] | None
-    ) -> str | None:
-        staff = self.staff.get(member)
-        if staff is None:
-            return "no_licence" if self.rule.required_licence else None
-        day = due.date()
-        if on_duty is not None and member not in on_duty:
-            assert self.roster is not None
-            return "on_leave" if self.roster.on_leave(member, day) else "off_duty"
-        return staff.licence_problem(self.rule.required_licence, day)
+        loads = self.loads  # least loaded first; the sort is stable, so ties keep pool order
+        for member in sorted(self.pool, key=lambda m: loads.get(m, 0)):
+            if cause(member) is None:
+                return self._chosen(member, intended, cause(intended) if intended else None)
+        return self._unassigned("nobody_qualified_on_duty")
 
     def _name(self, member: str) -> str:
         staff = self.staff.get(member)
@@ -154,3 +147,36 @@ class StaffAssigner:
 
     def _unassigned(self, cause: str) -> Assignment:
         return Assignment(reasons=(Reason.of(ReasonCode.UNASSIGNED, cause=cause),))
+
+
+class _Causes:
+    """Why each member cannot do one visit (None: they can), worked out when first asked.
+
+    The roster's on-duty set is looked up once per visit, and only if a member needs it.
+    """
+
+    __slots__ = ("_assigner", "_causes", "_day", "_due", "_on_duty")
+
+    def __init__(self, assigner: StaffAssigner, due: dt.datetime) -> None:
+        self._assigner = assigner
+        self._due = due
+        self._day = due.date()
+        self._causes: dict[str, str | None] = {}
+        self._on_duty: frozenset[str] | None = None
+
+    def __call__(self, member: str) -> str | None:
+        if member not in self._causes:
+            self._causes[member] = self._cause(member)
+        return self._causes[member]
+
+    def _cause(self, member: str) -> str | None:
+        rule, roster = self._assigner.rule, self._assigner.roster
+        staff = self._assigner.staff.get(member)
+        if staff is None:
+            return "no_licence" if rule.required_licence else None
+        if roster is not None:
+            if self._on_duty is None:
+                self._on_duty = roster.members_on_duty(self._due)
+            if member not in self._on_duty:
+                return "on_leave" if roster.on_leave(member, self._day) else "off_duty"
+        return staff.licence_problem(rule.required_licence, self._day)
