@@ -4,11 +4,15 @@ A completion is saved whole or not at all. The same work can never be recorded
 twice: the completion row is unique per work order and the work order's version
 guards its status, so when two people save at once the second gets
 `AlreadyCompleted` naming who was first, never a server error.
+
+Completing a visit of a completion-anchored plan ("15 days after it was last
+done") re-plans that plan's untouched future visits from the real completion, in
+the same transaction; fixed plans keep their grid and cost nothing extra.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -22,6 +26,8 @@ from app.core.validation import N_, Msg, Problems, ValidationError, check_versio
 from app.extensions import db
 from app.people.models import User
 from app.plans.models import Plan
+from app.scheduling.generation import regenerate_plan
+from app.scheduling.mapping import ANCHOR_ALIASES
 from app.workorders import corrective, files
 from app.workorders.checklist import (
     Item,
@@ -51,6 +57,7 @@ from app.workorders.services import (
     skip,
     touch,
 )
+from schedules import Anchor
 
 REPORT_PERFORMERS = frozenset({"licensed_contractor", "authority_inspection"})
 STATUTORY = "statutory"
@@ -301,11 +308,32 @@ def _save(work_order: WorkOrder) -> None:
         raise AlreadyCompleted(db.session.get(WorkOrder, work_order.id) or work_order) from None
 
 
-def complete(work_order: WorkOrder, user: User, data: CompletionInput) -> WorkCompletion:
+def replan_from_completions(work_orders: Iterable[WorkOrder]) -> int:
+    """Re-plan the completion-anchored plans of just-completed visits; how many plans.
+
+    Their next visits count from when the work was really done, not from the slot it
+    was planned for. Flushes only: the completion and the new schedule commit together.
+    """
+    plan_ids = sorted(
+        {
+            row.plan_id
+            for row in work_orders
+            if row.plan is not None and ANCHOR_ALIASES.get(row.plan.anchor) is Anchor.COMPLETION
+        }
+    )
+    for plan_id in plan_ids:
+        regenerate_plan(plan_id)
+    return len(plan_ids)
+
+
+def complete(
+    work_order: WorkOrder, user: User, data: CompletionInput, *, replan: bool = True
+) -> WorkCompletion:
     """Record the visit as done (late after its window) and raise one job per failure.
 
     No version check against the form: a reassignment or reschedule meanwhile must not
-    throw away a technician's answers. Only a second completion is refused.
+    throw away a technician's answers. Only a second completion is refused. `replan`
+    False leaves re-planning to the caller (a paper sheet does it once at the end).
     """
     check_may_work_on(user, work_order)
     require(Action.COMPLETE, work_order)
@@ -320,6 +348,8 @@ def complete(work_order: WorkOrder, user: User, data: CompletionInput) -> WorkCo
     if jobs or any("corrective_id" in a for a in checked.answers):
         completion.answers = corrective.link_new_jobs(checked.answers, jobs)  # type: ignore[arg-type]
         db.session.flush()
+    if replan:
+        replan_from_completions([work_order])
     return completion
 
 
@@ -417,7 +447,9 @@ def complete_sheet(
     """A lead enters a returned paper sheet: every row done unless listed as an exception.
 
     All rows are checked first and nothing is saved if any is refused, so a sheet is
-    entered whole (the page lists every problem with its row).
+    entered whole (the page lists every problem with its row). Completion-anchored plans
+    are re-planned once the whole sheet is in, so an early row's re-planning never moves
+    a later row of the same sheet.
     """
     problems: dict[str, Msg] = {}
     plans: list[tuple[WorkOrder, CompletionInput | None, str]] = []
@@ -452,7 +484,8 @@ def complete_sheet(
             skip(work_order, user, work_order.version, reason)
             result.skipped.append(work_order)
         else:
-            completion = complete(work_order, user, data)
+            completion = complete(work_order, user, data, replan=False)
             result.done.append(work_order)
             result.jobs += len(completion.failed_answers)
+    replan_from_completions(result.done)
     return result
