@@ -10,8 +10,10 @@ Pipeline per plan, in slot order:
    from the previous planned visit or from `last_visit` (late or not). When a
    holiday move would breach it the visit moves earlier, to the latest allowed
    working day; a visit the policy skipped is kept instead when skipping would
-   breach; when even the rule leaves too long a gap an extra visit is inserted. If
-   no working day fits, the ceiling wins over the holiday policy, with a reason;
+   breach; when the rule itself leaves too long a gap the visit moves earlier, within
+   its window or by up to a third of the ceiling, and only beyond that is an extra
+   visit inserted. If no working day fits, the ceiling wins over the holiday policy,
+   with a reason. A dropped visit hands its tier items to the next visit;
 6. optional assignment to staff (`assignment`).
 
 Only slots in [start, end) are returned, but the ceiling chain is simulated from
@@ -35,11 +37,16 @@ from schedules.occurrences import Occurrence, Status
 from schedules.plans import HolidayPolicy, LastVisit, Plan
 from schedules.reasons import Reason, ReasonCode
 from schedules.seasons import season_breaks_between
-from schedules.slots import base_slots, tier_slots
+from schedules.slots import base_slots, done_up_to, tier_slots
 from schedules.tiers import Candidate, merge_tiers, tier_keys_up_to
 from schedules.wallclock import to_wall, transition_days, zone
 
 _ONE_DAY = dt.timedelta(days=1)
+_TICK = dt.timedelta(microseconds=1)
+CEILING_PULL_PART = 3
+"""A rule visit just past the ceiling moves earlier by up to 1/3 of it, not further:
+dragging it further would drag every later visit along, so an extra visit is
+inserted instead."""
 _DAY_END = dt.time(23, 59, 59)
 HOLIDAY_LOOKBACK = dt.timedelta(days=31)
 """Without a ceiling, how far back same-day merging is replayed for continuity."""
@@ -172,6 +179,9 @@ class _Run:
         self.end = end
         self.last_visit = last_visit
         self.ceiling = dt.timedelta(days=plan.ceiling_days) if plan.ceiling_days else None
+        self.ceiling_pull = max(
+            plan.tolerance_before, dt.timedelta(days=(plan.ceiling_days or 0) // CEILING_PULL_PART)
+        )
         self.time_of_day = plan.time_of_day
         self.localize = _Localizer(plan.timezone, start.year - 1, end.year + 1)
         self.provisional: dict[int, bool] = {}
@@ -183,6 +193,7 @@ class _Run:
         self.sub_daily = rule.freq > du.DAILY or len(rule.byhour) * max(1, len(rule.byminute)) > 1
         self.rule_slots: set[dt.datetime] = set()
         self.tier_keys = [tier_keys_up_to(plan, i) for i in range(len(plan.tiers))] or [()]
+        self.carried: Candidate | None = None  # a dropped visit whose tier items are owed
 
     # --- candidates ----------------------------------------------------------------------
 
@@ -202,13 +213,39 @@ class _Run:
             slots = base_slots(plan, chain_start, chain_end, self.last_visit)
             return [Candidate(slot) for slot in slots]
         reach = dt.timedelta(days=max(t.merge_within_days for t in plan.tiers[1:]))
-        base = base_slots(plan, chain_start - 2 * reach, chain_end + 2 * reach, self.last_visit)
+        base = base_slots(
+            plan, chain_start - 2 * reach, chain_end + 2 * reach, self.last_visit, drop_done=False
+        )
         higher = [
             tier_slots(plan, index, chain_start - reach, chain_end + reach)
             for index in range(1, len(plan.tiers))
         ]
         merged = merge_tiers(plan, base, higher)
+        if self.last_visit is not None:
+            self.carried = self._owed_by_last_visit(merged, chain_start)
+            chain_start = max(chain_start, done_up_to(self.last_visit, plan) + _TICK)
         return [c for c in merged if chain_start <= c.slot < chain_end]
+
+    def _owed_by_last_visit(
+        self, merged: list[Candidate], chain_start: dt.datetime
+    ) -> Candidate | None:
+        """The tier the next visit owes, having merged against the whole grid first.
+
+        A tier that went with the last visit is done, not due again at the next one,
+        unless that visit did not cover it. Visits between its slot and its late
+        completion were swallowed by it; their tier items are owed too.
+        """
+        assert self.last_visit is not None
+        done = done_up_to(self.last_visit, self.plan)
+        owed = [c for c in merged if done < c.slot < chain_start and c.tier_index]
+        own = [c for c in merged if c.slot <= done][-1:]
+        if own and own[0].tier_index > self._tier_rank(self.last_visit.tier):
+            owed += own
+        return max(owed, key=lambda c: c.tier_index, default=None)
+
+    def _tier_rank(self, key: str | None) -> int:
+        keys = [t.key for t in self.plan.tiers]
+        return keys.index(key) if key in keys else 0
 
     # --- the chain -----------------------------------------------------------------------
 
@@ -326,9 +363,13 @@ class _Run:
         return day
 
     def _pull_into_window(self, slot: dt.datetime, limit: dt.date) -> dt.date | None:
-        """The rule itself leaves too long a gap: move earlier if the window allows."""
+        """The rule itself leaves too long a gap: move earlier if that is a short move.
+
+        Short means within the visit's window or a third of the ceiling: a semi-monthly
+        visit one day past 15 days moves one day instead of getting a twin a day before.
+        """
         assert self.prev_day is not None
-        window_first = (slot - self.plan.tolerance_before).date()
+        window_first = (slot - self.ceiling_pull).date()
         if window_first > limit:
             return None
         return self._latest_acceptable(max(self.prev_day + _ONE_DAY, window_first), limit)
@@ -408,16 +449,21 @@ class _Run:
         else:
             due_wall = slot if day == slot.date() else dt.datetime.combine(day, slot.time())
         self.prev_day, self.prev_due, self.prev_slot = day, due_wall, slot
+        tier_index = candidate.tier_index
+        owed = self.carried
+        if owed is not None:
+            self.carried = None
+            if owed.tier_index > tier_index:
+                tier_index = owed.tier_index
+                reasons = [*reasons, self._carried_reason(owed)]
         if not self.start <= slot < self.end:
             return None
         window_end = self._window_end(slot, due_wall, limit)
-        window_start = slot - plan.tolerance_before
-        if window_start > window_end:
-            window_start = window_end
+        window_start = min(slot - plan.tolerance_before, due_wall)  # a moved visit is on time
         localize = self.localize
         aware_slot = localize(slot)
         due = aware_slot if due_wall is slot else localize(due_wall)
-        includes = self.tier_keys[candidate.tier_index]
+        includes = self.tier_keys[tier_index]
         return Occurrence(
             aware_slot,
             due,
@@ -455,6 +501,10 @@ class _Run:
         if pending is None:
             return None
         candidate, reasons = pending
+        if candidate.tier_index and (
+            self.carried is None or candidate.tier_index > self.carried.tier_index
+        ):
+            self.carried = candidate
         slot = candidate.slot
         if not self.start <= slot < self.end:
             return None
@@ -471,6 +521,16 @@ class _Run:
             includes=self.tier_keys[candidate.tier_index],
             reasons=tuple(reasons),
             provisional_calendar=self._provisional(slot.year),
+        )
+
+    def _carried_reason(self, owed: Candidate) -> Reason:
+        tier = self.plan.tiers[owed.tier_index]
+        return Reason.of(
+            ReasonCode.TIER_CARRIED,
+            tier=tier.key,
+            tier_zh=tier.name_zh or tier.key,
+            tier_en=tier.name_en or tier.key,
+            tier_slot=owed.slot.date().isoformat(),
         )
 
     def _provisional(self, year: int) -> bool:

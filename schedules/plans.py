@@ -65,11 +65,14 @@ class LastVisit:
 
     Ceilings count from `at`, late or not; completion-anchored plans restart their
     grid there. Rule instances up to `slot` (or up to the day of `at` when no slot
-    is known) count as done and are not generated again.
+    is known) count as done and are not generated again. `tier` is the highest tier
+    that visit covered: a tier instance that fell to it but was not done there is
+    owed by the next visit.
     """
 
     at: dt.datetime
     slot: dt.datetime | None = None
+    tier: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ class ReasonCode(StrEnum):
     CEILING_KEPT_SKIPPED = "ceiling_kept_skipped"
     CEILING_EXTRA_VISIT = "ceiling_extra_visit"
     TIER_MERGED = "tier_merged"
+    TIER_CARRIED = "tier_carried"
     SAME_DAY_MERGED = "same_day_merged"
     REASSIGNED = "reassigned"
     UNASSIGNED = "unassigned"
@@ -173,6 +174,15 @@ def _tier_merged(p: Mapping[str, JsonScalar], locale: Locale) -> str:
     )
 
 
+def _tier_carried(p: Mapping[str, JsonScalar], locale: Locale) -> str:
+    if locale == "zh":
+        return f"{p['tier_slot']} 那次未进行，其{_tier_name(p, locale)}项目并入本次"
+    return (
+        f"the visit of {p['tier_slot']} was dropped; its {_tier_name(p, locale)} items "
+        "are done in this one"
+    )
+
+
 def _same_day(p: Mapping[str, JsonScalar], locale: Locale) -> str:
     if locale == "zh":
         return f"调整后与 {p['kept_slot']} 那次落在同一时间，合并为一次"
@@ -200,6 +210,7 @@ _TEMPLATES: dict[ReasonCode, Callable[[Mapping[str, JsonScalar], Locale], str]] 
     ReasonCode.CEILING_KEPT_SKIPPED: _ceiling_kept_skipped,
     ReasonCode.CEILING_EXTRA_VISIT: _ceiling_extra,
     ReasonCode.TIER_MERGED: _tier_merged,
+    ReasonCode.TIER_CARRIED: _tier_carried,
     ReasonCode.SAME_DAY_MERGED: _same_day,
     ReasonCode.REASSIGNED: _reassigned,
     ReasonCode.UNASSIGNED: _unassigned,

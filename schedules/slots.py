@@ -15,16 +15,26 @@ from schedules.wallclock import to_wall
 
 
 def base_slots(
-    plan: Plan, start: dt.datetime, end: dt.datetime, last_visit: LastVisit | None
+    plan: Plan,
+    start: dt.datetime,
+    end: dt.datetime,
+    last_visit: LastVisit | None,
+    *,
+    drop_done: bool = True,
 ) -> list[dt.datetime]:
-    """Base-tier slots in [start, end), after the last visit, in season, before `ends`."""
+    """Base-tier slots in [start, end), after the last visit, in season, before `ends`.
+
+    With `drop_done=False` the slots up to the last visit stay in: tier chains merge
+    against the whole grid first, so a tier instance beside a visit already done is
+    counted as done with it instead of jumping to the next visit.
+    """
     if plan.ends is not None and plan.ends < end:
         end = plan.ends + dt.timedelta(microseconds=1)
     slots: list[dt.datetime] = []
     for rule, dtstart, seg_start, seg_end in _segments(plan, start, end, last_visit):
         slots.extend(expand(rule, dtstart, seg_start, seg_end))
-    if last_visit is not None:
-        done = _done_up_to(last_visit, plan)
+    if last_visit is not None and drop_done:
+        done = done_up_to(last_visit, plan)
         slots = [s for s in slots if s > done]
     if plan.seasons:
         slots = [s for s in slots if in_any_season(s.date(), plan.seasons)]
@@ -44,7 +54,8 @@ def tier_slots(
     return slots
 
 
-def _done_up_to(last_visit: LastVisit, plan: Plan) -> dt.datetime:
+def done_up_to(last_visit: LastVisit, plan: Plan) -> dt.datetime:
+    """Rule instances at or before this wall time count as done."""
     if last_visit.slot is not None:
         return to_wall(last_visit.slot, plan.timezone)
     day = to_wall(last_visit.at, plan.timezone).date()
@@ -57,7 +68,7 @@ def _segments(
     """(rule, dtstart, from, to) pieces: one per age band active inside [start, end)."""
     dtstart = plan.starts
     if plan.anchor is Anchor.COMPLETION and last_visit is not None:
-        done_day = _done_up_to(last_visit, plan).date()
+        done_day = done_up_to(last_visit, plan).date()
         dtstart = dt.datetime.combine(done_day, plan.time_of_day)
     if not plan.age_bands:
         return [(plan.parsed_rule, dtstart, start, end)]

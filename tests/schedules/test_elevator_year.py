@@ -7,7 +7,16 @@ from collections import Counter
 
 from schedules_testkit import ELEVATOR_TIERS, gaps_in_days, planned
 
-from schedules import HolidayPolicy, LastVisit, Occurrence, Plan, ReasonCode, WorkCalendar, generate
+from schedules import (
+    Anchor,
+    HolidayPolicy,
+    LastVisit,
+    Occurrence,
+    Plan,
+    ReasonCode,
+    WorkCalendar,
+    generate,
+)
 
 TIER_ORDER = [t.key for t in ELEVATOR_TIERS]
 
@@ -74,3 +83,66 @@ def test_an_ended_plan_schedules_no_tier_visit_after_its_end(calendar: WorkCalen
     visits = list(generate(plan, calendar, dt.date(2026, 1, 1), dt.date(2027, 1, 1)))
     assert visits and max(v.slot.date() for v in visits) <= dt.date(2026, 6, 30)
     assert not any(v.tier == "annual" for v in visits)
+
+
+def fortnightly_elevator(**changes: object) -> Plan:
+    fields: dict[str, object] = dict(
+        key="lift-B2",
+        rule="FREQ=DAILY;INTERVAL=14",
+        starts=dt.datetime(2026, 1, 1, 9),
+        holiday_policy=HolidayPolicy.NEAREST,
+        ceiling_days=15,
+        tolerance_before=dt.timedelta(days=5),
+        tiers=ELEVATOR_TIERS,
+    )
+    fields.update(changes)
+    return Plan(**fields)  # type: ignore[arg-type]
+
+
+def rest_of_year(plan: Plan, calendar: WorkCalendar, last: LastVisit) -> list[Occurrence]:
+    start = last.at.date() + dt.timedelta(days=1)
+    return planned(list(generate(plan, calendar, start, dt.date(2027, 1, 1), last_visit=last)))
+
+
+def test_a_quarterly_visit_done_late_is_not_due_again_at_the_next_visit(
+    calendar: WorkCalendar,
+) -> None:
+    plan = fortnightly_elevator()
+    year = planned(list(generate(plan, calendar, dt.date(2026, 1, 1), dt.date(2027, 1, 1))))
+    april = next(v for v in year if v.tier == "quarterly" and v.due.month == 4)
+    late = LastVisit(at=april.due + dt.timedelta(days=7), slot=april.slot, tier="quarterly")
+    after = rest_of_year(plan, calendar, late)
+    assert [v.tier for v in after if v.due.month < 7] == ["half_monthly"] * len(
+        [v for v in after if v.due.month < 7]
+    )
+    assert max(gaps_in_days(late.at.date(), after)) <= 15
+
+
+def test_a_completion_anchored_elevator_done_late_restarts_its_ceiling_and_keeps_its_tiers(
+    calendar: WorkCalendar,
+) -> None:
+    plan = fortnightly_elevator(rule="FREQ=DAILY;INTERVAL=15", anchor=Anchor.COMPLETION)
+    late = LastVisit(at=dt.datetime(2026, 4, 16, 16), tier="quarterly")
+    after = rest_of_year(plan, calendar, late)
+    assert after[0].due.date() <= dt.date(2026, 5, 1)
+    assert max(gaps_in_days(late.at.date(), after)) <= 15
+    quarterly_or_more = [v.due.month for v in after if v.tier != "half_monthly"]
+    assert quarterly_or_more and min(quarterly_or_more) >= 7  # April's was done on 16 April
+
+
+def test_a_quarterly_visit_swallowed_by_a_late_completion_is_owed_by_the_next_visit(
+    calendar: WorkCalendar,
+) -> None:
+    plan = fortnightly_elevator()
+    year = planned(list(generate(plan, calendar, dt.date(2026, 1, 1), dt.date(2027, 1, 1))))
+    april = next(v for v in year if v.tier == "quarterly" and v.due.month == 4)
+    before = year[year.index(april) - 1]
+    # The visit before the quarterly one was done so late that the quarterly one
+    # merges into it; its items were never done and must not be lost.
+    late = LastVisit(at=april.due + dt.timedelta(days=1), slot=before.slot, tier="half_monthly")
+    after = rest_of_year(plan, calendar, late)
+    assert after[0].tier == "quarterly"
+    carried = [r for r in after[0].reasons if r.code is ReasonCode.TIER_CARRIED]
+    assert carried and "季度保养" in carried[0].render("zh")
+    assert carried[0].params["tier_slot"] == april.slot.date().isoformat()
+    assert max(gaps_in_days(late.at.date(), after)) <= 15

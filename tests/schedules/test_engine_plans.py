@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from schedules_testkit import gaps_in_days
+from schedules_testkit import gaps_in_days, planned
 
 from schedules import (
     AgeBand,
@@ -165,6 +165,21 @@ def test_a_rule_sparser_than_its_ceiling_gets_extra_visits(calendar: WorkCalenda
     assert len([o for o in occurrences if not o.extra]) == 12
 
 
+def test_a_visit_one_day_past_the_ceiling_moves_earlier_instead_of_getting_a_twin(
+    calendar: WorkCalendar,
+) -> None:
+    # 1st and 16th: after the 16th of a 31-day month the 1st is 16 days away.
+    plan = Plan("pump-room", "FREQ=MONTHLY;BYMONTHDAY=1,16", T(2026, 1, 1, 9), ceiling_days=15)
+    occurrences = planned(list(generate(plan, calendar, D(2026, 1, 1), D(2027, 1, 1))))
+    assert max(gaps_in_days(None, occurrences)) <= 15
+    assert min(gaps_in_days(None, occurrences)) >= 10  # never two visits days apart
+    february = next(o for o in occurrences if o.slot.date() == D(2026, 2, 1))
+    assert february.due.date() == D(2026, 1, 31)
+    assert ReasonCode.CEILING_MOVED_EARLIER in codes(february)
+    assert february.window_start <= february.due <= february.window_end
+    assert not any(o.extra for o in occurrences if o.due.month < 3)
+
+
 def test_completion_anchored_plans_count_from_the_last_time_it_was_done(
     calendar: WorkCalendar,
 ) -> None:
@@ -230,12 +245,14 @@ def test_the_same_inputs_always_give_the_same_occurrences() -> None:
     assert first == second
 
 
-def test_regenerating_a_later_part_of_the_range_gives_the_same_slots_and_dues(
+def test_continuing_from_the_last_stored_visit_gives_the_same_slots_and_dues(
     calendar: WorkCalendar,
 ) -> None:
     plan = elevator_every_15_days(starts=T(2025, 1, 3, 9))
     year = list(generate(plan, calendar, D(2026, 1, 1), D(2027, 1, 1)))
-    autumn = list(generate(plan, calendar, D(2026, 9, 1), D(2027, 1, 1)))
+    stored = [o for o in year if o.slot.date() < D(2026, 9, 1) and o.status is Status.PLANNED]
+    last = LastVisit(at=stored[-1].due, slot=stored[-1].slot)
+    autumn = list(generate(plan, calendar, D(2026, 9, 1), D(2027, 1, 1), last_visit=last))
     assert [(o.slot, o.due) for o in year if o.slot.date() >= D(2026, 9, 1)] == [
         (o.slot, o.due) for o in autumn
     ]

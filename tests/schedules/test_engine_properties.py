@@ -81,12 +81,19 @@ SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[Heal
 
 
 @SETTINGS
-@given(plan=plans(), calendar=calendars(), late_by=st.one_of(st.none(), st.integers(0, 30)))
-def test_no_planned_gap_ever_exceeds_the_ceiling(
-    plan: Plan, calendar: WorkCalendar, late_by: int | None
+@given(
+    plan=plans(),
+    calendar=calendars(),
+    late_by=st.one_of(st.none(), st.integers(0, 30)),
+    tier=st.sampled_from([None, *(t.key for t in ELEVATOR_TIERS)]),
+)
+def test_no_planned_gap_ever_exceeds_the_ceiling_even_after_a_late_completion(
+    plan: Plan, calendar: WorkCalendar, late_by: int | None, tier: str | None
 ) -> None:
     start = dt.datetime(2026, 3, 1, 12)
-    last = None if late_by is None else LastVisit(at=start)
+    last = None
+    if late_by is not None:  # the visit of `late_by` days ago was done only now
+        last = LastVisit(at=start, slot=start - dt.timedelta(days=late_by), tier=tier)
     occurrences = list(generate(plan, calendar, start, dt.date(2027, 3, 1), last_visit=last))
     if plan.ceiling_days is None:
         return

@@ -35,6 +35,12 @@ SAMPLE_PARAMS: dict[ReasonCode, dict[str, object]] = {
         "tier_en": "annual",
         "tier_slot": "2026-07-15",
     },
+    ReasonCode.TIER_CARRIED: {
+        "tier": "quarterly",
+        "tier_zh": "季度保养",
+        "tier_en": "quarterly",
+        "tier_slot": "2026-04-09",
+    },
     ReasonCode.SAME_DAY_MERGED: {"kept_slot": "2026-09-30"},
     ReasonCode.REASSIGNED: {"from": "王师傅", "to": "李师傅", "cause": "off_duty"},
     ReasonCode.UNASSIGNED: {"cause": "nobody_qualified_on_duty"},
