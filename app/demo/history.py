@@ -72,11 +72,9 @@ from schedules import generate as engine_generate
 HISTORY = timedelta(days=365)
 KINDS = (PlanKind.MAINTENANCE.value, PlanKind.INSPECTION.value)
 TIER_CHAIN_BACK = relativedelta(years=1, months=2)
-"""Tier chains (TSG T5002 半月/季度/半年/年度) are regenerated anyway, so their phase may
-move: starting 14 months back puts the last higher-tier visit two months back. The
-engine does not count a higher-tier visit done early (merged into an earlier half-monthly
-one) as served once a completion-anchored chain restarts, so a tier slot of the last
-month would come back as an extra visit (reported to the scheduling owners)."""
+"""Tier chains (TSG T5002 半月/季度/半年/年度) start 14 months back as one group, so
+that the year of history shows every tier done at least once and the last higher-tier
+visit lies two months back."""
 FULL_WEEK = 7  # days before the load day in which daily plans keep every visit
 SAFETY_MANAGER = "supervisor"  # the user's safety manager (使用单位安全管理员) of the demo
 

@@ -94,6 +94,7 @@ from schedules import (
     Strategy,
     WorkCalendar,
 )
+from schedules import Plan as EnginePlan
 from schedules import generate as engine_generate
 
 log = logging.getLogger(__name__)
@@ -465,16 +466,19 @@ def _latest_rows(plan_ids: Sequence[int], *conditions: Any) -> dict[int, Row[Any
         _WO.c.due_at,
         _WO.c.completed_at,
         _WO.c.status,
+        _WO.c.tier,
         _WO.c.assignee_id,
     ).join(latest, and_(_WO.c.plan_id == latest.c.plan_id, _WO.c.slot == latest.c.slot))
     return {row.plan_id: row for row in db.session.execute(stmt)}
 
 
 def _as_last_visit(row: Row[Any], *, restart_at_completion: bool) -> LastVisit:
+    """Done visits count from when they were done (late or not), others from their due."""
     if row.status in DONE:
         at = row.completed_at or row.due_at
-        return LastVisit(at=at, slot=None if restart_at_completion else row.slot)
-    return LastVisit(at=row.due_at, slot=row.slot)
+        slot = None if restart_at_completion else row.slot
+        return LastVisit(at=at, slot=slot, tier=row.tier)
+    return LastVisit(at=row.due_at, slot=row.slot, tier=row.tier)
 
 
 @dataclass(frozen=True)
@@ -489,20 +493,17 @@ def unit_history(units: Sequence[Unit], mode: Mode, now: dt.datetime) -> History
     * completion-anchored plans restart from the last kept visit: when inserting,
       the latest stored visit (so new rows continue after it); when replacing, the
       latest visit that survives (done, touched or already due);
-    * fixed plans with a ceiling count it from the latest completed visit when that
-      is recent enough to matter — except tier chains: given a last visit, the
-      engine drops the base slots before it but still merges the tier instance
-      beside it into the next base visit, so a quarterly visit done on 16 April
-      would come back on 1 May. Until that is fixed, tier chains replay their
-      ceiling from before the run instead of from the real last visit;
+    * fixed plans with a ceiling or a tier chain continue from the latest stored
+      visit when inserting (so new rows extend the stored chain, however it was
+      shifted), and from the latest completed visit when replacing: a late
+      completion restarts the ceiling, and the tiers it covered are not due again.
+      A visit older than the chain can remember changes nothing and is left out;
     * round robin continues after the last person sent to a visit already due
       (only visits due after now are assigned, see `FutureOnly`).
     """
     completion = [u for u in units if u.plan.anchor is Anchor.COMPLETION]
-    fixed = [
-        u
-        for u in units
-        if u.plan.anchor is Anchor.FIXED and u.plan.ceiling_days and not u.plan.tiers
+    chained = [
+        u for u in units if u.plan.anchor is Anchor.FIXED and (u.plan.ceiling_days or u.plan.tiers)
     ]
     last_visits: dict[int, LastVisit] = {}
     if completion:
@@ -518,15 +519,15 @@ def unit_history(units: Sequence[Unit], mode: Mode, now: dt.datetime) -> History
             )
         for plan_id, row in _latest_rows(ids, *conditions).items():
             last_visits[plan_id] = _as_last_visit(row, restart_at_completion=True)
-    if fixed:
-        done = _latest_rows([u.base.id for u in fixed if u.base.id], _WO.c.status.in_(DONE))
-        for unit in fixed:
-            row = done.get(unit.base.id)  # type: ignore[arg-type]
+    if chained:
+        kept = _WO.c.status.in_(DONE) if mode is Mode.REPLACE else _WO.c.status.not_in(NOT_VISITS)
+        rows = _latest_rows([u.base.id for u in chained if u.base.id], kept)
+        for unit in chained:
+            row = rows.get(unit.base.id)  # type: ignore[arg-type]
             if row is None:
                 continue
             visit = _as_last_visit(row, restart_at_completion=False)
-            reach = dt.timedelta(days=2 * (unit.plan.ceiling_days or 0))
-            if visit.at >= _start(unit, now) - reach:
+            if visit.at >= _start(unit, now) - _chain_memory(unit.plan):
                 last_visits[unit.base.id] = visit  # type: ignore[index]
     rotating = [
         u.base.id
@@ -536,6 +537,12 @@ def unit_history(units: Sequence[Unit], mode: Mode, now: dt.datetime) -> History
     latest = _latest_rows(rotating, _WO.c.assignee_id.is_not(None), _WO.c.due_at <= now)
     after = {plan_id: row.assignee_id for plan_id, row in latest.items()}
     return History(last_visits, after)
+
+
+def _chain_memory(plan: EnginePlan) -> dt.timedelta:
+    """How far back a visit still shapes the chain: two ceilings, or two tier reaches."""
+    reach = max((t.merge_within_days for t in plan.tiers), default=0)
+    return dt.timedelta(days=2 * max(plan.ceiling_days or 0, reach))
 
 
 # --- occurrences ------------------------------------------------------------------------------
@@ -618,9 +625,10 @@ def occurrences(
     assigner: StaffAssigner | None,
 ) -> Iterator[Occurrence]:
     """Engine occurrences due after `now` with slots before `until`, plus, when there
-    is no planned one among them, the next ones up to the first planned visit."""
+    is no planned one among them nor a later visit on file, the next ones up to the
+    first planned visit."""
     future_only = FutureOnly(assigner, now) if assigner is not None else None
-    planned_ahead = False
+    planned_ahead = last_visit is not None and last_visit.at > now  # already on file
     for occurrence in engine_generate(
         unit.plan, calendar, _start(unit, now), until, last_visit=last_visit, assigner=future_only
     ):

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable
+
+import pytest
 
 from app.calendars.models import CalendarOverride
 from app.core import clock
@@ -194,3 +197,28 @@ def test_a_late_completion_restarts_a_completion_anchored_plan(world: World, mak
     db.session.commit()
     later = [w for w in work_orders(plan) if w.id != first.id]
     assert local_days(later)[:2] == [dt.date(2026, 3, 24), dt.date(2026, 4, 3)]
+
+
+@pytest.mark.parametrize("anchor", ["fixed", "completion"])
+def test_a_late_elevator_visit_restarts_the_15_day_ceiling_and_its_tier_is_not_due_again(
+    world: World, elevator_group: list[Plan], anchor: str
+) -> None:
+    base, quarterly, *_ = elevator_group
+    base.anchor = anchor  # the catalog counts half-monthly visits from the last one done
+    db.session.commit()
+    with clock.pinned(dt.datetime(2026, 3, 20, 9, tzinfo=SHANGHAI)):
+        generate()
+    april = next(w for w in work_orders(base) if w.tier == str(quarterly.id))
+    done_at = april.due_at + dt.timedelta(days=3)
+    april.status, april.touched, april.completed_at = "done_late", True, done_at
+    db.session.commit()
+    with clock.pinned(done_at + dt.timedelta(hours=1)):
+        regenerate_plan(base)
+    db.session.commit()
+    later = [w for w in work_orders(base) if w.due_at > done_at and w.status != "skipped"]
+    days = local_days(later)
+    assert (days[0] - done_at.astimezone(SHANGHAI).date()).days <= 15
+    assert all((b - a).days <= 15 for a, b in itertools.pairwise(days))
+    quarterly_id = str(quarterly.id)
+    quarterly_days = [d for w, d in zip(later, days, strict=True) if quarterly_id in w.includes]
+    assert quarterly_days and quarterly_days[0].month == 7  # April's was done, late
