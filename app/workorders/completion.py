@@ -26,7 +26,7 @@ from app.core.validation import N_, Msg, Problems, ValidationError, check_versio
 from app.extensions import db
 from app.people.models import User
 from app.plans.models import Plan
-from app.scheduling.generation import regenerate_plan
+from app.scheduling.generation import regenerate_plans
 from app.scheduling.mapping import ANCHOR_ALIASES
 from app.workorders import corrective, files
 from app.workorders.checklist import (
@@ -321,8 +321,8 @@ def replan_from_completions(work_orders: Iterable[WorkOrder]) -> int:
             if row.plan is not None and ANCHOR_ALIASES.get(row.plan.anchor) is Anchor.COMPLETION
         }
     )
-    for plan_id in plan_ids:
-        regenerate_plan(plan_id)
+    if plan_ids:
+        regenerate_plans(plan_ids)
     return len(plan_ids)
 
 

@@ -78,7 +78,7 @@ def test_completing_a_fixed_plans_visit_leaves_its_grid_and_skips_replanning(
     plan = _plan(place, "fixed")
     first = _first_visit(plan)
     replanned: list[int] = []
-    monkeypatch.setattr(completion, "regenerate_plan", replanned.append)
+    monkeypatch.setattr(completion, "regenerate_plans", replanned.extend)
     with clock.pinned(TEN_DAYS_LATE):
         completion.complete(first, place.supervisor, CompletionInput(signature_name="陈主管"))
         db.session.commit()
