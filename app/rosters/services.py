@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Row, or_, select
@@ -142,10 +143,7 @@ class LazyRoster(Roster):
             shift_key = pattern.entry((day - ROSTER_EPOCH).days, offset)
         window = None
         if shift_key is not None:
-            shift = pattern.shift(shift_key)
-            starts = localize(datetime.combine(day, shift.start), self._tz, self.timezone)
-            ends = (starts.astimezone(UTC) + shift.duration).astimezone(self._tz)
-            window = _Window(shift_key, starts, ends)
+            window = _shift_window(crew.pattern, shift_key, day, self.timezone)
         self._windows[key] = window
         return window
 
@@ -198,6 +196,19 @@ class _Window:
     shift: str
     starts: datetime
     ends: datetime
+
+
+@lru_cache(maxsize=16384)
+def _shift_window(pattern: str, shift_key: str, day: date, timezone: str) -> _Window:
+    """A preset shift's aware start and end on `day`, shared by every roster of the process.
+
+    A roster is built afresh for each edited plan, and this zone arithmetic, repeated
+    for every day of a daily plan's year, was most of what its roster cost.
+    """
+    shift = PRESETS[pattern].shift(shift_key)
+    tz = zone(timezone)
+    starts = localize(datetime.combine(day, shift.start), tz, timezone)
+    return _Window(shift_key, starts, (starts.astimezone(UTC) + shift.duration).astimezone(tz))
 
 
 def _crews(
