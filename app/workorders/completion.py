@@ -5,9 +5,10 @@ twice: the completion row is unique per work order and the work order's version
 guards its status, so when two people save at once the second gets
 `AlreadyCompleted` naming who was first, never a server error.
 
-Completing a visit of a completion-anchored plan ("15 days after it was last
-done") re-plans that plan's untouched future visits from the real completion, in
-the same transaction; fixed plans keep their grid and cost nothing extra.
+Completing a visit of a plan that counts from its last visit (a completion anchor,
+"15 days after it was last done"; a statutory ceiling; a tier chain) re-plans that
+plan's untouched future visits from the real completion, in the same transaction;
+other fixed plans keep their grid and cost nothing extra.
 """
 
 from __future__ import annotations
@@ -308,8 +309,18 @@ def _save(work_order: WorkOrder) -> None:
         raise AlreadyCompleted(db.session.get(WorkOrder, work_order.id) or work_order) from None
 
 
+def counts_from_last_visit(plan: Plan) -> bool:
+    """Whether a plan's future depends on when its last visit was really done.
+
+    Completion anchors restart there; a ceiling counts from it (a late visit pulls the
+    next one earlier); a tier chain must not repeat the tier that visit covered.
+    """
+    completion = ANCHOR_ALIASES.get(plan.anchor) is Anchor.COMPLETION
+    return completion or bool(plan.ceiling_days) or plan.tier_group is not None
+
+
 def replan_from_completions(work_orders: Iterable[WorkOrder]) -> int:
-    """Re-plan the completion-anchored plans of just-completed visits; how many plans.
+    """Re-plan the plans of just-completed visits that count from them; how many plans.
 
     Their next visits count from when the work was really done, not from the slot it
     was planned for. Flushes only: the completion and the new schedule commit together.
@@ -318,7 +329,7 @@ def replan_from_completions(work_orders: Iterable[WorkOrder]) -> int:
         {
             row.plan_id
             for row in work_orders
-            if row.plan is not None and ANCHOR_ALIASES.get(row.plan.anchor) is Anchor.COMPLETION
+            if row.plan is not None and counts_from_last_visit(row.plan)
         }
     )
     if plan_ids:

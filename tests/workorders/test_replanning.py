@@ -1,5 +1,6 @@
 """Completing a visit of a "30 days after it was last done" plan plans the next visit from
-the day the work was really done; fixed plans keep their grid."""
+the day the work was really done, and so does a plan with a statutory ceiling; other
+fixed plans keep their grid."""
 
 from __future__ import annotations
 
@@ -21,9 +22,10 @@ from tests.workorders.conftest import SHANGHAI, Place
 TEN_DAYS_LATE = dt.datetime(2026, 4, 1, 15, 0, tzinfo=SHANGHAI)
 
 
-def _plan(place: Place, anchor: str) -> Plan:
+def _plan(place: Place, anchor: str, ceiling_days: int | None = None) -> Plan:
     """Every 30 days from 20 February: the first visit still ahead is on 22 March."""
     plan = Plan(
+        ceiling_days=ceiling_days,
         site_id=place.site.id,
         equipment_id=place.pump.id,
         name="水箱清洗",
@@ -84,3 +86,16 @@ def test_completing_a_fixed_plans_visit_leaves_its_grid_and_skips_replanning(
         db.session.commit()
     assert replanned == []
     assert _later_days(plan, first)[0] == dt.date(2026, 4, 21)
+
+
+def test_completing_a_visit_of_a_plan_with_a_ceiling_replans_it_from_the_real_day(
+    place: Place, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan = _plan(place, "fixed", ceiling_days=31)
+    first = _first_visit(plan)
+    replanned: list[int] = []
+    monkeypatch.setattr(completion, "regenerate_plans", replanned.extend)
+    with clock.pinned(TEN_DAYS_LATE):
+        completion.complete(first, place.supervisor, CompletionInput(signature_name="陈主管"))
+        db.session.commit()
+    assert replanned == [plan.id]
