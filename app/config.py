@@ -52,6 +52,9 @@ class Config:
         self.LOGIN_MAX_FAILURES = _env_int("ROUNDS_LOGIN_MAX_FAILURES", 5)
         self.LOGIN_LOCKOUT_MINUTES = _env_int("ROUNDS_LOGIN_LOCKOUT_MINUTES", 15)
         self.PAGE_SIZE = 25
+        # Behind nginx (or any reverse proxy) set this to the number of proxies in front,
+        # so client addresses (repair-request rate limit) and https links are the real ones.
+        self.ROUNDS_PROXY_HOPS = _env_int("ROUNDS_PROXY_HOPS", 0)
         # Tests use a cheap hash; production keeps werkzeug's scrypt default.
         self.PASSWORD_HASH_METHOD = os.environ.get("ROUNDS_PASSWORD_HASH_METHOD", "scrypt")
 

@@ -9,6 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from app import trust_proxies
 from app.extensions import db
 from app.people.models import User
 from app.repairs.models import RepairRequest
@@ -121,6 +122,34 @@ def test_the_public_page_is_limited_to_five_reports_per_address_in_ten_minutes(
     )
     assert other_address.status_code == 302
     assert len(_requests()) == 6
+
+
+def test_behind_a_proxy_each_resident_is_limited_by_their_own_address(
+    app: Flask, place: Place
+) -> None:
+    app.config["ROUNDS_PROXY_HOPS"] = 1
+    trust_proxies(app)
+    resident = client_for(app)
+
+    def report(address: str) -> int:
+        headers = {"X-Forwarded-For": address}
+        return resident.post("/r/YG/WP-01", data=RESIDENT, headers=headers).status_code
+
+    assert [report("203.0.113.7") for _ in range(6)] == [302] * 5 + [429]
+    assert report("203.0.113.8") == 302  # a neighbour behind the same proxy
+
+
+def test_without_a_configured_proxy_a_forged_forwarded_address_changes_nothing(
+    app: Flask, place: Place
+) -> None:
+    resident = client_for(app)
+    codes = [
+        resident.post(
+            "/r/YG/WP-01", data=RESIDENT, headers={"X-Forwarded-For": f"198.51.100.{n}"}
+        ).status_code
+        for n in range(6)
+    ]
+    assert codes == [302] * 5 + [429]
 
 
 def test_the_public_form_still_needs_its_csrf_token(app: Flask, place: Place) -> None:
