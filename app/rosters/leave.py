@@ -11,15 +11,15 @@ from __future__ import annotations
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from app.core import clock
 from app.core.validation import N_, Problems, ValidationError, check_version
 from app.extensions import db
-from app.people.models import TeamMembership, User
-from app.plans.models import Plan
+from app.people.models import User
 from app.rosters.models import StaffLeave
-from app.scheduling.generation import regenerate_plan
+from app.rosters.replan import replan_person
+from app.scheduling.generation import GenerationResult
 
 LEAVE_KINDS: dict[str, tuple[str, str]] = {
     "annual": ("年假", "Annual leave"),
@@ -98,28 +98,9 @@ def remove_leave(leave: StaffLeave, expected_version: int | None) -> None:
     follow_leave(user, ends_on)
 
 
-def affected_plans(user: User) -> list[Plan]:
-    """Active plans whose visits this person may be given: named, or through a team."""
-    teams = select(TeamMembership.team_id).where(TeamMembership.user_id == user.id)
-    stmt = select(Plan).where(
-        Plan.active.is_(True),
-        or_(Plan.assignee_id == user.id, Plan.team_id.in_(teams)),
-    )
-    return list(db.session.scalars(stmt.order_by(Plan.id)))
-
-
-def follow_leave(user: User, ends_on: date) -> int:
-    """Regenerate the person's plans when the leave reaches today or later; how many runs."""
+def follow_leave(user: User, ends_on: date) -> GenerationResult | None:
+    """Regenerate the person's plans when the leave reaches today or later (past leave
+    changes no stored visit); None when nothing was regenerated."""
     if ends_on < clock.local_today(current_app.config["ROUNDS_TIMEZONE"]):
-        return 0
-    runs = 0
-    groups: set[tuple[int | None, str]] = set()
-    for plan in affected_plans(user):
-        if plan.tier_group is not None:
-            group = (plan.equipment_id, plan.tier_group)
-            if group in groups:
-                continue  # one run redoes the whole tier group
-            groups.add(group)
-        regenerate_plan(plan)
-        runs += 1
-    return runs
+        return None
+    return replan_person(user)
