@@ -43,6 +43,7 @@ from app.people.models import (
     User,
     UserRole,
 )
+from app.rosters.replan import replan_membership, replan_people, replan_person, replan_team
 from app.sites.models import Site
 from schedules import PRESETS
 
@@ -178,6 +179,7 @@ def update_user(
         problems.add(field, N_("This is the last active administrator; keep one."))
     problems.raise_if_any(PeopleError)
 
+    rostered = (new_active, new_name) != (user.active, user.name)  # names show in reasons
     user.name, user.phone, user.active, user.locale = new_name, new_phone, new_active, new_locale
     if set(new_roles) != set(user.roles):
         keep = [row for row in user.role_rows if row.role in new_roles]
@@ -185,6 +187,8 @@ def update_user(
         user.role_rows = keep + added
         flag_modified(user, "updated_at")  # role rows live elsewhere; bump the user's version
     db.session.flush()
+    if rostered:
+        replan_person(user)
     return user
 
 
@@ -325,15 +329,21 @@ def update_team(
     kind: str | Unset = UNSET,
     shift_pattern: str | Unset | None = UNSET,
 ) -> Team:
-    """Change the given fields; a team stays with its site (its plans and rosters do too)."""
+    """Change the given fields; a team stays with its site (its plans and rosters do too).
+
+    A new shift pattern moves its members' duties, so their future visits follow.
+    """
     check_version(team, version)
     new_code = pick(code, team.code).strip()
     new_name = pick(name, team.name).strip()
     new_kind = pick(kind, team.kind)
     new_pattern = (pick(shift_pattern, team.shift_pattern) or "").strip() or None
     _check_team(team, team.site_id, new_code, new_name, new_kind, new_pattern)
+    rostered = new_pattern != team.shift_pattern
     team.code, team.name, team.kind, team.shift_pattern = new_code, new_name, new_kind, new_pattern
     db.session.flush()
+    if rostered:
+        replan_team(team)
     return team
 
 
@@ -347,8 +357,10 @@ def delete_team(team: Team, version: int | None) -> None:
     used = count_references(team, ignore=frozenset({"team_membership"}))
     if used:
         _raise("_", N_("This team is still used by %(n)d records; reassign them first.", n=used))
+    members = team.members
     db.session.delete(team)
     db.session.flush()
+    replan_people(members)  # they no longer work its shifts on their other teams' plans
 
 
 def _membership(team: Team, user: User) -> TeamMembership | None:
@@ -370,6 +382,7 @@ def add_membership(
     )
     db.session.add(membership)
     db.session.flush()
+    replan_membership(team, user)
     return membership
 
 
@@ -386,9 +399,12 @@ def update_membership(
     new_offset = pick(rotation_offset, membership.rotation_offset)
     if new_offset < 0:
         _raise("rotation_offset", N_("Use zero or a positive number."))
+    rostered = new_offset != membership.rotation_offset  # the lead role assigns nothing
     membership.is_lead = pick(is_lead, membership.is_lead)
     membership.rotation_offset = new_offset
     db.session.flush()
+    if rostered:
+        replan_person(user)
     return membership
 
 
@@ -400,6 +416,7 @@ def remove_membership(team: Team, user: User) -> None:
     db.session.flush()
     db.session.expire(team, ["memberships"])
     db.session.expire(user, ["memberships"])
+    replan_membership(team, user)
 
 
 # --- licences --------------------------------------------------------------------------------
@@ -423,6 +440,7 @@ def _check_licence(kind: str, number: str, issued_on: date | None, expires_on: d
 def add_licence(
     user: User, kind: str, number: str, expires_on: date | None, issued_on: date | None = None
 ) -> Licence:
+    """Record a licence; future visits that need its kind may now go to its holder."""
     number = number.strip()
     _check_licence(kind, number, issued_on, expires_on)
     licence = Licence(
@@ -430,6 +448,7 @@ def add_licence(
     )
     db.session.add(licence)
     db.session.flush()
+    replan_person(user, licence_kinds={kind})
     return licence
 
 
@@ -449,16 +468,23 @@ def update_licence(
     new_issued = pick(issued_on, licence.issued_on)
     new_expires = pick(expires_on, licence.expires_on)
     _check_licence(new_kind, new_number, new_issued, new_expires)
+    kinds = {licence.kind, new_kind}
+    rostered = (new_kind, new_expires) != (licence.kind, licence.expires_on)
     licence.kind, licence.number = new_kind, new_number
     licence.issued_on, licence.expires_on = new_issued, new_expires
     db.session.flush()
+    if rostered:  # eligibility is kind and expiry; the number and issue date decide nothing
+        replan_person(licence.user, licence_kinds=kinds)
     return licence
 
 
 def delete_licence(licence: Licence, version: int | None) -> None:
+    """Remove a licence; the holder's future visits that needed it go to someone else."""
     check_version(licence, version)
+    user, kind = licence.user, licence.kind
     db.session.delete(licence)
     db.session.flush()
+    replan_person(user, licence_kinds={kind})
 
 
 def expiring_licences(within_days: int, today: date | None = None) -> list[Licence]:
