@@ -12,9 +12,9 @@ from datetime import date, timedelta
 from typing import NoReturn
 
 from flask import current_app
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.attributes import flag_modified, set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.auth.permissions import ROLES
@@ -242,17 +242,27 @@ def authenticate(
     if user.locked_until is not None and user.locked_until > now:
         return None
     if not user.active or not check_password_hash(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= max_failures:
-            user.locked_until = now + lockout
-            user.failed_logins = 0
-        db.session.flush()
+        failures = user.failed_logins + 1
+        if failures >= max_failures:
+            _record_login(user, failed_logins=0, locked_until=now + lockout)
+        else:
+            _record_login(user, failed_logins=failures)
         return None
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login_at = now
-    db.session.flush()
+    _record_login(user, failed_logins=0, locked_until=None, last_login_at=now)
     return user
+
+
+def _record_login(user: User, **state: object) -> None:
+    """Write login bookkeeping without touching the user's version or audit trail.
+
+    A login is not an edit: going through the ORM would bump `version`, and an
+    administrator saving that person's record meanwhile would get a false conflict.
+    """
+    table = User.__table__
+    unchanged = {"updated_at": table.c.updated_at}  # nor is it a change to the record
+    db.session.execute(update(table).where(table.c.id == user.id).values(**state, **unchanged))
+    for key, value in state.items():
+        set_committed_value(user, key, value)
 
 
 _DUMMY_HASH = generate_password_hash("rounds-dummy-password")

@@ -118,6 +118,25 @@ def test_changing_a_password_needs_the_current_one(wang: User) -> None:
     assert found is wang
 
 
+def test_logging_in_does_not_make_an_open_edit_of_that_person_stale(wang: User) -> None:
+    opened_at = wang.version  # an administrator opens Wang's record
+    assert services.authenticate("wang", "wrong-password", 5, timedelta(minutes=1)) is None
+    assert services.authenticate("wang", "long-enough-1", 5, timedelta(minutes=1)) is wang
+    db.session.commit()
+    services.update_user(wang, opened_at, phone="13800000000")  # no StaleEdit
+    db.session.commit()
+    assert wang.phone == "13800000000" and wang.last_login_at is not None
+
+
+def test_failed_logins_still_lock_the_account_after_the_limit(wang: User) -> None:
+    for _ in range(3):
+        assert services.authenticate("wang", "nope", 3, timedelta(minutes=5)) is None
+    db.session.commit()
+    db.session.expire_all()
+    assert services.authenticate("wang", "long-enough-1", 3, timedelta(minutes=5)) is None
+    assert wang.locked_until is not None
+
+
 def test_a_team_needs_a_real_site_a_known_kind_and_a_preset_pattern(site: Site) -> None:
     with pytest.raises(ValidationError) as excinfo:
         services.create_team(999, "ENG", "工程部", "engineering")
