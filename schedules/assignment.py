@@ -84,6 +84,7 @@ class StaffAssigner:
         self.roster = roster
         self.loads: dict[str, int] = dict(loads or {})
         self._turn = 0
+        self._made: dict[tuple[str, str | None, str | None], Assignment] = {}
         if rule.people:
             self.pool = rule.people
         elif rule.team is not None and roster is not None:
@@ -131,19 +132,27 @@ class StaffAssigner:
     def _chosen(
         self, member: str, intended: str | None = None, cause: str | None = None
     ) -> Assignment:
+        """The assignment, made once per (member, passed-over person, cause) and reused:
+        it is immutable, and a daily plan's year repeats the same few."""
         self.loads[member] = self.loads.get(member, 0) + 1
-        reasons: tuple[Reason, ...] = ()
-        if intended is not None and intended != member:
-            reasons = (
-                Reason.of(
-                    ReasonCode.REASSIGNED,
-                    **{"from": self._name(intended), "to": self._name(member)},
-                    from_key=intended,
-                    to_key=member,
-                    cause=cause,
-                ),
-            )
-        return Assignment(assignee=member, team=self.rule.team, reasons=reasons)
+        if intended == member:
+            intended = cause = None
+        key = (member, intended, cause)
+        made = self._made.get(key)
+        if made is None:
+            reasons: tuple[Reason, ...] = ()
+            if intended is not None:
+                reasons = (
+                    Reason.of(
+                        ReasonCode.REASSIGNED,
+                        **{"from": self._name(intended), "to": self._name(member)},
+                        from_key=intended,
+                        to_key=member,
+                        cause=cause,
+                    ),
+                )
+            made = self._made[key] = Assignment(member, self.rule.team, reasons)
+        return made
 
     def _unassigned(self, cause: str) -> Assignment:
         return Assignment(reasons=(Reason.of(ReasonCode.UNASSIGNED, cause=cause),))
