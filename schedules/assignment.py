@@ -161,17 +161,16 @@ class StaffAssigner:
 class _Causes:
     """Why each member cannot do one visit (None: they can), worked out when first asked.
 
-    The roster's on-duty set is looked up once per visit, and only if a member needs it.
+    The roster is asked about the members checked, not for everyone on duty.
     """
 
-    __slots__ = ("_assigner", "_causes", "_day", "_due", "_on_duty")
+    __slots__ = ("_assigner", "_causes", "_day", "_due")
 
     def __init__(self, assigner: StaffAssigner, due: dt.datetime) -> None:
         self._assigner = assigner
         self._due = due
         self._day = due.date()
         self._causes: dict[str, str | None] = {}
-        self._on_duty: frozenset[str] | None = None
 
     def __call__(self, member: str) -> str | None:
         if member not in self._causes:
@@ -183,9 +182,6 @@ class _Causes:
         staff = self._assigner.staff.get(member)
         if staff is None:
             return "no_licence" if rule.required_licence else None
-        if roster is not None:
-            if self._on_duty is None:
-                self._on_duty = roster.members_on_duty(self._due)
-            if member not in self._on_duty:
-                return "on_leave" if roster.on_leave(member, self._day) else "off_duty"
+        if roster is not None and not roster.is_on_duty(member, self._due):
+            return "on_leave" if roster.on_leave(member, self._day) else "off_duty"
         return staff.licence_problem(rule.required_licence, self._day)

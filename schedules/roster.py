@@ -72,6 +72,7 @@ class Roster:
         self._leaves: dict[str, list[Leave]] = {}
         for leave in leaves:
             self._leaves.setdefault(leave.member, []).append(leave)
+        self._asked: tuple[dt.datetime, frozenset[str]] | None = None
 
     def duties_on(self, day: dt.date) -> tuple[Duty, ...]:
         """Duties starting on `day`."""
@@ -91,6 +92,14 @@ class Roster:
 
     def members_on_duty(self, instant: dt.datetime) -> frozenset[str]:
         return frozenset(duty.member for duty in self.on_duty(instant))
+
+    def is_on_duty(self, member: str, instant: dt.datetime) -> bool:
+        """Whether `member` is on duty at `instant`. Assignment asks this of one person at
+        a time, so a roster may answer from that person's shifts alone; this one keeps
+        the last instant's on-duty set for the next person asked."""
+        if self._asked is None or self._asked[0] != instant:
+            self._asked = (instant, self.members_on_duty(instant))
+        return member in self._asked[1]
 
     def on_leave(self, member: str, day: dt.date) -> bool:
         return any(lv.first_day <= day <= lv.last_day for lv in self._leaves.get(member, ()))
