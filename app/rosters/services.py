@@ -130,6 +130,11 @@ class LazyRoster(Roster):
         self._windows: dict[tuple[str, int, date], _Window | None] = {}
         self._days: dict[date, tuple[Duty, ...]] = {}
         self._on_duty: dict[datetime, frozenset[str]] = {}
+        self._crews_of: dict[str, list[EngineTeam]] = {}
+        for crew in self._crews:
+            for member in crew.members:
+                self._crews_of.setdefault(member, []).append(crew)
+        self._last_asked: tuple[datetime, date, datetime] | None = None
 
     def _window(self, crew: EngineTeam, day: date) -> _Window | None:
         offset = crew.cycle_offset or 0
@@ -186,6 +191,26 @@ class LazyRoster(Roster):
                         found.update(m for m in crew.members if (m, start_day) not in self._away)
             members = self._on_duty[instant] = frozenset(found)
         return members
+
+    def is_on_duty(self, member: str, instant: datetime) -> bool:
+        """From the member's own crews: a site's roster has a dozen, and assignment asks
+        about one or two people per visit (all at the same instant, remembered)."""
+        members = self._on_duty.get(instant)
+        if members is not None:
+            return member in members
+        if self._last_asked is None or self._last_asked[0] is not instant:
+            self._last_asked = (instant, *self._wall_and_aware(instant))
+        _, day, aware = self._last_asked
+        for crew in self._crews_of.get(member, ()):
+            for start_day in (day - _ONE_DAY, day):
+                window = self._window(crew, start_day)
+                if (
+                    window is not None
+                    and window.starts <= aware < window.ends
+                    and (member, start_day) not in self._away
+                ):
+                    return True
+        return False
 
     def on_leave(self, member: str, day: date) -> bool:
         return (member, day) in self._away
