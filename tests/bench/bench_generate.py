@@ -138,25 +138,38 @@ def edit(plan: Plan, rng: random.Random) -> str:
     return "assignment"
 
 
-def regeneration_latencies(samples: int, seed: int) -> tuple[list[float], list[float]]:
-    """(wall, CPU) seconds of `regenerate_plan` + commit for randomly edited plans.
+@dataclass(frozen=True)
+class Regeneration:
+    """One timed edit: seconds of `regenerate_plan` + commit, and what it had to do."""
 
-    CPU time is reported too because on a shared machine the wall time mostly
+    wall: float
+    cpu: float
+    plan: str
+    change: str
+    rows: int  # occurrences compared with the stored rows
+    written: int  # rows updated, inserted or deleted
+
+
+def regeneration_latencies(samples: int, seed: int) -> list[Regeneration]:
+    """`regenerate_plan` + commit for randomly edited plans.
+
+    CPU time is kept too because on a shared machine the wall time mostly
     measures waiting for a core.
     """
     rng = random.Random(seed)
     ids = list(db.session.scalars(select(Plan.id).order_by(Plan.id)))
-    wall, cpu = [], []
+    timings = []
     for plan_id in rng.sample(ids, min(samples, len(ids))):
         plan = db.session.get(Plan, plan_id)
         assert plan is not None
-        edit(plan, rng)
+        change = edit(plan, rng)
         start, start_cpu = time.perf_counter(), time.process_time()
-        regenerate_plan(plan)
+        result = regenerate_plan(plan)
         db.session.commit()
-        wall.append(time.perf_counter() - start)
-        cpu.append(time.process_time() - start_cpu)
-    return wall, cpu
+        wall, cpu = time.perf_counter() - start, time.process_time() - start_cpu
+        written = result.updated + result.inserted + result.deleted
+        timings.append(Regeneration(wall, cpu, plan.name, change, result.occurrences, written))
+    return timings
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -241,8 +254,9 @@ def run(label: str, url: str, floor_url: str, args: argparse.Namespace, work: Pa
         flush=True,
     )
     with app.app_context(), clock.pinned(NOW):
-        wall, cpu = regeneration_latencies(args.regen, args.seed)
+        timings = regeneration_latencies(args.regen, args.seed)
         db.engine.dispose()
+    wall, cpu = [t.wall for t in timings], [t.cpu for t in timings]
     print(
         f"regenerate_plan + commit ({len(wall)} edited plans): "
         f"p50 {percentile(wall, 0.5) * 1000:.1f} ms, "
@@ -251,6 +265,13 @@ def run(label: str, url: str, floor_url: str, args: argparse.Namespace, work: Pa
         f"p95 {percentile(cpu, 0.95) * 1000:.1f} ms)",
         flush=True,
     )
+    print("  slowest by CPU (a full garbage collection can land on any of them):")
+    for t in sorted(timings, key=lambda t: t.cpu, reverse=True)[:3]:
+        print(
+            f"  {t.cpu * 1000:6.1f} ms CPU, {t.wall * 1000:6.1f} ms wall: {t.plan} "
+            f"({t.change}; {t.rows} visits compared, {t.written} rows written)",
+            flush=True,
+        )
     with floor_app.app_context():
         db.engine.dispose()
     print(f"peak RSS (whole process): {peak_rss_mb():.0f} MB", flush=True)
