@@ -238,8 +238,12 @@ class _Run:
         assert self.last_visit is not None
         done = done_up_to(self.last_visit, self.plan)
         owed = [c for c in merged if done < c.slot < chain_start and c.tier_index]
-        own = [c for c in merged if c.slot <= done][-1:]
-        if own and own[0].tier_index > self._tier_rank(self.last_visit.tier):
+        own = [c for c in merged if c.slot <= done][-1:]  # the last visit's own slot,
+        if (  # if it has one on the grid (an extra visit has not)
+            own
+            and own[0].slot.date() == done.date()
+            and own[0].tier_index > self._tier_rank(self.last_visit.tier)
+        ):
             owed += own
         return max(owed, key=lambda c: c.tier_index, default=None)
 
