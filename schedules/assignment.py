@@ -122,7 +122,7 @@ class StaffAssigner:
         loads = self.loads  # least loaded first; the sort is stable, so ties keep pool order
         for member in sorted(self.pool, key=lambda m: loads.get(m, 0)):
             if cause(member) is None:
-                return self._chosen(member, intended, cause(intended) if intended else None)
+                return self._chosen(member, intended, None if intended is None else cause(intended))
         return self._unassigned("nobody_qualified_on_duty")
 
     def _name(self, member: str) -> str:
