@@ -63,7 +63,6 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from app.calendars.models import CalendarYear
 from app.calendars.services import site_calendar
 from app.core import clock
 from app.equipment.models import Equipment
@@ -255,7 +254,7 @@ def shared_calendar(site: Site) -> WorkCalendar:
     not pay again and again.
     """
     fresh = site_calendar(site)
-    key = (fresh.overrides, frozenset(db.session.scalars(select(CalendarYear.year))))
+    key = fresh.overrides  # the days and the years declared complete
     with _CALENDARS_LOCK:
         cached = _CALENDARS.get(key)
         if cached is not None:
