@@ -74,28 +74,30 @@ def test_a_paper_sheet_replans_its_completion_anchored_visits_too(place: Place) 
     assert _later_days(plan, first)[0] == dt.date(2026, 5, 1)
 
 
+def _replanned_on_completing(
+    place: Place, first: WorkOrder, monkeypatch: pytest.MonkeyPatch
+) -> list[int]:
+    """The plan ids completing `first` ten days late hands to regeneration."""
+    replanned: list[int] = []
+    monkeypatch.setattr(completion, "regenerate_plans", replanned.extend)
+    with clock.pinned(TEN_DAYS_LATE):
+        completion.complete(first, place.supervisor, CompletionInput(signature_name="陈主管"))
+        db.session.commit()
+    return replanned
+
+
 def test_completing_a_fixed_plans_visit_leaves_its_grid_and_skips_replanning(
     place: Place, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     plan = _plan(place, "fixed")
     first = _first_visit(plan)
-    replanned: list[int] = []
-    monkeypatch.setattr(completion, "regenerate_plans", replanned.extend)
-    with clock.pinned(TEN_DAYS_LATE):
-        completion.complete(first, place.supervisor, CompletionInput(signature_name="陈主管"))
-        db.session.commit()
-    assert replanned == []
+    assert _replanned_on_completing(place, first, monkeypatch) == []
     assert _later_days(plan, first)[0] == dt.date(2026, 4, 21)
 
 
-def test_completing_a_visit_of_a_plan_with_a_ceiling_replans_it_from_the_real_day(
+def test_completing_a_visit_of_a_plan_with_a_ceiling_replans_it(
     place: Place, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     plan = _plan(place, "fixed", ceiling_days=31)
     first = _first_visit(plan)
-    replanned: list[int] = []
-    monkeypatch.setattr(completion, "regenerate_plans", replanned.extend)
-    with clock.pinned(TEN_DAYS_LATE):
-        completion.complete(first, place.supervisor, CompletionInput(signature_name="陈主管"))
-        db.session.commit()
-    assert replanned == [plan.id]
+    assert _replanned_on_completing(place, first, monkeypatch) == [plan.id]
