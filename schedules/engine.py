@@ -38,7 +38,7 @@ from schedules.plans import HolidayPolicy, LastVisit, Plan
 from schedules.reasons import Reason, ReasonCode
 from schedules.seasons import season_breaks_between
 from schedules.slots import base_slots, done_up_to, tier_slots
-from schedules.tiers import Candidate, merge_tiers, tier_keys_up_to
+from schedules.tiers import Candidate, merge_tiers, tier_keys_up_to, tier_names
 from schedules.wallclock import to_wall, transition_days, zone
 
 _ONE_DAY = dt.timedelta(days=1)
@@ -528,13 +528,10 @@ class _Run:
         )
 
     def _carried_reason(self, owed: Candidate) -> Reason:
-        tier = self.plan.tiers[owed.tier_index]
         return Reason.of(
             ReasonCode.TIER_CARRIED,
-            tier=tier.key,
-            tier_zh=tier.name_zh or tier.key,
-            tier_en=tier.name_en or tier.key,
             tier_slot=owed.slot.date().isoformat(),
+            **tier_names(self.plan.tiers[owed.tier_index]),
         )
 
     def _provisional(self, year: int) -> bool:

@@ -12,7 +12,7 @@ import bisect
 import datetime as dt
 from dataclasses import dataclass
 
-from schedules.plans import Plan
+from schedules.plans import Plan, Tier
 from schedules.reasons import Reason, ReasonCode
 
 
@@ -42,11 +42,7 @@ def merge_tiers(
         for instance in instances:
             target = _nearest(base, instance, reach)
             reason = Reason.of(
-                ReasonCode.TIER_MERGED,
-                tier=tier.key,
-                tier_zh=tier.name_zh or tier.key,
-                tier_en=tier.name_en or tier.key,
-                tier_slot=instance.date().isoformat(),
+                ReasonCode.TIER_MERGED, tier_slot=instance.date().isoformat(), **tier_names(tier)
             )
             if target is None:
                 standalone.append(Candidate(instance, tier_index))
@@ -57,6 +53,15 @@ def merge_tiers(
     if standalone:
         candidates = sorted(candidates + standalone, key=lambda c: c.slot)
     return candidates
+
+
+def tier_names(tier: Tier) -> dict[str, str]:
+    """The reason parameters that name a tier in both languages."""
+    return {
+        "tier": tier.key,
+        "tier_zh": tier.name_zh or tier.key,
+        "tier_en": tier.name_en or tier.key,
+    }
 
 
 def _nearest(base: list[dt.datetime], instance: dt.datetime, reach: dt.timedelta) -> int | None:
