@@ -15,6 +15,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?= -q -ra
+# Both passes spread over the cores (pytest-xdist); each worker has its own database.
+PYTEST_WORKERS ?= 2
 
 RUN_STAMP := $(VENV)/.rounds-installed
 TEST_STAMP := $(VENV)/.rounds-test-installed
@@ -37,12 +39,12 @@ lint: install-test
 	$(BIN)/ruff check .
 
 test-sqlite: system-packages-test install-test lint
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # Every database-backed test (marker `db`, set in tests/conftest.py) again on a
 # throw-away PostgreSQL cluster; skipped where the server isn't installed, unless CI=true.
 test-postgres: system-packages-test install-test test-sqlite
-	scripts/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS) -m db
+	scripts/with-postgres.sh $(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS) -m db
 
 # tests/bench/run.py when there is one, otherwise each tests/bench/bench_*.py in turn.
 bench: system-packages install-test

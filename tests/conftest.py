@@ -17,7 +17,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
 
 from app import create_app
 from app.core import clock
@@ -27,7 +27,30 @@ from app.people.services import create_user
 
 PINNED_NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # Monday 09:00 in Shanghai
 TEST_PASSWORD = "correct-horse-9"
-POSTGRES_URL = os.environ.get("ROUNDS_TEST_DATABASE_URL", "")
+
+def _worker_database(url: str) -> str:
+    """Give each pytest-xdist worker its own PostgreSQL database on the same cluster.
+
+    Tests empty every table between runs, so two workers sharing one database would wipe
+    each other's rows; a database per worker keeps `-n 2` safe and halves the PostgreSQL pass.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not url or not worker:
+        return url
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        ).scalar()
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+POSTGRES_URL = _worker_database(os.environ.get("ROUNDS_TEST_DATABASE_URL", ""))
 DB_FIXTURES = {"app", "client", "runner", "login", "db_session"}
 
 
