@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified, set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.auth.permissions import ROLES
+from app.access.roles import ROLES
 from app.core import clock
 from app.core.validation import (
     N_,
