@@ -32,8 +32,6 @@ from app.core.validation import (
     pick,
 )
 from app.extensions import db
-from app.people.expiry import company_today
-from app.people.licences import LICENCE_KINDS
 from app.people.models import (
     TEAM_KINDS,
     ApiToken,
@@ -45,6 +43,8 @@ from app.people.models import (
 )
 from app.rosters.replan import replan_membership, replan_people, replan_person, replan_team
 from app.sites.models import Site
+from app.vocab.expiry import company_today
+from app.vocab.licences import LICENCE_KINDS
 from schedules import PRESETS
 
 PASSWORD_MIN = 8
