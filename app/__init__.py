@@ -20,6 +20,7 @@ from app.core import errors, i18n, navigation
 from app.core.sqlite import register_sqlite_pragmas
 from app.extensions import bootstrap, csrf, db, login_manager, migrate
 from app.registry import register_blueprints, register_cli
+from app.scheduling.receivers import connect_replans
 from app.web import stale_edit
 
 TEMPLATE_DIR = Path(str(files("templates")))
@@ -50,6 +51,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     register_audit_listeners()
     register_sqlite_pragmas()
+    connect_replans()
 
     app.before_request(enforce_permissions)
     app.jinja_env.globals["can"] = user_can
