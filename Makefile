@@ -35,6 +35,7 @@ test: system-packages-test install-test lint test-sqlite test-postgres
 
 lint: install-test
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 test-sqlite: system-packages-test install-test lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
