@@ -37,6 +37,7 @@ test: system-packages-test install-test lint test-sqlite test-postgres
 
 lint: install-test
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 test-sqlite: system-packages-test install-test lint
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)

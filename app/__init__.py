@@ -17,9 +17,11 @@ from app.auth.permissions import enforce_permissions, user_can
 from app.auth.session import init_login
 from app.config import Config, check_production_safety
 from app.core import errors, i18n, navigation
-from app.core.registry import register_blueprints, register_cli
 from app.core.sqlite import register_sqlite_pragmas
 from app.extensions import bootstrap, csrf, db, login_manager, migrate
+from app.registry import register_blueprints, register_cli
+from app.scheduling.receivers import connect_replans
+from app.web import stale_edit
 
 TEMPLATE_DIR = Path(str(files("templates")))
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -49,10 +51,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     register_audit_listeners()
     register_sqlite_pragmas()
+    connect_replans()
 
     app.before_request(enforce_permissions)
     app.jinja_env.globals["can"] = user_can
     errors.init_app(app)
+    stale_edit.init_app()
     navigation.init_app(app)
     register_blueprints(app)
     register_cli(app)

@@ -1,8 +1,9 @@
-"""Roles and the permission table.
+"""Request-time permission checks: the view decorators and the `before_request` hook.
 
-Every route declares one permission (or `PUBLIC`); `enforce_permissions` runs
-before each request and refuses any endpoint that declared nothing, so a
-forgotten decorator fails closed instead of leaking.
+The role table and `can()` live in `app.access.roles` (plain domain code, re-exported
+here for views). Every route declares one permission (or `PUBLIC`);
+`enforce_permissions` runs before each request and refuses any endpoint that declared
+nothing, so a forgotten decorator fails closed instead of leaking.
 """
 
 from collections.abc import Callable
@@ -11,56 +12,23 @@ from typing import TypeVar
 from flask import abort, current_app, request
 from flask_login import current_user
 
-ROLES: dict[str, tuple[str, str]] = {
-    "admin": ("系统管理员", "Administrator"),
-    "supervisor": ("工程主管", "Engineering supervisor"),
-    "technician": ("技术员", "Technician"),
-    "cleaner": ("保洁员", "Cleaner"),
-    "cleaning_lead": ("保洁/绿化领班", "Cleaning and greening lead"),
-    "security_lead": ("秩序维护领班", "Security lead"),
-    "customer_service": ("客服/前台", "Customer service"),
-    "viewer": ("只读", "Viewer"),
-}
+from app.access.roles import AUTHENTICATED, PERMISSIONS, PUBLIC, ROLES, can
 
-PUBLIC = "public"
-AUTHENTICATED = "authenticated"
-
-_ALL = frozenset(ROLES)
-_STAFF_READERS = frozenset(
-    {"admin", "supervisor", "technician", "cleaning_lead", "security_lead", "viewer"}
-)
-_MANAGERS = frozenset({"admin", "supervisor"})
-_LEADS = frozenset({"admin", "supervisor", "cleaning_lead", "security_lead"})
-
-PERMISSIONS: dict[str, frozenset[str]] = {
-    "ledger.view": _STAFF_READERS,
-    "ledger.edit": _MANAGERS,
-    "ledger.import": _MANAGERS,
-    "sites.view": _STAFF_READERS,
-    "sites.edit": frozenset({"admin"}),
-    "staff.view": _STAFF_READERS - {"technician"},
-    "staff.edit": frozenset({"admin"}),
-    "contractors.view": _STAFF_READERS,
-    "contractors.edit": _MANAGERS,
-    "catalog.view": _STAFF_READERS,
-    "plans.view": _STAFF_READERS,
-    "plans.edit": _MANAGERS | {"cleaning_lead", "security_lead"},
-    "work.own": _ALL,
-    "work.view": _LEADS | {"viewer"},
-    "work.manage": _LEADS,
-    "print.sheets": _LEADS | {"technician"},
-    "repairs.view": _STAFF_READERS | {"customer_service"},
-    "repairs.create": _MANAGERS | {"customer_service"},
-    "audit.view": _MANAGERS,
-}
+__all__ = [
+    "AUTHENTICATED",
+    "PERMISSIONS",
+    "PUBLIC",
+    "ROLES",
+    "can",
+    "enforce_permissions",
+    "login_required",
+    "public",
+    "required_permission",
+    "requires",
+    "user_can",
+]
 
 F = TypeVar("F", bound=Callable[..., object])
-
-
-def can(roles: frozenset[str], permission: str) -> bool:
-    if permission in (PUBLIC, AUTHENTICATED):
-        return True
-    return bool(roles & PERMISSIONS[permission])
 
 
 def user_can(permission: str) -> bool:

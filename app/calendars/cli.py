@@ -7,8 +7,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from app.audit.actor import Actor, acting_as
-from app.calendars.rescheduling import reschedule_after_change
-from app.calendars.services import import_overrides, site_calendar, year_days
+from app.calendars.services import follow_calendar, import_overrides, site_calendar, year_days
 from app.extensions import db
 from app.sites.models import Site
 from schedules.calendar_file import CalendarFileError
@@ -45,6 +44,7 @@ def import_command(file: Path, site_code: str | None) -> None:
     try:
         with acting_as(CLI_ACTOR):
             summary = import_overrides(text, site)
+            rescheduled = follow_calendar(site) if summary.changed else 0
     except CalendarFileError as exc:
         db.session.rollback()
         raise click.ClickException(f"{file}: {exc}") from None
@@ -55,8 +55,6 @@ def import_command(file: Path, site_code: str | None) -> None:
         f"years marked complete: {years}"
     )
     if summary.changed:
-        with acting_as(CLI_ACTOR):
-            rescheduled = reschedule_after_change(site)
         click.echo(f"{rescheduled} future work orders updated to follow the calendar")
 
 

@@ -1,6 +1,8 @@
 """Site working-day calendars: the holiday libraries plus admin overrides from the database.
 
-Services flush; callers commit.
+Services flush; callers commit. After an override changes, the caller asks
+`follow_calendar` before committing: the override and the schedule that follows it
+commit together, so a crash cannot leave visits on a new holiday.
 """
 
 from dataclasses import dataclass
@@ -9,6 +11,7 @@ from datetime import date
 from sqlalchemy import or_, select
 
 from app.calendars.models import CalendarOverride, CalendarYear
+from app.core.signals import calendar_changed, replan
 from app.extensions import db
 from app.sites.models import Site
 from schedules.calendar import CalendarOverrides, DayKind, DayOverride, WorkCalendar
@@ -122,6 +125,17 @@ def set_override(site: Site | None, day: date, kind: str, note: str) -> bool:
         return False
     db.session.flush()
     return True
+
+
+def follow_calendar(site: Site | None) -> int:
+    """Move the untouched future visits the changed calendar covers; how many changed.
+
+    A site's own override reaches that site; a company-wide one (`site` None) every
+    site. Flushes only (the `calendar_changed` receiver re-plans in this session), so
+    call it before committing the override and only when something changed.
+    """
+    result = replan(calendar_changed, site=site)
+    return 0 if result is None else result.inserted + result.updated + result.deleted
 
 
 def remove_override(override: CalendarOverride) -> None:

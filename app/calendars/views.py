@@ -13,9 +13,9 @@ from sqlalchemy import select
 from app.auth.permissions import requires
 from app.calendars.forms import OverrideForm
 from app.calendars.models import CalendarOverride
-from app.calendars.rescheduling import reschedule_after_change
 from app.calendars.services import (
     CalendarInputError,
+    follow_calendar,
     remove_override,
     set_override,
     site_calendar,
@@ -75,9 +75,9 @@ def add_override() -> ResponseReturnValue:
         except CalendarInputError as exc:
             flash(str(exc), "danger")
         else:
+            updated = follow_calendar(site) if changed else 0
             db.session.commit()
             if changed:
-                updated = reschedule_after_change(site)
                 flash(_("Saved; %(n)d future work orders updated.", n=updated), "success")
             else:
                 flash(_("Saved."), "success")
@@ -98,7 +98,7 @@ def delete_override(override_id: int) -> ResponseReturnValue:
     site = row.site
     year = row.day.year
     remove_override(row)
+    updated = follow_calendar(site)
     db.session.commit()
-    updated = reschedule_after_change(site)
     flash(_("Removed; %(n)d future work orders updated.", n=updated), "success")
     return redirect(url_for(".index", site=site.code if site else None, year=year))

@@ -14,9 +14,9 @@ from app.catalog.frequency import FrequencyError, parse_frequency
 from app.catalog.model import Frequency, Unit
 from app.catalog.problems import Finding, KeyPath
 from app.catalog.schema import document_kind
-from app.equipment.categories import CATEGORIES
-from app.people.licences import LICENCE_KINDS
-from app.sites.location_kinds import LOCATION_KINDS
+from app.vocab.categories import CATEGORIES
+from app.vocab.licences import LICENCE_KINDS
+from app.vocab.location_kinds import LOCATION_KINDS
 
 Doc = Mapping[str, Any]
 REQUIRED_AFTER_DEFAULTS = ("performer", "criticality", "confidence")

@@ -5,9 +5,9 @@ from flask.typing import ResponseReturnValue
 
 from app.auth.permissions import requires
 from app.catalog.current import current_catalog
-from app.equipment.categories import CATEGORIES
-from app.people.licences import LICENCE_KINDS
-from app.sites.location_kinds import LOCATION_KINDS
+from app.vocab.categories import CATEGORIES
+from app.vocab.licences import LICENCE_KINDS
+from app.vocab.location_kinds import LOCATION_KINDS
 
 bp = Blueprint("catalog", __name__, url_prefix="/catalog")
 

@@ -21,7 +21,7 @@ from app.core.validation import (
     pick,
 )
 from app.extensions import db
-from app.people.expiry import company_today
+from app.vocab.expiry import company_today
 
 _LIMITS = {
     "name": 200,

@@ -10,7 +10,7 @@ from app.contractors.forms import ContractorForm
 from app.contractors.models import Contractor
 from app.core.forms import attempt, page_status, run_action
 from app.extensions import db
-from app.people.expiry import expiry_status
+from app.vocab.expiry import expiry_status
 
 bp = Blueprint("contractors", __name__, url_prefix="/contractors")
 bp.add_app_template_global(expiry_status, "expiry_status")

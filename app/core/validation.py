@@ -8,15 +8,13 @@ msgid + parameters until rendered, so a CLI without a request still gets English
 
 import enum
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any, Final, NamedTuple, TypeVar
+from typing import Any, ClassVar, Final, NamedTuple, TypeVar
 
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from app.audit.services import last_change
 from app.extensions import db
 
 T = TypeVar("T")
@@ -66,6 +64,10 @@ class Problems:
             raise error(self.fields)
 
 
+def _anonymous_stale_edit(exc: "StaleEdit") -> str:
+    return _("Someone else changed this record meanwhile. Your changes were not saved.")
+
+
 class StaleEdit(Exception):
     """The caller edited an older version of the record than the one stored."""
 
@@ -75,17 +77,13 @@ class StaleEdit(Exception):
         self.entity_id = entity_id
         self.version = version
 
+    # The wording hook: the web layer (`app.web.stale_edit`) installs one naming the last
+    # editor from the audit trail, which `core` cannot import without depending on `audit`.
+    describe: ClassVar[Callable[["StaleEdit"], str]] = staticmethod(_anonymous_stale_edit)
+
     def message(self) -> str:
-        """Who changed the record and when, in the user's language."""
-        entry = last_change(self.entity, self.entity_id)
-        if entry is None:
-            return _("Someone else changed this record meanwhile. Your changes were not saved.")
-        return _(
-            "%(who)s changed this record at %(when)s while you were editing. "
-            "Your changes were not saved.",
-            who=entry.actor,
-            when=format_datetime(entry.at, "short"),
-        )
+        """Who changed the record and when, in the user's language (see `describe`)."""
+        return type(self).describe(self)
 
 
 def check_version(record: Any, expected: int | None) -> None:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from app.equipment.categories import CATEGORIES
 from app.equipment.models import CRITICALITY_LABELS, STATUS_LABELS, Equipment
+from app.vocab.categories import CATEGORIES
 
 
 @dataclass(frozen=True)

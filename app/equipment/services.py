@@ -25,7 +25,6 @@ from app.catalog.current import current_catalog
 from app.contractors.models import Contractor
 from app.core import clock
 from app.core.validation import N_, Msg, StaleEdit, ValidationError
-from app.equipment.categories import CATEGORIES
 from app.equipment.models import (
     CRITICALITY_LABELS,
     STATUS_LABELS,
@@ -38,6 +37,7 @@ from app.people.models import Team
 from app.sites.models import Location, Site
 from app.sites.services import NAME_MAX as LOCATION_NAME_MAX
 from app.sites.services import PATH_SEPARATOR, create_location, location_paths, split_path
+from app.vocab.categories import CATEGORIES
 
 Ref = int | str | None
 """A reference to another record: an id (forms, API) or what a person writes (imports)."""

@@ -17,7 +17,6 @@ from urllib.parse import urlsplit
 from flask import current_app
 from sqlalchemy import Select, select
 
-from app.equipment.categories import CATEGORIES
 from app.equipment.models import Equipment
 from app.extensions import db
 from app.feeds.disruptions import disruption_for
@@ -29,6 +28,7 @@ from app.plans.models import Plan
 from app.plans.services import KIND_LABELS as PLAN_KIND_LABELS
 from app.scheduling.mapping import Places
 from app.sites.models import Location, Site
+from app.vocab.categories import CATEGORIES
 from app.workorders.models import KIND_LABELS as WORK_KIND_LABELS
 from app.workorders.models import STATUS_LABELS, WorkOrder, WorkOrderKind, WorkOrderStatus
 from schedules import Reason

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
 
-from app.auth.permissions import can
+from app.access.roles import can
 from app.core.validation import N_, Msg
 from app.equipment.models import Equipment
 from app.extensions import db

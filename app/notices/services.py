@@ -10,8 +10,8 @@ from app.contractors.models import Contractor
 from app.equipment.models import Equipment, EquipmentStatus
 from app.extensions import db
 from app.notices.models import Notice
-from app.people.licences import LICENCE_KINDS
 from app.people.services import expiring_licences
+from app.vocab.licences import LICENCE_KINDS
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from app.auth.permissions import ROLES
 from app.core.validation import parse_iso_date
 from app.extensions import db
 from app.people import services
-from app.people.licences import LICENCE_KINDS
 from app.people.models import TEAM_KINDS, Licence, Team, TeamMembership, User
+from app.vocab.licences import LICENCE_KINDS
 from schedules import PRESETS
 
 _DATE = {"type": ["string", "null"], "format": "date", "description": "YYYY-MM-DD"}

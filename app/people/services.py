@@ -17,8 +17,9 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified, set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.auth.permissions import ROLES
+from app.access.roles import ROLES
 from app.core import clock
+from app.core.signals import staff_changed
 from app.core.validation import (
     N_,
     UNSET,
@@ -32,8 +33,6 @@ from app.core.validation import (
     pick,
 )
 from app.extensions import db
-from app.people.expiry import company_today
-from app.people.licences import LICENCE_KINDS
 from app.people.models import (
     TEAM_KINDS,
     ApiToken,
@@ -43,8 +42,9 @@ from app.people.models import (
     User,
     UserRole,
 )
-from app.rosters.replan import replan_membership, replan_people, replan_person, replan_team
 from app.sites.models import Site
+from app.vocab.expiry import company_today
+from app.vocab.licences import LICENCE_KINDS
 from schedules import PRESETS
 
 PASSWORD_MIN = 8
@@ -188,7 +188,7 @@ def update_user(
         flag_modified(user, "updated_at")  # role rows live elsewhere; bump the user's version
     db.session.flush()
     if rostered:
-        replan_person(user)
+        staff_changed.send(None, user_ids=[user.id])
     return user
 
 
@@ -353,7 +353,7 @@ def update_team(
     team.code, team.name, team.kind, team.shift_pattern = new_code, new_name, new_kind, new_pattern
     db.session.flush()
     if rostered:
-        replan_team(team)
+        staff_changed.send(None, team_ids=[team.id], user_ids=[m.id for m in team.members])
     return team
 
 
@@ -370,7 +370,8 @@ def delete_team(team: Team, version: int | None) -> None:
     members = team.members
     db.session.delete(team)
     db.session.flush()
-    replan_people(members)  # they no longer work its shifts on their other teams' plans
+    # they no longer work its shifts on their other teams' plans
+    staff_changed.send(None, user_ids=[m.id for m in members])
 
 
 def _membership(team: Team, user: User) -> TeamMembership | None:
@@ -392,7 +393,7 @@ def add_membership(
     )
     db.session.add(membership)
     db.session.flush()
-    replan_membership(team, user)
+    staff_changed.send(None, team_ids=[team.id], user_ids=[user.id])
     return membership
 
 
@@ -414,7 +415,7 @@ def update_membership(
     membership.rotation_offset = new_offset
     db.session.flush()
     if rostered:
-        replan_person(user)
+        staff_changed.send(None, user_ids=[user.id])
     return membership
 
 
@@ -426,7 +427,7 @@ def remove_membership(team: Team, user: User) -> None:
     db.session.flush()
     db.session.expire(team, ["memberships"])
     db.session.expire(user, ["memberships"])
-    replan_membership(team, user)
+    staff_changed.send(None, team_ids=[team.id], user_ids=[user.id])
 
 
 # --- licences --------------------------------------------------------------------------------
@@ -458,7 +459,7 @@ def add_licence(
     )
     db.session.add(licence)
     db.session.flush()
-    replan_person(user, licence_kinds={kind})
+    staff_changed.send(None, user_ids=[user.id], licence_kinds={kind})
     return licence
 
 
@@ -484,7 +485,7 @@ def update_licence(
     licence.issued_on, licence.expires_on = new_issued, new_expires
     db.session.flush()
     if rostered:  # eligibility is kind and expiry; the number and issue date decide nothing
-        replan_person(licence.user, licence_kinds=kinds)
+        staff_changed.send(None, user_ids=[licence.user.id], licence_kinds=kinds)
     return licence
 
 
@@ -494,7 +495,7 @@ def delete_licence(licence: Licence, version: int | None) -> None:
     user, kind = licence.user, licence.kind
     db.session.delete(licence)
     db.session.flush()
-    replan_person(user, licence_kinds={kind})
+    staff_changed.send(None, user_ids=[user.id], licence_kinds={kind})
 
 
 def expiring_licences(within_days: int, today: date | None = None) -> list[Licence]:

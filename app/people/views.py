@@ -8,7 +8,6 @@ from app.auth.permissions import ROLES, requires
 from app.core.forms import attempt, page_status, run_action
 from app.extensions import db
 from app.people import services
-from app.people.expiry import WARNING_DAYS, company_today, expiry_status
 from app.people.forms import (
     LicenceForm,
     MemberForm,
@@ -17,10 +16,11 @@ from app.people.forms import (
     StaffForm,
     TeamForm,
 )
-from app.people.licences import LICENCE_KINDS
 from app.people.models import TEAM_KINDS, Licence, Team, User
 from app.sites.models import Site
 from app.sites.services import list_sites
+from app.vocab.expiry import WARNING_DAYS, company_today, expiry_status
+from app.vocab.licences import LICENCE_KINDS
 from schedules import PRESETS
 
 bp = Blueprint("people", __name__, url_prefix="/people")

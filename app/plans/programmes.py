@@ -33,12 +33,12 @@ from app.catalog.model import (
     Task,
 )
 from app.core import clock
+from app.core.signals import plan_changed
 from app.core.validation import N_, UNSET, Problems, Unset, ValidationError, check_version, pick
 from app.equipment.models import Equipment
 from app.extensions import db
 from app.people.models import Licence, Team, TeamMembership, User
 from app.plans.models import AssignmentStrategy, Plan, PlanKind
-from app.scheduling.generation import regenerate_plan
 from app.sites.models import Location, Site
 from schedules import PRESETS, HolidayPolicy
 
@@ -705,7 +705,7 @@ def _apply(
             if plan.tier_group in regenerated:
                 continue  # one run redoes the whole tier group
             regenerated.add(plan.tier_group)
-        regenerate_plan(plan)
+        plan_changed.send(None, plans=[plan])
     return created
 
 
@@ -912,5 +912,5 @@ def apply_catalog_update(plan: Plan, expected_version: int | None) -> list[Catal
         plan.team_id = None if contracted else plan.equipment.maintainer_team_id
     plan.catalog_version = unit.version
     db.session.flush()
-    regenerate_plan(plan)
+    plan_changed.send(None, plans=[plan])
     return changes

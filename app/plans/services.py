@@ -2,8 +2,8 @@
 
 One validation (`check_plan`) serves the web form, the JSON API and any import: it
 collects every bad field first and raises `ValidationError`, so nothing is
-half-saved. After a plan changes, `regenerate_plan` (app.scheduling) makes the
-future, untouched work orders follow the new rule.
+half-saved. After a plan changes it sends `plan_changed`; the scheduler's receiver
+makes the future, untouched work orders follow the new rule in the same transaction.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from app.contractors.models import Contractor
+from app.core.signals import plan_changed
 from app.core.validation import N_, Problems, ValidationError, check_version
 from app.equipment.models import Equipment
 from app.extensions import db
@@ -29,7 +30,6 @@ from app.plans.recurrence import (
     preset_from_rrule,
     rrule_from_preset,
 )
-from app.scheduling.generation import regenerate_plan
 from app.sites.models import Location, Site
 from schedules import HolidayPolicy
 
@@ -390,7 +390,7 @@ def create_custom_plan(data: PlanInput) -> Plan:
     plan = draft_plan(data)
     db.session.add(plan)
     db.session.flush()
-    regenerate_plan(plan)
+    plan_changed.send(None, plans=[plan])
     return plan
 
 
@@ -402,7 +402,7 @@ def update_plan(plan: Plan, data: PlanInput, expected_version: int | None) -> Pl
         if getattr(plan, key) != value:
             setattr(plan, key, value)
     db.session.flush()
-    regenerate_plan(plan)
+    plan_changed.send(None, plans=[plan])
     return plan
 
 
@@ -420,7 +420,7 @@ def _set_active(plan: Plan, active: bool, expected_version: int | None) -> Plan:
     if plan.active != active:
         plan.active = active
         db.session.flush()
-        regenerate_plan(plan)
+        plan_changed.send(None, plans=[plan])
     return plan
 
 

@@ -16,11 +16,11 @@ from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.validators import Optional
 
 from app.core.i18n import label
-from app.equipment.categories import CATEGORIES
 from app.extensions import db
 from app.people.models import Team
 from app.rosters.grid import SPANS
 from app.sites.models import Site
+from app.vocab.categories import CATEGORIES
 from schedules import PRESETS
 
 LANGUAGE_CHOICES = [("", _l("My language")), ("zh", "中文"), ("en", "English")]

@@ -17,7 +17,6 @@ from sqlalchemy.orm import selectinload
 
 from app.core import clock
 from app.core.validation import N_
-from app.equipment.categories import CATEGORIES
 from app.equipment.models import Equipment
 from app.extensions import db
 from app.plans.models import Plan
@@ -28,6 +27,7 @@ from app.printing.sheet import Field, PrintInputError, SheetHead, Signature, app
 from app.printing.tasks import TaskNames
 from app.printing.words import Locale, Words, pick
 from app.sites.models import Site
+from app.vocab.categories import CATEGORIES
 from app.workorders.models import STATUS_LABELS, WorkOrder, WorkOrderStatus
 
 FINDINGS_SHOWN = 3

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from app.core.validation import N_
-from app.equipment.categories import CATEGORIES
 from app.equipment.models import Equipment, EquipmentStatus
 from app.extensions import db
 from app.printing.places import LocationTree
 from app.printing.sheet import PrintInputError, SheetHead, app_url, qr_data_uri
 from app.printing.words import Locale, Words, pick
 from app.sites.models import Location, Site
+from app.vocab.categories import CATEGORIES
 
 EQUIPMENT_PATH = "/equipment/{id}"
 PER_PAGE = 24

@@ -14,12 +14,11 @@ from flask import current_app
 from sqlalchemy import select
 
 from app.core import clock
+from app.core.signals import staff_changed
 from app.core.validation import N_, Problems, ValidationError, check_version
 from app.extensions import db
 from app.people.models import User
 from app.rosters.models import StaffLeave
-from app.rosters.replan import replan_person
-from app.scheduling.generation import GenerationResult
 
 LEAVE_KINDS: dict[str, tuple[str, str]] = {
     "annual": ("年假", "Annual leave"),
@@ -98,9 +97,8 @@ def remove_leave(leave: StaffLeave, expected_version: int | None) -> None:
     follow_leave(user, ends_on)
 
 
-def follow_leave(user: User, ends_on: date) -> GenerationResult | None:
-    """Regenerate the person's plans when the leave reaches today or later (past leave
-    changes no stored visit); None when nothing was regenerated."""
-    if ends_on < clock.local_today(current_app.config["ROUNDS_TIMEZONE"]):
-        return None
-    return replan_person(user)
+def follow_leave(user: User, ends_on: date) -> None:
+    """Re-plan the person's plans when the leave reaches today or later (past leave
+    changes no stored visit)."""
+    if ends_on >= clock.local_today(current_app.config["ROUNDS_TIMEZONE"]):
+        staff_changed.send(None, user_ids=[user.id])

@@ -1,4 +1,5 @@
-"""After a roster change, the untouched future visits of the plans it can reach follow it.
+"""Which plans a roster change can reach: the question the scheduler's `staff_changed`
+receiver (app/scheduling/receivers.py) asks before it re-plans them.
 
 Who may be given a plan's visits: its named assignee, then the members of its team —
 the plan's own, else the team that maintains its equipment (`team_of` in
@@ -6,21 +7,20 @@ app/scheduling/generation.py). A person's duties come from every team they belon
 to, so a change to one person (leave, licence, rotation, leaving a team, being
 deactivated) reaches the plans of all their teams and the plans naming them.
 
-Only flushes (through `regenerate_plans`): the roster change and the schedule it
-causes commit together, by whoever commits the change.
+Read-only: people and rosters send `app.core.signals.staff_changed`; the receiver
+re-plans in the same session, so the change and its schedule commit together.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 
 from sqlalchemy import ColumnElement, and_, or_, select
 
 from app.equipment.models import Equipment
 from app.extensions import db
-from app.people.models import Team, TeamMembership, User
+from app.people.models import TeamMembership, User
 from app.plans.models import Plan
-from app.scheduling.generation import GenerationResult, regenerate_plans
 
 
 def staffed_plans(
@@ -67,40 +67,3 @@ def plans_staffed_by_team(team_id: int) -> list[Plan]:
 def plans_staffed_by(user: User) -> list[Plan]:
     """Active plans whose visits this person may be given: named, or through a team."""
     return staffed_plans(user_ids=[user.id])
-
-
-def replan(
-    team_ids: Collection[int] = (),
-    user_ids: Collection[int] = (),
-    licence_kinds: Collection[str] | None = None,
-) -> GenerationResult | None:
-    """Regenerate the plans `staffed_plans` finds, in one flush-only run; None if none."""
-    plans = staffed_plans(team_ids, user_ids, licence_kinds)
-    return regenerate_plans(plans) if plans else None
-
-
-def replan_team(team: Team) -> GenerationResult | None:
-    """After a team's shift pattern changed: its plans, and every plan of its members
-    (their duties moved, and they may serve other teams or be named on plans)."""
-    members = db.session.scalars(
-        select(TeamMembership.user_id).where(TeamMembership.team_id == team.id)
-    )
-    return replan(team_ids=[team.id], user_ids=list(members))
-
-
-def replan_person(
-    user: User, licence_kinds: Collection[str] | None = None
-) -> GenerationResult | None:
-    """After a change to one person (leave, rotation, licence, active, name in reasons)."""
-    return replan(user_ids=[user.id], licence_kinds=licence_kinds)
-
-
-def replan_membership(team: Team, user: User) -> GenerationResult | None:
-    """After someone joined or left a team: the team's plans (who may go changed) and the
-    person's (their duties now come from a different set of teams)."""
-    return replan(team_ids=[team.id], user_ids=[user.id])
-
-
-def replan_people(users: Iterable[User]) -> GenerationResult | None:
-    """After a change to several people at once (a deleted team's members)."""
-    return replan(user_ids=[user.id for user in users])

@@ -228,6 +228,17 @@ def regenerate_plans(plans: Iterable[Plan | int]) -> GenerationResult:
     return runner.run(None, list(plans))
 
 
+def regenerate_site(site: Site | None) -> GenerationResult:
+    """After a calendar change: every plan of the site (None: of every site), flush only.
+
+    Unlike `regenerate` it never commits, so the calendar override and the schedule
+    that follows it commit together: a crash in between cannot leave visits on a new
+    holiday.
+    """
+    db.session.flush()
+    return _Run(Mode.REPLACE, None, None, ROW_BATCH, PLAN_BATCH, commit=False).run(site, None)
+
+
 def horizon_end(until: dt.date | dt.datetime | None, now: dt.datetime) -> dt.datetime:
     """`until` as an aware instant: a date means midnight in the company time zone."""
     if until is None:

@@ -11,8 +11,8 @@ from app.api.pagination import page_schema, paginate
 from app.api.spec import PAGINATION_QUERY, api_route, json_body, schema
 from app.extensions import db
 from app.sites import services
-from app.sites.location_kinds import LOCATION_KINDS
 from app.sites.models import SERVICE_LEVELS, Location, Site
+from app.vocab.location_kinds import LOCATION_KINDS
 
 _SITE_FIELDS: dict[str, Any] = {
     "code": {"type": "string", "maxLength": services.CODE_MAX},

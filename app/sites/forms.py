@@ -7,8 +7,8 @@ from wtforms import SelectField, StringField, SubmitField
 
 from app.core.forms import ServiceForm, VersionField, optional_int
 from app.core.i18n import label
-from app.sites.location_kinds import LOCATION_KINDS
 from app.sites.models import SERVICE_LEVELS
+from app.vocab.location_kinds import LOCATION_KINDS
 
 
 class SiteForm(ServiceForm):

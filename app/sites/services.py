@@ -21,8 +21,8 @@ from app.core.validation import (
     pick,
 )
 from app.extensions import db
-from app.sites.location_kinds import LOCATION_KINDS
 from app.sites.models import SERVICE_LEVELS, Location, Site
+from app.vocab.location_kinds import LOCATION_KINDS
 
 PATH_SEPARATOR = "/"
 CODE_MAX = 32

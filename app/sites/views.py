@@ -9,8 +9,8 @@ from app.core.forms import attempt, page_status
 from app.extensions import db
 from app.sites import services
 from app.sites.forms import LocationForm, SiteForm
-from app.sites.location_kinds import LOCATION_KINDS
 from app.sites.models import SERVICE_LEVELS, Location, Site
+from app.vocab.location_kinds import LOCATION_KINDS
 
 bp = Blueprint("sites", __name__, url_prefix="/sites")
 

@@ -13,7 +13,7 @@ other fixed plans keep their grid and cost nothing extra.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -23,12 +23,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.core import clock
+from app.core.signals import one_replan, visits_completed
 from app.core.validation import N_, Msg, Problems, ValidationError, check_version
 from app.extensions import db
 from app.people.models import User
 from app.plans.models import Plan
-from app.scheduling.generation import regenerate_plans
-from app.scheduling.mapping import ANCHOR_ALIASES
 from app.workorders import corrective, files
 from app.workorders.checklist import (
     Item,
@@ -58,7 +57,6 @@ from app.workorders.services import (
     skip,
     touch,
 )
-from schedules import Anchor
 
 REPORT_PERFORMERS = frozenset({"licensed_contractor", "authority_inspection"})
 STATUTORY = "statutory"
@@ -309,42 +307,14 @@ def _save(work_order: WorkOrder) -> None:
         raise AlreadyCompleted(db.session.get(WorkOrder, work_order.id) or work_order) from None
 
 
-def counts_from_last_visit(plan: Plan) -> bool:
-    """Whether a plan's future depends on when its last visit was really done.
-
-    Completion anchors restart there; a ceiling counts from it (a late visit pulls the
-    next one earlier); a tier chain must not repeat the tier that visit covered.
-    """
-    completion = ANCHOR_ALIASES.get(plan.anchor) is Anchor.COMPLETION
-    return completion or bool(plan.ceiling_days) or plan.tier_group is not None
-
-
-def replan_from_completions(work_orders: Iterable[WorkOrder]) -> int:
-    """Re-plan the plans of just-completed visits that count from them; how many plans.
-
-    Their next visits count from when the work was really done, not from the slot it
-    was planned for. Flushes only: the completion and the new schedule commit together.
-    """
-    plan_ids = sorted(
-        {
-            row.plan_id
-            for row in work_orders
-            if row.plan is not None and counts_from_last_visit(row.plan)
-        }
-    )
-    if plan_ids:
-        regenerate_plans(plan_ids)
-    return len(plan_ids)
-
-
 def complete(
-    work_order: WorkOrder, user: User, data: CompletionInput, *, replan: bool = True
+    work_order: WorkOrder, user: User, data: CompletionInput
 ) -> WorkCompletion:
     """Record the visit as done (late after its window) and raise one job per failure.
 
     No version check against the form: a reassignment or reschedule meanwhile must not
-    throw away a technician's answers. Only a second completion is refused. `replan`
-    False leaves re-planning to the caller (a paper sheet does it once at the end).
+    throw away a technician's answers. Only a second completion is refused. Sends
+    `visits_completed`: plans counting from their last visit re-plan in this transaction.
     """
     check_may_work_on(user, work_order)
     require(Action.COMPLETE, work_order)
@@ -359,8 +329,7 @@ def complete(
     if jobs or any("corrective_id" in a for a in checked.answers):
         completion.answers = corrective.link_new_jobs(checked.answers, jobs)  # type: ignore[arg-type]
         db.session.flush()
-    if replan:
-        replan_from_completions([work_order])
+    visits_completed.send(None, work_orders=[work_order])
     return completion
 
 
@@ -490,13 +459,13 @@ def complete_sheet(
     if problems:
         raise ValidationError(problems)
     result = SheetResult()
-    for work_order, data, reason in plans:
-        if data is None:
-            skip(work_order, user, work_order.version, reason)
-            result.skipped.append(work_order)
-        else:
-            completion = complete(work_order, user, data, replan=False)
-            result.done.append(work_order)
-            result.jobs += len(completion.failed_answers)
-    replan_from_completions(result.done)
+    with one_replan():  # twenty visits of one plan on a sheet re-plan it once
+        for work_order, data, reason in plans:
+            if data is None:
+                skip(work_order, user, work_order.version, reason)
+                result.skipped.append(work_order)
+            else:
+                completion = complete(work_order, user, data)
+                result.done.append(work_order)
+                result.jobs += len(completion.failed_answers)
     return result

@@ -19,7 +19,7 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import Select, and_, or_, select
 
-from app.auth.permissions import can
+from app.access.roles import can
 from app.core import clock
 from app.core.i18n import label
 from app.core.validation import N_, Msg, Problems, StaleEdit, ValidationError, check_version

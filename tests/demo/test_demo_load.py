@@ -16,16 +16,16 @@ from app.demo.data import DEMO_TODAY
 from app.demo.data.assets import ASSETS
 from app.demo.data.people import DEMO_PASSWORD
 from app.demo.services import DemoError, demo_logins, load_demo
-from app.equipment.categories import CATEGORIES
 from app.equipment.models import Equipment
 from app.extensions import db
-from app.people.licences import LICENCE_KINDS
 from app.people.models import TEAM_KINDS, Licence, Team, TeamMembership, User
 from app.people.services import create_user
 from app.plans.models import Plan
 from app.rosters.models import StaffLeave
-from app.sites.location_kinds import LOCATION_KINDS
 from app.sites.models import Location, Site
+from app.vocab.categories import CATEGORIES
+from app.vocab.licences import LICENCE_KINDS
+from app.vocab.location_kinds import LOCATION_KINDS
 from app.workorders.models import WorkOrder
 
 DEMO_TABLES = (

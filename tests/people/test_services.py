@@ -9,9 +9,9 @@ from app.audit.services import history_of
 from app.core.validation import StaleEdit, ValidationError
 from app.extensions import db
 from app.people import services
-from app.people.expiry import ExpiryStatus, expiry_status
 from app.people.models import User
 from app.sites.models import Site
+from app.vocab.expiry import ExpiryStatus, expiry_status
 
 TODAY = date(2026, 3, 2)  # the pinned clock's day in Shanghai
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-import app.rosters.replan as replan_module
+import app.scheduling.receivers as replan_module
 from app.core import clock
 from app.extensions import db
 from app.people import services

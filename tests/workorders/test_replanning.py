@@ -11,6 +11,7 @@ import pytest
 from app.core import clock
 from app.extensions import db
 from app.plans.models import Plan
+from app.scheduling import receivers
 from app.scheduling.generation import generate
 from app.workorders import completion
 from app.workorders.completion import CompletionInput
@@ -79,7 +80,7 @@ def _replanned_on_completing(
 ) -> list[int]:
     """The plan ids completing `first` ten days late hands to regeneration."""
     replanned: list[int] = []
-    monkeypatch.setattr(completion, "regenerate_plans", replanned.extend)
+    monkeypatch.setattr(receivers, "regenerate_plans", replanned.extend)
     with clock.pinned(TEN_DAYS_LATE):
         completion.complete(first, place.supervisor, CompletionInput(signature_name="陈主管"))
         db.session.commit()

@@ -1,4 +1,7 @@
-"""The list of blueprints and CLI groups: one place shows every part of the app."""
+"""The composition root: every blueprint and CLI group, imported only by `create_app`.
+
+It sits in the app package, above every domain and web module, so nothing below
+depends on the whole app."""
 
 from flask import Flask
 

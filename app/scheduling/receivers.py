@@ -1,0 +1,88 @@
+"""The scheduler's answers to the re-plan signals of `app.core.signals`.
+
+Connected once at app start by `create_app` (`connect_replans`), so the packages
+that send (people, rosters, plans, work orders, calendars) never import the
+scheduler, which imports them. Every receiver only flushes: the change that sent
+the signal and the schedule it causes commit together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+
+from app.core import signals
+from app.extensions import db
+from app.plans.models import Plan
+from app.rosters.replan import staffed_plans
+from app.scheduling.generation import GenerationResult, regenerate_plans, regenerate_site
+from app.scheduling.mapping import ANCHOR_ALIASES
+from app.sites.models import Site
+from app.workorders.models import WorkOrder
+from schedules import Anchor
+
+
+def connect_replans() -> None:
+    """Connect every receiver; connecting again (a second app in tests) changes nothing."""
+    signals.plan_changed.connect(plans_changed)
+    signals.staff_changed.connect(staff_changed)
+    signals.visits_completed.connect(visits_completed)
+    signals.calendar_changed.connect(calendar_changed)
+
+
+def _replan(plans: Iterable[Plan | int]) -> GenerationResult | None:
+    """Redo these plans now, or note them for the open `one_replan` block; None if none."""
+    listed = list(plans)
+    if not listed:
+        return None
+    db.session.flush()  # a plan added in this change gets its id before it is noted
+    if signals.hold(p if isinstance(p, int) else p.id for p in listed):
+        return None
+    return regenerate_plans(listed)
+
+
+def plans_changed(sender: object, *, plans: Iterable[Plan | int]) -> GenerationResult | None:
+    return _replan(plans)
+
+
+def staff_changed(
+    sender: object,
+    *,
+    team_ids: Collection[int] = (),
+    user_ids: Collection[int] = (),
+    licence_kinds: Collection[str] | None = None,
+) -> GenerationResult | None:
+    """The plans whose visits those teams or people may be given (see `staffed_plans`)."""
+    return _replan(staffed_plans(team_ids, user_ids, licence_kinds))
+
+
+def counts_from_last_visit(plan: Plan) -> bool:
+    """Whether a plan's future depends on when its last visit was really done.
+
+    Completion anchors restart there; a ceiling counts from it (a late visit pulls the
+    next one earlier); a tier chain must not repeat the tier that visit covered.
+    """
+    completion = ANCHOR_ALIASES.get(plan.anchor) is Anchor.COMPLETION
+    return completion or bool(plan.ceiling_days) or plan.tier_group is not None
+
+
+def visits_completed(
+    sender: object, *, work_orders: Iterable[WorkOrder]
+) -> GenerationResult | None:
+    """Re-plan the plans of just-completed visits that count from them.
+
+    Their next visits count from when the work was really done, not from the slot it
+    was planned for.
+    """
+    plan_ids = sorted(
+        {
+            row.plan_id
+            for row in work_orders
+            if row.plan is not None and counts_from_last_visit(row.plan)
+        }
+    )
+    return _replan(plan_ids)
+
+
+def calendar_changed(sender: object, *, site: Site | None) -> GenerationResult:
+    """Every plan the changed calendar covers, in the transaction of the change."""
+    return regenerate_site(site)
