@@ -8,9 +8,9 @@ from app.auth.permissions import requires
 from app.contractors import services
 from app.contractors.forms import ContractorForm
 from app.contractors.models import Contractor
-from app.core.forms import attempt, page_status, run_action
 from app.extensions import db
 from app.people.expiry import expiry_status
+from app.web.forms import attempt, page_status, run_action
 
 bp = Blueprint("contractors", __name__, url_prefix="/contractors")
 bp.add_app_template_global(expiry_status, "expiry_status")

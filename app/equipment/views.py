@@ -21,7 +21,6 @@ from sqlalchemy import select
 from app.audit.services import history_of
 from app.auth.permissions import requires
 from app.core import clock
-from app.core.forms import show_errors
 from app.equipment.exporting import FORMATS, export_ledger
 from app.equipment.forms import ApplyImportForm, EquipmentForm, ImportForm, RetireForm
 from app.equipment.importing import ImportFileError, ImportReport, import_equipment
@@ -44,6 +43,7 @@ from app.equipment.services import (
 from app.equipment.uploads import discard, load, stash
 from app.extensions import db
 from app.sites.models import Location, Site
+from app.web.forms import show_errors
 
 bp = Blueprint("equipment", __name__, url_prefix="/equipment")
 

@@ -14,7 +14,6 @@ from markupsafe import Markup
 from werkzeug.http import is_resource_modified
 
 from app.auth.permissions import AUTHENTICATED, PUBLIC, requires
-from app.core.forms import attempt, page_status, run_action
 from app.core.i18n import is_english, label
 from app.extensions import db
 from app.feeds import services
@@ -23,6 +22,7 @@ from app.feeds.forms import FeedForm
 from app.feeds.models import CalendarFeed, FeedScope
 from app.feeds.scopes import SCOPE_LABELS, choosable_teams
 from app.people.models import User
+from app.web.forms import attempt, page_status, run_action
 
 bp = Blueprint("feeds", __name__)
 bp.record_once(lambda _state: register_listeners())

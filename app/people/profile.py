@@ -6,11 +6,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.permissions import AUTHENTICATED, requires
-from app.core.forms import attempt, page_status, run_action
 from app.extensions import db
 from app.people import services
 from app.people.forms import PasswordForm, ProfileForm, TokenForm
 from app.people.models import ApiToken, User
+from app.web.forms import attempt, page_status, run_action
 
 bp = Blueprint("profile", __name__, url_prefix="/profile")
 

@@ -5,7 +5,6 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from app.auth.permissions import ROLES, requires
-from app.core.forms import attempt, page_status, run_action
 from app.extensions import db
 from app.people import services
 from app.people.expiry import WARNING_DAYS, company_today, expiry_status
@@ -21,6 +20,7 @@ from app.people.licences import LICENCE_KINDS
 from app.people.models import TEAM_KINDS, Licence, Team, User
 from app.sites.models import Site
 from app.sites.services import list_sites
+from app.web.forms import attempt, page_status, run_action
 from schedules import PRESETS
 
 bp = Blueprint("people", __name__, url_prefix="/people")

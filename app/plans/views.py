@@ -16,7 +16,6 @@ from app.auth.permissions import requires
 from app.catalog.current import current_catalog
 from app.contractors.models import Contractor
 from app.core import clock
-from app.core.forms import attempt, page_status, show_errors
 from app.core.i18n import label
 from app.core.validation import StaleEdit, ValidationError
 from app.equipment.models import Equipment
@@ -31,6 +30,7 @@ from app.plans.recurrence import describe_rrule
 from app.scheduling.preview import PlanPreview, preview_plan
 from app.sites.models import Location, Site
 from app.sites.services import location_choices
+from app.web.forms import attempt, page_status, show_errors
 from app.workorders.models import WorkOrder
 from schedules import HolidayPolicy
 

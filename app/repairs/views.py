@@ -16,13 +16,13 @@ from sqlalchemy import select
 
 from app.audit.actor import Actor, acting_as
 from app.auth.permissions import PUBLIC, requires
-from app.core.forms import show_errors
 from app.core.validation import ValidationError
 from app.extensions import db
 from app.repairs import services
 from app.repairs.forms import DeskRepairForm, LookupForm, PublicRepairForm
 from app.repairs.models import CHANNEL_LABELS, Channel
 from app.sites.models import Site
+from app.web.forms import show_errors
 
 bp = Blueprint("repairs", __name__)
 

@@ -16,7 +16,6 @@ from sqlalchemy import select
 from app.auth.permissions import requires
 from app.calendars.services import site_calendar
 from app.core import clock
-from app.core.forms import attempt, page_status
 from app.core.validation import StaleEdit
 from app.extensions import db
 from app.people.models import Team, User
@@ -25,6 +24,7 @@ from app.rosters.forms import LeaveForm
 from app.rosters.leave import LEAVE_KINDS, add_leave, leaves_of, remove_leave
 from app.rosters.models import StaffLeave
 from app.sites.models import Site
+from app.web.forms import attempt, page_status
 
 bp = Blueprint("roster", __name__, url_prefix="/roster")
 

@@ -5,12 +5,12 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from app.auth.permissions import requires
-from app.core.forms import attempt, page_status
 from app.extensions import db
 from app.sites import services
 from app.sites.forms import LocationForm, SiteForm
 from app.sites.location_kinds import LOCATION_KINDS
 from app.sites.models import SERVICE_LEVELS, Location, Site
+from app.web.forms import attempt, page_status
 
 bp = Blueprint("sites", __name__, url_prefix="/sites")
 

@@ -27,13 +27,13 @@ from sqlalchemy import select
 
 from app.auth.permissions import requires
 from app.core import clock
-from app.core.forms import attempt, page_status, show_errors
 from app.core.i18n import is_english, label
 from app.core.validation import StaleEdit, ValidationError
 from app.equipment.models import Equipment
 from app.extensions import db
 from app.people.models import Team, TeamMembership, User
 from app.sites.models import Location, Site
+from app.web.forms import attempt, page_status, show_errors
 from app.workorders import completion, files, forms, services
 from app.workorders.charts import trend_chart
 from app.workorders.checklist import Item, item_field, items_for, parse_number, tier_plans

@@ -1,0 +1,1 @@
+"""The web layer: form helpers, error pages, navigation and wording shared by views."""
