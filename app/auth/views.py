@@ -18,8 +18,8 @@ from flask_login import current_user, login_user, logout_user
 
 from app.auth.forms import LoginForm
 from app.auth.permissions import AUTHENTICATED, PUBLIC, requires
-from app.extensions import db
-from app.people.services import authenticate
+from app.people.services import authenticate, remember_language
+from app.web.forms import save
 
 bp = Blueprint("auth", __name__)
 
@@ -36,13 +36,14 @@ def _safe_next(target: str | None) -> str:
 def login() -> ResponseReturnValue:
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(
-            form.username.data or "",
-            form.password.data or "",
-            max_failures=current_app.config["LOGIN_MAX_FAILURES"],
-            lockout=timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"]),
+        _saved, user = save(  # commits the failed-attempt count too
+            lambda: authenticate(
+                form.username.data or "",
+                form.password.data or "",
+                max_failures=current_app.config["LOGIN_MAX_FAILURES"],
+                lockout=timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"]),
+            )
         )
-        db.session.commit()
         if user is None:
             flash(_("Wrong username or password, or the account is locked for a while."), "danger")
             return render_template("auth/login.html", form=form), 401
@@ -64,6 +65,5 @@ def switch_language(code: str) -> ResponseReturnValue:
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
         if current_user.is_authenticated:
-            current_user.locale = code
-            db.session.commit()
+            save(lambda: remember_language(current_user, code))
     return redirect(_safe_next(request.form.get("next")))

@@ -24,6 +24,7 @@ from app.calendars.services import (
 from app.core import clock
 from app.extensions import db
 from app.sites.models import Site
+from app.web.forms import save
 
 bp = Blueprint("calendars", __name__, url_prefix="/calendar")
 
@@ -70,17 +71,17 @@ def add_override() -> ResponseReturnValue:
     site = _site_from_args()
     form = OverrideForm()
     if form.validate_on_submit():
+        day, kind, note = form.day.data, form.kind.data, form.note.data or ""
         try:
-            changed = set_override(site, form.day.data, form.kind.data, form.note.data or "")  # type: ignore[arg-type]
+            saved, changed = save(lambda: set_override(site, day, kind, note))  # type: ignore[arg-type]
         except CalendarInputError as exc:
+            saved, changed = False, False
             flash(str(exc), "danger")
-        else:
-            db.session.commit()
-            if changed:
-                updated = reschedule_after_change(site)
-                flash(_("Saved; %(n)d future work orders updated.", n=updated), "success")
-            else:
-                flash(_("Saved."), "success")
+        if saved and changed:
+            updated = reschedule_after_change(site)
+            flash(_("Saved; %(n)d future work orders updated.", n=updated), "success")
+        elif saved:
+            flash(_("Saved."), "success")
     else:
         for errors in form.errors.values():
             for error in errors:
@@ -97,8 +98,7 @@ def delete_override(override_id: int) -> ResponseReturnValue:
         abort(404)
     site = row.site
     year = row.day.year
-    remove_override(row)
-    db.session.commit()
+    save(lambda: remove_override(row))
     updated = reschedule_after_change(site)
     flash(_("Removed; %(n)d future work orders updated.", n=updated), "success")
     return redirect(url_for(".index", site=site.code if site else None, year=year))

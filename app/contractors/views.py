@@ -10,7 +10,7 @@ from app.contractors.forms import ContractorForm
 from app.contractors.models import Contractor
 from app.extensions import db
 from app.people.expiry import expiry_status
-from app.web.forms import attempt, page_status, run_action
+from app.web.forms import page_status, save
 
 bp = Blueprint("contractors", __name__, url_prefix="/contractors")
 bp.add_app_template_global(expiry_status, "expiry_status")
@@ -31,7 +31,7 @@ def index() -> ResponseReturnValue:
 def new() -> ResponseReturnValue:
     form = ContractorForm()
     if form.validate_on_submit():
-        saved, contractor = attempt(form, lambda: services.create_contractor(**form.values()))
+        saved, contractor = save(lambda: services.create_contractor(**form.values()), form)
         if saved and contractor is not None:
             flash(_("Contractor saved."), "success")
             return redirect(url_for("contractors.detail", contractor_id=contractor.id))
@@ -55,9 +55,8 @@ def edit(contractor_id: int) -> ResponseReturnValue:
     contractor = _contractor(contractor_id)
     form = ContractorForm(obj=contractor)
     if form.validate_on_submit():
-        saved, _saved_contractor = attempt(
-            form,
-            lambda: services.update_contractor(contractor, form.version.data, **form.values()),
+        saved, _saved_contractor = save(
+            lambda: services.update_contractor(contractor, form.version.data, **form.values()), form
         )
         if saved:
             flash(_("Contractor saved."), "success")
@@ -77,7 +76,7 @@ def edit(contractor_id: int) -> ResponseReturnValue:
 def delete(contractor_id: int) -> ResponseReturnValue:
     contractor = _contractor(contractor_id)
     version = request.form.get("version", type=int)
-    if run_action(lambda: services.delete_contractor(contractor, version)):
+    if save(lambda: services.delete_contractor(contractor, version)):
         flash(_("Contractor deleted."), "success")
         return redirect(url_for("contractors.index"))
     return redirect(url_for("contractors.detail", contractor_id=contractor_id))

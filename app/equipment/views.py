@@ -1,6 +1,7 @@
 """Ledger pages: list, detail, create / edit / retire, import and export. Thin over the services."""
 
 import io
+from dataclasses import dataclass
 from typing import Any
 
 from flask import (
@@ -21,6 +22,7 @@ from sqlalchemy import select
 from app.audit.services import history_of
 from app.auth.permissions import requires
 from app.core import clock
+from app.core.validation import StaleEdit, ValidationError
 from app.equipment.exporting import FORMATS, export_ledger
 from app.equipment.forms import ApplyImportForm, EquipmentForm, ImportForm, RetireForm
 from app.equipment.importing import ImportFileError, ImportReport, import_equipment
@@ -33,7 +35,6 @@ from app.equipment.services import (
     STATUS_CHOICES,
     ConflictError,
     EquipmentInput,
-    EquipmentInvalid,
     LedgerFilter,
     create_equipment,
     ledger_query,
@@ -43,7 +44,7 @@ from app.equipment.services import (
 from app.equipment.uploads import discard, load, stash
 from app.extensions import db
 from app.sites.models import Location, Site
-from app.web.forms import show_errors
+from app.web.forms import save, show_errors
 
 bp = Blueprint("equipment", __name__, url_prefix="/equipment")
 
@@ -124,23 +125,18 @@ def create() -> ResponseReturnValue:
     if request.method == "GET":
         form.fill_from(EquipmentInput(site_id=_int_arg("site")))
     elif form.validate_on_submit():
-        try:
-            eq = create_equipment(form.to_input())
-        except EquipmentInvalid as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-        else:
-            db.session.commit()
+        saved, eq = save(lambda: create_equipment(form.to_input()), form)
+        if saved and eq is not None:
             flash(_("Equipment %(code)s added.", code=eq.asset_code), "success")
             return redirect(url_for(".detail", equipment_id=eq.id))
     status = 422 if request.method == "POST" else 200
     return render_template("equipment/form.html", form=form, eq=None), status
 
 
-def _conflict_text(exc: ConflictError, form: EquipmentForm | None = None) -> str:
+def _conflict_text(exc: StaleEdit, form: EquipmentForm | None = None) -> str:
     """Who changed the record and when (shared wording), plus which fields they touched."""
     text = exc.message()
-    if exc.changed_fields:
+    if isinstance(exc, ConflictError) and exc.changed_fields:
         names = [
             str(form[f].label.text) if form is not None and f in form else f
             for f in exc.changed_fields
@@ -149,30 +145,48 @@ def _conflict_text(exc: ConflictError, form: EquipmentForm | None = None) -> str
     return text
 
 
+@dataclass
+class _Refusal:
+    """How a refused edit or retirement shows: the text above the form, the version to resend."""
+
+    form: EquipmentForm | RetireForm
+    text: str | None = None
+
+    def for_edit(self, exc: StaleEdit | ValidationError) -> None:
+        if isinstance(exc, ValidationError):
+            show_errors(self.form, exc)
+            return
+        self.text = _conflict_text(exc, self.form)  # type: ignore[arg-type]
+        self._reload_version(exc)
+
+    def for_retire(self, exc: StaleEdit | ValidationError) -> None:
+        if isinstance(exc, ValidationError):
+            self.text = "; ".join(m.translated() for m in exc.fields.values())
+            return
+        self.text = _conflict_text(exc) + " " + _("Check the record before retiring it.")
+        self._reload_version(exc)
+
+    def _reload_version(self, exc: StaleEdit) -> None:
+        if isinstance(exc, ConflictError):
+            self.form.version.data = exc.current_version
+
+
 @bp.route("/<int:equipment_id>/edit", methods=["GET", "POST"])
 @requires("ledger.edit")
 def edit(equipment_id: int) -> ResponseReturnValue:
     eq = _get(equipment_id)
     form = EquipmentForm()
     form.fill_choices()
-    conflict: str | None = None
+    refusal = _Refusal(form)
     if request.method == "GET":
         form.fill_from(EquipmentInput.from_equipment(eq))
         form.version.data = eq.version
     elif form.validate_on_submit():
-        try:
-            update_equipment(eq, form.to_input(), form.version.data or 0)
-        except EquipmentInvalid as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-        except ConflictError as exc:
-            db.session.rollback()
-            conflict = _conflict_text(exc, form)
-            form.version.data = exc.current_version
-        else:
-            db.session.commit()
+        version = form.version.data or 0
+        if save(lambda: update_equipment(eq, form.to_input(), version), explain=refusal.for_edit):
             flash(_("Equipment %(code)s saved.", code=eq.asset_code), "success")
             return redirect(url_for(".detail", equipment_id=eq.id))
+    conflict = refusal.text
     status = 200 if request.method == "GET" else (409 if conflict else 422)
     eq = _get(equipment_id)
     return render_template("equipment/form.html", form=form, eq=eq, conflict=conflict), status
@@ -183,25 +197,17 @@ def edit(equipment_id: int) -> ResponseReturnValue:
 def retire(equipment_id: int) -> ResponseReturnValue:
     eq = _get(equipment_id)
     form = RetireForm()
-    problem: str | None = None
+    refusal = _Refusal(form)
     if request.method == "GET":
         form.version.data = eq.version
     elif form.validate_on_submit():
-        try:
-            retire_equipment(eq, form.version.data or 0, form.reason.data or "")
-        except EquipmentInvalid as exc:
-            db.session.rollback()
-            problem = "; ".join(m.translated() for m in exc.fields.values())
-        except ConflictError as exc:
-            db.session.rollback()
-            problem = _conflict_text(exc) + " " + _("Check the record before retiring it.")
-            form.version.data = exc.current_version
-        else:
-            db.session.commit()
+        version, reason = form.version.data or 0, form.reason.data or ""
+        if save(lambda: retire_equipment(eq, version, reason), explain=refusal.for_retire):
             flash(
                 _("Equipment %(code)s retired; its record is kept.", code=eq.asset_code), "success"
             )
             return redirect(url_for(".detail", equipment_id=eq.id))
+    problem = refusal.text
     eq = _get(equipment_id)
     status = 200 if request.method == "GET" else 409 if problem else 422
     return render_template("equipment/retire.html", form=form, eq=eq, problem=problem), status
@@ -255,6 +261,27 @@ def import_upload() -> ResponseReturnValue:
     return _preview(report, form, apply_form, None), 200 if apply_form else 422
 
 
+class _NotApplied(Exception):
+    """Some rows could not be written; raised so `save` rolls the partial import back."""
+
+    def __init__(self, report: ImportReport) -> None:
+        super().__init__("import not applied")
+        self.report = report
+
+
+def _apply_import(apply_form: ApplyImportForm, filename: str, data: bytes) -> ImportReport:
+    report = import_equipment(
+        filename,
+        data,
+        site_code=apply_form.site_code.data or None,
+        dry_run=False,
+        create_locations=bool(apply_form.create_locations.data),
+    )
+    if not report.applied:
+        raise _NotApplied(report)
+    return report
+
+
 @bp.route("/import/apply", methods=["POST"])
 @requires("ledger.import")
 def import_apply() -> ResponseReturnValue:
@@ -268,20 +295,13 @@ def import_apply() -> ResponseReturnValue:
     if data is None:
         return _preview(None, form, None, _("The checked file has expired; upload it again.")), 410
     try:
-        report = import_equipment(
-            filename,
-            data,
-            site_code=apply_form.site_code.data or None,
-            dry_run=False,
-            create_locations=bool(apply_form.create_locations.data),
-        )
+        saved, report = save(lambda: _apply_import(apply_form, filename, data))
     except ImportFileError as exc:
-        db.session.rollback()
         return _preview(None, form, None, exc.message.translated()), 422
-    if not report.applied:
-        db.session.rollback()
-        return _preview(report, form, None, None), 422
-    db.session.commit()
+    except _NotApplied as exc:
+        return _preview(exc.report, form, None, None), 422
+    if not saved or report is None:
+        return _preview(None, form, None, None), 422
     discard(token, filename)
     flash(
         _(

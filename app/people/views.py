@@ -20,7 +20,7 @@ from app.people.licences import LICENCE_KINDS
 from app.people.models import TEAM_KINDS, Licence, Team, User
 from app.sites.models import Site
 from app.sites.services import list_sites
-from app.web.forms import attempt, page_status, run_action
+from app.web.forms import page_status, save
 from schedules import PRESETS
 
 bp = Blueprint("people", __name__, url_prefix="/people")
@@ -73,7 +73,7 @@ def teams() -> ResponseReturnValue:
 def new_team() -> ResponseReturnValue:
     form = TeamForm(_site_choices())
     if form.validate_on_submit():
-        saved, team = attempt(form, lambda: services.create_team(**form.values()))
+        saved, team = save(lambda: services.create_team(**form.values()), form)
         if saved and team is not None:
             flash(_("Team saved."), "success")
             return redirect(url_for("people.team", team_id=team.id))
@@ -115,8 +115,8 @@ def edit_team(team_id: int) -> ResponseReturnValue:
     form = TeamForm(_site_choices(), obj=team)
     del form.site_id  # a team stays with its site
     if form.validate_on_submit():
-        saved, _team_saved = attempt(
-            form, lambda: services.update_team(team, form.version.data, **form.values())
+        saved, _team_saved = save(
+            lambda: services.update_team(team, form.version.data, **form.values()), form
         )
         if saved:
             flash(_("Team saved."), "success")
@@ -136,7 +136,7 @@ def edit_team(team_id: int) -> ResponseReturnValue:
 def delete_team(team_id: int) -> ResponseReturnValue:
     team = _team(team_id)
     version = request.form.get("version", type=int)
-    if run_action(lambda: services.delete_team(team, version)):
+    if save(lambda: services.delete_team(team, version)):
         flash(_("Team deleted."), "success")
         return redirect(url_for("people.teams"))
     return redirect(url_for("people.team", team_id=team_id))
@@ -149,11 +149,11 @@ def add_member(team_id: int) -> ResponseReturnValue:
     form = MemberForm(_member_candidates(team))
     if form.validate_on_submit():
         user = _user(form.user_id.data or 0)
-        saved, _membership = attempt(
-            form,
+        saved, _membership = save(
             lambda: services.add_membership(
                 team, user, bool(form.is_lead.data), form.rotation_offset.data or 0
             ),
+            form,
         )
         if saved:
             flash(_("%(name)s joined the team.", name=user.name), "success")
@@ -166,7 +166,7 @@ def add_member(team_id: int) -> ResponseReturnValue:
 def set_lead(team_id: int, user_id: int) -> ResponseReturnValue:
     team, user = _team(team_id), _user(user_id)
     is_lead = request.form.get("is_lead") == "1"
-    run_action(lambda: services.update_membership(team, user, is_lead=is_lead))
+    save(lambda: services.update_membership(team, user, is_lead=is_lead))
     return redirect(url_for("people.team", team_id=team.id))
 
 
@@ -174,7 +174,7 @@ def set_lead(team_id: int, user_id: int) -> ResponseReturnValue:
 @requires("staff.edit")
 def remove_member(team_id: int, user_id: int) -> ResponseReturnValue:
     team, user = _team(team_id), _user(user_id)
-    if run_action(lambda: services.remove_membership(team, user)):
+    if save(lambda: services.remove_membership(team, user)):
         flash(_("%(name)s left the team.", name=user.name), "success")
     return redirect(url_for("people.team", team_id=team.id))
 
@@ -200,7 +200,7 @@ def new_staff() -> ResponseReturnValue:
     if form.validate_on_submit():
         values = form.values()
         values["password"] = values["password"] or None
-        saved, user = attempt(form, lambda: services.create_user(**values))
+        saved, user = save(lambda: services.create_user(**values), form)
         if saved and user is not None:
             flash(_("Staff member saved."), "success")
             return redirect(url_for("people.staff_member", user_id=user.id))
@@ -232,8 +232,8 @@ def edit_staff(user_id: int) -> ResponseReturnValue:
     if request.method == "GET":
         form.roles.data = sorted(user.roles)
     if form.validate_on_submit():
-        saved, _user_saved = attempt(
-            form, lambda: services.update_user(user, form.version.data, **form.values())
+        saved, _user_saved = save(
+            lambda: services.update_user(user, form.version.data, **form.values()), form
         )
         if saved:
             flash(_("Staff member saved."), "success")
@@ -252,8 +252,8 @@ def reset_password(user_id: int) -> ResponseReturnValue:
     user = _user(user_id)
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        saved, _result = attempt(
-            form, lambda: services.reset_password(user, form.new_password.data or "")
+        saved, _result = save(
+            lambda: services.reset_password(user, form.new_password.data or ""), form
         )
         if saved:
             flash(_("Password set for %(name)s.", name=user.name), "success")
@@ -272,7 +272,7 @@ def new_licence(user_id: int) -> ResponseReturnValue:
     user = _user(user_id)
     form = LicenceForm()
     if form.validate_on_submit():
-        saved, _licence_saved = attempt(form, lambda: services.add_licence(user, **form.values()))
+        saved, _licence_saved = save(lambda: services.add_licence(user, **form.values()), form)
         if saved:
             flash(_("Licence saved."), "success")
             return redirect(url_for("people.staff_member", user_id=user.id))
@@ -291,8 +291,8 @@ def edit_licence(user_id: int, licence_id: int) -> ResponseReturnValue:
     licence = _licence(user, licence_id)
     form = LicenceForm(obj=licence)
     if form.validate_on_submit():
-        saved, _licence_saved = attempt(
-            form, lambda: services.update_licence(licence, form.version.data, **form.values())
+        saved, _licence_saved = save(
+            lambda: services.update_licence(licence, form.version.data, **form.values()), form
         )
         if saved:
             flash(_("Licence saved."), "success")
@@ -313,6 +313,6 @@ def delete_licence(user_id: int, licence_id: int) -> ResponseReturnValue:
     user = _user(user_id)
     licence = _licence(user, licence_id)
     version = request.form.get("version", type=int)
-    if run_action(lambda: services.delete_licence(licence, version)):
+    if save(lambda: services.delete_licence(licence, version)):
         flash(_("Licence deleted."), "success")
     return redirect(url_for("people.staff_member", user_id=user.id))

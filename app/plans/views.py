@@ -25,12 +25,12 @@ from app.plans import programmes, services
 from app.plans.display import engine_locale, local_text
 from app.plans.forms import ApplyForm, PlanForm, plan_form_for, row_name, task_choices
 from app.plans.models import Plan, PlanKind
-from app.plans.programmes import CONTRACTED, choice_key
+from app.plans.programmes import CONTRACTED, TaskChoice, choice_key
 from app.plans.recurrence import describe_rrule
 from app.scheduling.preview import PlanPreview, preview_plan
 from app.sites.models import Location, Site
 from app.sites.services import location_choices
-from app.web.forms import attempt, page_status, show_errors
+from app.web.forms import page_status, save, show_errors
 from app.workorders.models import WorkOrder
 from schedules import HolidayPolicy
 
@@ -210,7 +210,7 @@ def new() -> ResponseReturnValue:
         if form.preview.data:
             preview = _preview(form, None, site)
         else:
-            saved, plan = attempt(form, lambda: services.create_custom_plan(form.to_input(site.id)))
+            saved, plan = save(lambda: services.create_custom_plan(form.to_input(site.id)), form)
             if saved and plan is not None:
                 flash(_("Plan saved."), "success")
                 return redirect(url_for("plans.detail", plan_id=plan.id))
@@ -230,9 +230,9 @@ def edit(plan_id: int) -> ResponseReturnValue:
         if form.preview.data:
             preview = _preview(form, plan, plan.site)
         else:
-            saved, _saved_plan = attempt(
-                form,
+            saved, _saved_plan = save(
                 lambda: services.update_plan(plan, form.to_input(plan.site_id), form.version.data),
+                form,
             )
             if saved:
                 flash(_("Plan saved."), "success")
@@ -259,17 +259,8 @@ def _version_arg() -> int | None:
 
 
 def _state_change(plan: Plan, action: Any, done: str) -> ResponseReturnValue:
-    try:
-        action(plan, _version_arg())
-    except StaleEdit as exc:
-        db.session.rollback()
-        flash(exc.message(), "warning")
-    except ValidationError as exc:
-        db.session.rollback()
-        for msg in exc.fields.values():
-            flash(msg.translated(), "danger")
-    else:
-        db.session.commit()
+    version = _version_arg()
+    if save(lambda: action(plan, version)):
         flash(done, "success")
     return redirect(url_for("plans.detail", plan_id=plan.id))
 
@@ -306,6 +297,25 @@ def _apply_target() -> tuple[Equipment | None, Location | None]:
     abort(404)
 
 
+def _apply_programme(
+    equipment: Equipment | None,
+    location: Location | None,
+    type_key: str | None,
+    choices: dict[str, TaskChoice],
+) -> list[Plan]:
+    if equipment is not None:
+        return programmes.apply_programme(equipment, type_key, choices)
+    return programmes.apply_area_programme(location, choices)  # type: ignore[arg-type]
+
+
+def _texts_by_field(exc: StaleEdit | ValidationError) -> dict[str, str]:
+    """Service messages per field; a stale edit names no field, so it is flashed instead."""
+    if isinstance(exc, StaleEdit):
+        flash(exc.message(), "warning")
+        return {}
+    return {name: msg.translated() for name, msg in exc.fields.items()}
+
+
 @bp.route("/apply", methods=["GET", "POST"])
 @requires("plans.edit")
 def apply() -> ResponseReturnValue:
@@ -322,22 +332,17 @@ def apply() -> ResponseReturnValue:
             rows = programmes.area_programme_for(location)  # type: ignore[arg-type]
     except ValidationError as exc:
         rows = []
-        errors = {name: msg.translated() for name, msg in exc.fields.items()}
+        errors = _texts_by_field(exc)
     status = 200
     if rows and form.validate_on_submit():
         choices, unreadable = task_choices(request.form, rows)
         errors = {name: _("Not a valid value.") for name in unreadable}
         if not errors:
-            try:
-                if equipment is not None:
-                    created = programmes.apply_programme(equipment, type_key, choices)
-                else:
-                    created = programmes.apply_area_programme(location, choices)  # type: ignore[arg-type]
-            except ValidationError as exc:
-                db.session.rollback()
-                errors = {name: msg.translated() for name, msg in exc.fields.items()}
-            else:
-                db.session.commit()
+            saved, created = save(
+                lambda: _apply_programme(equipment, location, type_key, choices),
+                explain=lambda exc: errors.update(_texts_by_field(exc)),
+            )
+            if saved and created is not None:
                 flash(_("%(n)d plans created.", n=len(created)), "success")
                 args = (
                     {"equipment_id": equipment.id}

@@ -16,7 +16,6 @@ from sqlalchemy import select
 from app.auth.permissions import requires
 from app.calendars.services import site_calendar
 from app.core import clock
-from app.core.validation import StaleEdit
 from app.extensions import db
 from app.people.models import Team, User
 from app.rosters import grid
@@ -24,7 +23,7 @@ from app.rosters.forms import LeaveForm
 from app.rosters.leave import LEAVE_KINDS, add_leave, leaves_of, remove_leave
 from app.rosters.models import StaffLeave
 from app.sites.models import Site
-from app.web.forms import attempt, page_status
+from app.web.forms import page_status, save
 
 bp = Blueprint("roster", __name__, url_prefix="/roster")
 
@@ -117,13 +116,10 @@ def add_person_leave(user_id: int) -> ResponseReturnValue:
     someone = db.get_or_404(User, user_id)
     form = LeaveForm()
     if form.validate_on_submit():
-        saved, _leave = attempt(
-            form,
-            lambda: add_leave(
+        saved, _leave = save(lambda: add_leave(
                 someone, form.starts_on.data, form.ends_on.data, form.kind.data or "",
                 form.note.data or "",
-            ),
-        )  # fmt: skip
+            ), form)  # fmt: skip
         if saved:
             flash(_("Leave saved; their future work was reassigned."), "success")
             return redirect(url_for("roster.person", user_id=someone.id, **request.args))
@@ -135,13 +131,8 @@ def add_person_leave(user_id: int) -> ResponseReturnValue:
 def delete_leave(leave_id: int) -> ResponseReturnValue:
     leave = db.get_or_404(StaffLeave, leave_id)
     user_id = leave.user_id
-    try:
-        remove_leave(leave, request.form.get("version", type=int))
-    except StaleEdit as exc:
-        db.session.rollback()
-        flash(exc.message(), "warning")
-    else:
-        db.session.commit()
+    version = request.form.get("version", type=int)
+    if save(lambda: remove_leave(leave, version)):
         flash(_("Leave removed."), "success")
     return redirect(url_for("roster.person", user_id=user_id))
 

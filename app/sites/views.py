@@ -10,7 +10,7 @@ from app.sites import services
 from app.sites.forms import LocationForm, SiteForm
 from app.sites.location_kinds import LOCATION_KINDS
 from app.sites.models import SERVICE_LEVELS, Location, Site
-from app.web.forms import attempt, page_status
+from app.web.forms import page_status, save
 
 bp = Blueprint("sites", __name__, url_prefix="/sites")
 
@@ -39,7 +39,7 @@ def index() -> ResponseReturnValue:
 def new_site() -> ResponseReturnValue:
     form = SiteForm()
     if form.validate_on_submit():
-        saved, site = attempt(form, lambda: services.create_site(**form.values()))
+        saved, site = save(lambda: services.create_site(**form.values()), form)
         if saved and site is not None:
             flash(_("Site saved."), "success")
             return redirect(url_for("sites.detail", site_id=site.id))
@@ -65,8 +65,8 @@ def edit_site(site_id: int) -> ResponseReturnValue:
     site = _site(site_id)
     form = SiteForm(obj=site)
     if form.validate_on_submit():
-        saved, _site_saved = attempt(
-            form, lambda: services.update_site(site, form.version.data, **form.values())
+        saved, _site_saved = save(
+            lambda: services.update_site(site, form.version.data, **form.values()), form
         )
         if saved:
             flash(_("Site saved."), "success")
@@ -98,9 +98,7 @@ def new_location(site_id: int) -> ResponseReturnValue:
     if request.method == "GET":
         form.parent_id.data = request.args.get("parent_id", type=int)
     if form.validate_on_submit():
-        saved, _location_saved = attempt(
-            form, lambda: services.create_location(site, **form.values())
-        )
+        saved, _location_saved = save(lambda: services.create_location(site, **form.values()), form)
         if saved:
             flash(_("Location saved."), "success")
             return redirect(url_for("sites.detail", site_id=site.id))
@@ -119,8 +117,8 @@ def edit_location(site_id: int, location_id: int) -> ResponseReturnValue:
     location = _location(site, location_id)
     form = LocationForm(_parent_choices(site, location), obj=location)
     if form.validate_on_submit():
-        saved, _location_saved = attempt(
-            form, lambda: services.update_location(location, form.version.data, **form.values())
+        saved, _location_saved = save(
+            lambda: services.update_location(location, form.version.data, **form.values()), form
         )
         if saved:
             flash(_("Location saved."), "success")

@@ -33,7 +33,7 @@ from app.equipment.models import Equipment
 from app.extensions import db
 from app.people.models import Team, TeamMembership, User
 from app.sites.models import Location, Site
-from app.web.forms import attempt, page_status, show_errors
+from app.web.forms import page_status, save, show_errors
 from app.workorders import completion, files, forms, services
 from app.workorders.charts import trend_chart
 from app.workorders.checklist import Item, item_field, items_for, parse_number, tier_plans
@@ -102,8 +102,7 @@ def reason_texts(work_order: WorkOrder) -> list[str]:
 
 
 def _refused(exc: Exception, work_order: WorkOrder) -> ResponseReturnValue:
-    """A refused action: explain it on the work order's page."""
-    db.session.rollback()
+    """A refused action (already rolled back by `save`): explain it on the work order's page."""
     if isinstance(exc, NotYours):
         abort(403)
     if isinstance(exc, TransitionError | StaleEdit):
@@ -201,12 +200,13 @@ def detail(work_order_id: int) -> ResponseReturnValue:
 @requires("work.own")
 def start(work_order_id: int) -> ResponseReturnValue:
     work_order = _work_order(work_order_id)
-    form = forms.ActionForm()
+    version = forms.ActionForm().version.data
     try:
-        services.start(work_order, current_user, form.version.data)
-    except (TransitionError, NotYours, StaleEdit) as exc:
+        saved = save(lambda: services.start(work_order, current_user, version))
+    except (TransitionError, NotYours) as exc:
         return _refused(exc, work_order)
-    db.session.commit()
+    if not saved:
+        return _to_detail(work_order)
     return redirect(url_for("work.complete", work_order_id=work_order.id))
 
 
@@ -274,28 +274,22 @@ def complete(work_order_id: int) -> ResponseReturnValue:
     elif form.validate_on_submit():
         data = forms.completion_input(form, items, request.files, tz)
         kept = [token for _k, _u, token in forms.kept_uploads(form.kept.data or "")]
+        refusals: list[StaleEdit | ValidationError] = []
         try:
-            completion.complete(work_order, current_user, data)
-        except ValidationError as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-            if forms.keep_good_photos(form, completion.good_photos(data)):
-                flash(_("The photos that were fine are kept; add the refused ones again."), "info")
-            status = 422
-        except AlreadyCompleted as exc:
-            flash(exc.message(), "warning")
-            return _to_detail(work_order)
+            saved = save(
+                lambda: completion.complete(work_order, current_user, data),
+                explain=refusals.append,
+            )
         except (TransitionError, NotYours) as exc:
             return _refused(exc, work_order)
-        else:
-            db.session.commit()
-            for token in kept:
-                files.discard_staged(token)
-            jobs = services.correctives_of(work_order)
-            flash(_("Recorded as done."), "success")
-            if jobs:
-                flash(_("%(n)d repair jobs were raised.", n=len(jobs)), "warning")
-            return redirect(url_for("work.my_work"))
+        if saved:
+            return _recorded_as_done(work_order, kept)
+        if isinstance(refusals[0], StaleEdit):  # someone else completed it first
+            return _refused(refusals[0], work_order)
+        show_errors(form, refusals[0])
+        if forms.keep_good_photos(form, completion.good_photos(data)):
+            flash(_("The photos that were fine are kept; add the refused ones again."), "info")
+        status = 422
     else:
         status = 422
     return render_template(
@@ -311,11 +305,21 @@ def complete(work_order_id: int) -> ResponseReturnValue:
     ), status
 
 
+def _recorded_as_done(work_order: WorkOrder, kept: list[str]) -> ResponseReturnValue:
+    for token in kept:
+        files.discard_staged(token)
+    jobs = services.correctives_of(work_order)
+    flash(_("Recorded as done."), "success")
+    if jobs:
+        flash(_("%(n)d repair jobs were raised.", n=len(jobs)), "warning")
+    return redirect(url_for("work.my_work"))
+
+
 def _reason_page(work_order: WorkOrder, action: str, title: str, call: Any) -> ResponseReturnValue:
     form = forms.ReasonForm(version=work_order.version)
     if form.validate_on_submit():
         try:
-            saved, _result = attempt(form, lambda: call(form.reason.data or "", form.version.data))
+            saved, _result = save(lambda: call(form.reason.data or "", form.version.data), form)
         except (TransitionError, NotYours) as exc:
             return _refused(exc, work_order)
         if saved:
@@ -367,8 +371,7 @@ def reassign(work_order_id: int) -> ResponseReturnValue:
     form.assignee_id.choices = [(None, "—"), *[(u.id, u.name) for u in people]]
     if form.validate_on_submit():
         try:
-            saved, _result = attempt(
-                form,
+            saved, _result = save(
                 lambda: services.reassign(
                     work_order,
                     current_user,
@@ -376,6 +379,7 @@ def reassign(work_order_id: int) -> ResponseReturnValue:
                     form.assignee_id.data,
                     form.team_id.data,
                 ),
+                form,
             )
         except (TransitionError, NotYours) as exc:
             return _refused(exc, work_order)
@@ -399,11 +403,11 @@ def reschedule(work_order_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         due = forms.aware(form.due_at.data, tz)
         try:
-            saved, _result = attempt(
-                form,
+            saved, _result = save(
                 lambda: services.reschedule(
                     work_order, current_user, form.version.data, due or work_order.due_at
                 ),
+                form,
             )
         except (TransitionError, NotYours) as exc:
             return _refused(exc, work_order)
@@ -432,11 +436,11 @@ def sign_off(work_order_id: int) -> ResponseReturnValue:
         abort(404)
     form = forms.SignOffForm(version=record.version)
     if form.validate_on_submit():
-        saved, _result = attempt(
-            form,
+        saved, _result = save(
             lambda: completion.sign_off(
                 record, current_user, form.version.data, form.safety_manager_name.data or ""
             ),
+            form,
         )
         if saved:
             flash(_("Signed off."), "success")
@@ -470,21 +474,23 @@ def sheet() -> ResponseReturnValue:
     if request.method == "POST" and site is not None:
         finished = forms.aware(_datetime_form("finished_at"), ZoneInfo(site.timezone))
         exceptions = forms.sheet_exceptions(request.form, [o.id for o in orders])
+        refusals: list[StaleEdit | ValidationError] = []
         try:
-            result = completion.complete_sheet(orders, exceptions, current_user, finished)
-        except ValidationError as exc:
-            db.session.rollback()
-            errors = _row_errors(exc, orders)
-            status = 422
-        except AlreadyCompleted as exc:
-            flash(exc.message(), "warning")
-            status = 409
+            saved, result = save(
+                lambda: completion.complete_sheet(orders, exceptions, current_user, finished),
+                explain=refusals.append,
+            )
         except (TransitionError, NotYours) as exc:
-            db.session.rollback()
+            saved, result = False, None
             flash(exc.message(), "warning")
             status = 409
-        else:
-            db.session.commit()
+        if refusals and isinstance(refusals[0], ValidationError):
+            errors = _row_errors(refusals[0], orders)
+            status = 422
+        elif refusals:
+            flash(refusals[0].message(), "warning")
+            status = 409
+        if saved and result is not None:
             flash(
                 _(
                     "Sheet entered: %(done)d done, %(skipped)d not done, %(jobs)d repair jobs.",
