@@ -118,6 +118,7 @@ def api_route(
 ) -> Callable[[F], F]:
     def register(view: F) -> F:
         endpoint = f"{tag}_{view.__name__}"
+        view.__doc__ = view.__doc__ or summary  # the summary is the endpoint's one-line docstring
         REGISTRY.operations.append(
             Operation(
                 path=_openapi_path(bp.url_prefix + rule),  # type: ignore[operator]

@@ -34,6 +34,7 @@ def _safe_next(target: str | None) -> str:
 @bp.route("/login", methods=["GET", "POST"])
 @requires(PUBLIC)
 def login() -> ResponseReturnValue:
+    """Log in; failed attempts are counted so guessing locks the account for a while."""
     form = LoginForm()
     if form.validate_on_submit():
         _saved, user = save(  # commits the failed-attempt count too
@@ -55,6 +56,7 @@ def login() -> ResponseReturnValue:
 @bp.route("/logout", methods=["POST"])
 @requires(AUTHENTICATED)
 def logout() -> ResponseReturnValue:
+    """Log out and go back to the login page."""
     logout_user()
     return redirect(url_for("auth.login"))
 
@@ -62,6 +64,7 @@ def logout() -> ResponseReturnValue:
 @bp.route("/lang/<code>", methods=["POST"])
 @requires(PUBLIC)
 def switch_language(code: str) -> ResponseReturnValue:
+    """Switch the page language, and remember it for a logged-in user."""
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
         if current_user.is_authenticated:

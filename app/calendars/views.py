@@ -42,6 +42,7 @@ def _site_from_args() -> Site | None:
 @bp.route("/")
 @requires("plans.view")
 def index() -> ResponseReturnValue:
+    """One year's calendar of a site (or the company): holidays, make-up workdays, overrides."""
     site = _site_from_args()
     tz = site.timezone if site else "Asia/Shanghai"
     year = request.args.get("year", type=int) or clock.local_today(tz).year
@@ -68,6 +69,7 @@ def index() -> ResponseReturnValue:
 @bp.route("/overrides", methods=["POST"])
 @requires("sites.edit")
 def add_override() -> ResponseReturnValue:
+    """Mark a day as holiday or workday, then move the future work it affects."""
     site = _site_from_args()
     form = OverrideForm()
     if form.validate_on_submit():
@@ -93,6 +95,7 @@ def add_override() -> ResponseReturnValue:
 @bp.route("/overrides/<int:override_id>/delete", methods=["POST"])
 @requires("sites.edit")
 def delete_override(override_id: int) -> ResponseReturnValue:
+    """Remove a day's override, then move the future work it affects."""
     row = db.session.get(CalendarOverride, override_id)
     if row is None:
         abort(404)

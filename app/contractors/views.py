@@ -23,12 +23,14 @@ def _contractor(contractor_id: int) -> Contractor:
 @bp.route("/")
 @requires("contractors.view")
 def index() -> ResponseReturnValue:
+    """Contractors, with their licences' expiry at a glance."""
     return render_template("contractors/index.html", contractors=services.list_contractors())
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @requires("contractors.edit")
 def new() -> ResponseReturnValue:
+    """Add a contractor."""
     form = ContractorForm()
     if form.validate_on_submit():
         saved, contractor = save(lambda: services.create_contractor(**form.values()), form)
@@ -46,12 +48,14 @@ def new() -> ResponseReturnValue:
 @bp.route("/<int:contractor_id>")
 @requires("contractors.view")
 def detail(contractor_id: int) -> ResponseReturnValue:
+    """One contractor's record."""
     return render_template("contractors/detail.html", contractor=_contractor(contractor_id))
 
 
 @bp.route("/<int:contractor_id>/edit", methods=["GET", "POST"])
 @requires("contractors.edit")
 def edit(contractor_id: int) -> ResponseReturnValue:
+    """Change a contractor (refused if someone else changed it meanwhile)."""
     contractor = _contractor(contractor_id)
     form = ContractorForm(obj=contractor)
     if form.validate_on_submit():
@@ -74,6 +78,7 @@ def edit(contractor_id: int) -> ResponseReturnValue:
 @bp.route("/<int:contractor_id>/delete", methods=["POST"])
 @requires("contractors.edit")
 def delete(contractor_id: int) -> ResponseReturnValue:
+    """Delete a contractor that nothing refers to any more."""
     contractor = _contractor(contractor_id)
     version = request.form.get("version", type=int)
     if save(lambda: services.delete_contractor(contractor, version)):

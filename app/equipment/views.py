@@ -68,6 +68,7 @@ def _int_arg(name: str) -> int | None:
 @bp.route("/")
 @requires("ledger.view")
 def index() -> ResponseReturnValue:
+    """The equipment ledger, filtered and sorted."""
     status = request.args.get("status") or ACTIVE
     flt = LedgerFilter(
         site_id=_int_arg("site"),
@@ -106,6 +107,7 @@ def _get(equipment_id: int) -> Equipment:
 @bp.route("/<int:equipment_id>")
 @requires("ledger.view")
 def detail(equipment_id: int) -> ResponseReturnValue:
+    """One asset: its record and who changed it when."""
     eq = _get(equipment_id)
     labels = {field.short_name: field.label.text for field in EquipmentForm(formdata=None)}
     return render_template(
@@ -120,6 +122,7 @@ def detail(equipment_id: int) -> ResponseReturnValue:
 @bp.route("/new", methods=["GET", "POST"])
 @requires("ledger.edit")
 def create() -> ResponseReturnValue:
+    """Add an asset to the ledger."""
     form = EquipmentForm()
     form.fill_choices()
     if request.method == "GET":
@@ -174,6 +177,7 @@ class _Refusal:
 @bp.route("/<int:equipment_id>/edit", methods=["GET", "POST"])
 @requires("ledger.edit")
 def edit(equipment_id: int) -> ResponseReturnValue:
+    """Change an asset; a concurrent edit is explained, naming who changed what."""
     eq = _get(equipment_id)
     form = EquipmentForm()
     form.fill_choices()
@@ -195,6 +199,7 @@ def edit(equipment_id: int) -> ResponseReturnValue:
 @bp.route("/<int:equipment_id>/retire", methods=["GET", "POST"])
 @requires("ledger.edit")
 def retire(equipment_id: int) -> ResponseReturnValue:
+    """Retire an asset: it leaves the schedules, its record is kept."""
     eq = _get(equipment_id)
     form = RetireForm()
     refusal = _Refusal(form)
@@ -228,6 +233,7 @@ def _preview(
 @bp.route("/import", methods=["GET", "POST"])
 @requires("ledger.import")
 def import_upload() -> ResponseReturnValue:
+    """Check an uploaded ledger file and preview what importing it would change."""
     form = ImportForm()
     form.fill_choices()
     if not form.validate_on_submit():
@@ -285,6 +291,7 @@ def _apply_import(apply_form: ApplyImportForm, filename: str, data: bytes) -> Im
 @bp.route("/import/apply", methods=["POST"])
 @requires("ledger.import")
 def import_apply() -> ResponseReturnValue:
+    """Import a checked ledger file: every row or none."""
     apply_form = ApplyImportForm()
     form = ImportForm(formdata=None)
     form.fill_choices()
@@ -319,6 +326,7 @@ def import_apply() -> ResponseReturnValue:
 @bp.route("/export.<fmt>")
 @requires("ledger.view")
 def export(fmt: str) -> ResponseReturnValue:
+    """Download the ledger (one site or all) as xlsx or CSV."""
     if fmt not in FORMATS:
         abort(404)
     site = db.session.get(Site, _int_arg("site") or 0)

@@ -159,6 +159,7 @@ NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 @bp.route("/feeds/")
 @requires(AUTHENTICATED)
 def manage() -> ResponseReturnValue:
+    """The user's calendar links: make, renew or withdraw them."""
     return _page(feeds_panel(back="feeds"))
 
 
@@ -192,6 +193,7 @@ def regenerate(feed_id: int) -> ResponseReturnValue:
 @bp.route("/feeds/<int:feed_id>/revoke", methods=["POST"])
 @requires(AUTHENTICATED)
 def revoke(feed_id: int) -> ResponseReturnValue:
+    """Withdraw a calendar link; subscribed calendars stop updating."""
     if save(lambda: services.revoke_feed(_me(), feed_id)):
         flash(_("The calendar link no longer works."), "success")
     return redirect(_back_url())

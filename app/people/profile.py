@@ -43,6 +43,7 @@ def _page(
 @bp.route("", methods=["GET", "POST"])
 @requires(AUTHENTICATED)
 def index() -> ResponseReturnValue:
+    """The user's own profile and API tokens; saves profile changes."""
     me = _me()
     form = ProfileForm(obj=me, prefix="profile")
     if form.validate_on_submit():
@@ -58,6 +59,7 @@ def index() -> ResponseReturnValue:
 @bp.route("/password", methods=["POST"])
 @requires(AUTHENTICATED)
 def change_password() -> ResponseReturnValue:
+    """Change one's own password, after giving the current one."""
     form = PasswordForm(prefix="password")
     if form.validate_on_submit():
         saved, _result = save(
@@ -87,6 +89,7 @@ def create_token() -> ResponseReturnValue:
 @bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
 @requires(AUTHENTICATED)
 def revoke_token(token_id: int) -> ResponseReturnValue:
+    """Revoke one of the user's own API tokens."""
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != _me().id:
         abort(404)

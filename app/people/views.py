@@ -64,6 +64,7 @@ def _site_choices() -> list[tuple[int, str]]:
 @bp.route("/teams")
 @requires("staff.view")
 def teams() -> ResponseReturnValue:
+    """Teams per site, with their members."""
     sites = {site.id: site for site in list_sites()}
     return render_template("people/teams.html", teams=services.list_teams(), sites=sites)
 
@@ -71,6 +72,7 @@ def teams() -> ResponseReturnValue:
 @bp.route("/teams/new", methods=["GET", "POST"])
 @requires("staff.edit")
 def new_team() -> ResponseReturnValue:
+    """Create a team at a site."""
     form = TeamForm(_site_choices())
     if form.validate_on_submit():
         saved, team = save(lambda: services.create_team(**form.values()), form)
@@ -94,6 +96,7 @@ def _member_candidates(team: Team) -> list[tuple[int, str]]:
 @bp.route("/teams/<int:team_id>")
 @requires("staff.view")
 def team(team_id: int) -> ResponseReturnValue:
+    """One team: members, leads and rotation."""
     team = _team(team_id)
     return _team_page(team, MemberForm(_member_candidates(team)))
 
@@ -111,6 +114,7 @@ def _team_page(team: Team, member_form: MemberForm) -> str:
 @bp.route("/teams/<int:team_id>/edit", methods=["GET", "POST"])
 @requires("staff.edit")
 def edit_team(team_id: int) -> ResponseReturnValue:
+    """Change a team (refused if someone else changed it meanwhile)."""
     team = _team(team_id)
     form = TeamForm(_site_choices(), obj=team)
     del form.site_id  # a team stays with its site
@@ -134,6 +138,7 @@ def edit_team(team_id: int) -> ResponseReturnValue:
 @bp.route("/teams/<int:team_id>/delete", methods=["POST"])
 @requires("staff.edit")
 def delete_team(team_id: int) -> ResponseReturnValue:
+    """Delete a team that no plan, work order or equipment points at."""
     team = _team(team_id)
     version = request.form.get("version", type=int)
     if save(lambda: services.delete_team(team, version)):
@@ -145,6 +150,7 @@ def delete_team(team_id: int) -> ResponseReturnValue:
 @bp.route("/teams/<int:team_id>/members", methods=["POST"])
 @requires("staff.edit")
 def add_member(team_id: int) -> ResponseReturnValue:
+    """Add a staff member to a team."""
     team = _team(team_id)
     form = MemberForm(_member_candidates(team))
     if form.validate_on_submit():
@@ -164,6 +170,7 @@ def add_member(team_id: int) -> ResponseReturnValue:
 @bp.route("/teams/<int:team_id>/members/<int:user_id>/lead", methods=["POST"])
 @requires("staff.edit")
 def set_lead(team_id: int, user_id: int) -> ResponseReturnValue:
+    """Make a member the team's lead, or not."""
     team, user = _team(team_id), _user(user_id)
     is_lead = request.form.get("is_lead") == "1"
     save(lambda: services.update_membership(team, user, is_lead=is_lead))
@@ -173,6 +180,7 @@ def set_lead(team_id: int, user_id: int) -> ResponseReturnValue:
 @bp.route("/teams/<int:team_id>/members/<int:user_id>/remove", methods=["POST"])
 @requires("staff.edit")
 def remove_member(team_id: int, user_id: int) -> ResponseReturnValue:
+    """Take a member off a team."""
     team, user = _team(team_id), _user(user_id)
     if save(lambda: services.remove_membership(team, user)):
         flash(_("%(name)s left the team.", name=user.name), "success")
@@ -185,6 +193,7 @@ def remove_member(team_id: int, user_id: int) -> ResponseReturnValue:
 @bp.route("/staff")
 @requires("staff.view")
 def staff() -> ResponseReturnValue:
+    """Staff list with roles; leavers only when asked for."""
     include_inactive = request.args.get("inactive") == "1"
     return render_template(
         "people/staff.html",
@@ -196,6 +205,7 @@ def staff() -> ResponseReturnValue:
 @bp.route("/staff/new", methods=["GET", "POST"])
 @requires("staff.edit")
 def new_staff() -> ResponseReturnValue:
+    """Add a staff member and their roles."""
     form = NewStaffForm()
     if form.validate_on_submit():
         values = form.values()
@@ -215,6 +225,7 @@ def new_staff() -> ResponseReturnValue:
 @bp.route("/staff/<int:user_id>")
 @requires("staff.view")
 def staff_member(user_id: int) -> ResponseReturnValue:
+    """One staff member: roles, teams and licences."""
     user = _user(user_id)
     return render_template(
         "people/staff_member.html",
@@ -227,6 +238,7 @@ def staff_member(user_id: int) -> ResponseReturnValue:
 @bp.route("/staff/<int:user_id>/edit", methods=["GET", "POST"])
 @requires("staff.edit")
 def edit_staff(user_id: int) -> ResponseReturnValue:
+    """Change a staff member (the last active administrator stays one)."""
     user = _user(user_id)
     form = StaffForm(obj=user)
     if request.method == "GET":
@@ -249,6 +261,7 @@ def edit_staff(user_id: int) -> ResponseReturnValue:
 @bp.route("/staff/<int:user_id>/password", methods=["POST"])
 @requires("staff.edit")
 def reset_password(user_id: int) -> ResponseReturnValue:
+    """An administrator sets a new password for a staff member."""
     user = _user(user_id)
     form = ResetPasswordForm()
     if form.validate_on_submit():
@@ -269,6 +282,7 @@ def reset_password(user_id: int) -> ResponseReturnValue:
 @bp.route("/staff/<int:user_id>/licences/new", methods=["GET", "POST"])
 @requires("staff.edit")
 def new_licence(user_id: int) -> ResponseReturnValue:
+    """Record a staff member's licence (e.g. electrician, lift operator)."""
     user = _user(user_id)
     form = LicenceForm()
     if form.validate_on_submit():
@@ -287,6 +301,7 @@ def new_licence(user_id: int) -> ResponseReturnValue:
 @bp.route("/staff/<int:user_id>/licences/<int:licence_id>/edit", methods=["GET", "POST"])
 @requires("staff.edit")
 def edit_licence(user_id: int, licence_id: int) -> ResponseReturnValue:
+    """Change a staff member's licence."""
     user = _user(user_id)
     licence = _licence(user, licence_id)
     form = LicenceForm(obj=licence)
@@ -310,6 +325,7 @@ def edit_licence(user_id: int, licence_id: int) -> ResponseReturnValue:
 @bp.route("/staff/<int:user_id>/licences/<int:licence_id>/delete", methods=["POST"])
 @requires("staff.edit")
 def delete_licence(user_id: int, licence_id: int) -> ResponseReturnValue:
+    """Delete a staff member's licence."""
     user = _user(user_id)
     licence = _licence(user, licence_id)
     version = request.form.get("version", type=int)

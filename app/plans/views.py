@@ -56,6 +56,7 @@ def _active_arg() -> bool | None:
 @bp.route("/")
 @requires("plans.view")
 def index() -> ResponseReturnValue:
+    """Plans, filtered by site, kind, team or asset."""
     flt = services.PlanFilter(
         site_id=_int_arg("site_id"),
         kind=request.args.get("kind") or None,
@@ -100,6 +101,7 @@ def _describe(rrule: str) -> str:
 @bp.route("/<int:plan_id>")
 @requires("plans.view")
 def detail(plan_id: int) -> ResponseReturnValue:
+    """One plan: its rule, checklist and upcoming visits."""
     plan = _plan(plan_id)
     siblings = services.tier_siblings(plan)
     plan_ids = [plan.id, *(p.id for p in siblings)]
@@ -193,6 +195,7 @@ def _render_form(
 @bp.route("/new", methods=["GET", "POST"])
 @requires("plans.edit")
 def new() -> ResponseReturnValue:
+    """Create a custom plan at a site."""
     site_id = _int_arg("site_id")
     sites = db.session.scalars(select(Site).order_by(Site.code)).all()
     if site_id is None and len(sites) == 1:
@@ -220,6 +223,7 @@ def new() -> ResponseReturnValue:
 @bp.route("/<int:plan_id>/edit", methods=["GET", "POST"])
 @requires("plans.edit")
 def edit(plan_id: int) -> ResponseReturnValue:
+    """Change a plan; its untouched future work is re-planned."""
     plan = _plan(plan_id)
     form = PlanForm(**plan_form_for(plan, **_form_choices(plan.site)))
     if request.method == "GET":
@@ -243,6 +247,7 @@ def edit(plan_id: int) -> ResponseReturnValue:
 @bp.route("/<int:plan_id>/preview")
 @requires("plans.view")
 def preview(plan_id: int) -> ResponseReturnValue:
+    """Dry run: the plan's next visits with holiday moves and reasons."""
     plan = _plan(plan_id)
     return render_template(
         "plans/preview.html",
@@ -268,18 +273,21 @@ def _state_change(plan: Plan, action: Any, done: str) -> ResponseReturnValue:
 @bp.route("/<int:plan_id>/deactivate", methods=["POST"])
 @requires("plans.edit")
 def deactivate(plan_id: int) -> ResponseReturnValue:
+    """Stop a plan: no new work orders; finished ones stay for the record."""
     return _state_change(_plan(plan_id), services.deactivate_plan, _("Plan stopped."))
 
 
 @bp.route("/<int:plan_id>/reactivate", methods=["POST"])
 @requires("plans.edit")
 def reactivate(plan_id: int) -> ResponseReturnValue:
+    """Start a stopped plan again."""
     return _state_change(_plan(plan_id), services.reactivate_plan, _("Plan active again."))
 
 
 @bp.route("/<int:plan_id>/catalog-update", methods=["POST"])
 @requires("plans.edit")
 def catalog_update(plan_id: int) -> ResponseReturnValue:
+    """Apply the catalog's newer tasks to a plan made from it."""
     return _state_change(
         _plan(plan_id), programmes.apply_catalog_update, _("Catalog changes applied.")
     )

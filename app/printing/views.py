@@ -132,6 +132,7 @@ def _chooser(failed: PrintForm | None = None) -> ResponseReturnValue:
 @bp.route("/")
 @requires(PERMISSION)
 def index() -> ResponseReturnValue:
+    """Choose which paper sheets to print, and for what."""
     return _chooser()
 
 
@@ -251,4 +252,5 @@ def record(work_order_id: int) -> ResponseReturnValue:
 @bp.route("/record/<int:work_order_id>.pdf")
 @requires(PERMISSION)
 def record_pdf(work_order_id: int) -> ResponseReturnValue:
+    """One completed visit's record as a PDF."""
     return _pdf([_record_sheet(work_order_id)], f"record-{work_order_id}.pdf")

@@ -37,6 +37,7 @@ def _vocabularies() -> dict[str, object]:
 @bp.route("/repairs/")
 @requires("repairs.view")
 def index() -> ResponseReturnValue:
+    """Repair requests, newest first."""
     page = db.paginate(
         services.requests_query(),
         page=request.args.get("page", 1, type=int),
@@ -54,6 +55,7 @@ def index() -> ResponseReturnValue:
 @bp.route("/repairs/new", methods=["GET", "POST"])
 @requires("repairs.create")
 def new() -> ResponseReturnValue:
+    """The front desk enters a repair request for a resident."""
     form = DeskRepairForm()
     sites = db.session.scalars(select(Site).order_by(Site.code)).all()
     form.site_id.choices = [(s.id, s.name) for s in sites]

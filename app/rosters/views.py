@@ -62,6 +62,7 @@ def index() -> ResponseReturnValue:
 @bp.route("/team/<int:team_id>")
 @requires("plans.view")
 def team(team_id: int) -> ResponseReturnValue:
+    """A team's roster over a span of days: who works, leave and holidays."""
     chosen = db.get_or_404(Team, team_id)
     site = db.session.get(Site, chosen.site_id)
     span = _span()
@@ -113,6 +114,7 @@ def _person_page(someone: User, form: LeaveForm) -> ResponseReturnValue:
 @bp.route("/person/<int:user_id>/leave", methods=["POST"])
 @requires("plans.edit")
 def add_person_leave(user_id: int) -> ResponseReturnValue:
+    """Record a staff member's leave; their future work is reassigned."""
     someone = db.get_or_404(User, user_id)
     form = LeaveForm()
     if form.validate_on_submit():
@@ -129,6 +131,7 @@ def add_person_leave(user_id: int) -> ResponseReturnValue:
 @bp.route("/leave/<int:leave_id>/delete", methods=["POST"])
 @requires("plans.edit")
 def delete_leave(leave_id: int) -> ResponseReturnValue:
+    """Remove a leave; the person's future work is re-planned."""
     leave = db.get_or_404(StaffLeave, leave_id)
     user_id = leave.user_id
     version = request.form.get("version", type=int)

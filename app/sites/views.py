@@ -29,6 +29,7 @@ def _location(site: Site, location_id: int) -> Location:
 @bp.route("/")
 @requires("sites.view")
 def index() -> ResponseReturnValue:
+    """The company's sites."""
     return render_template(
         "sites/index.html", sites=services.list_sites(), service_levels=SERVICE_LEVELS
     )
@@ -37,6 +38,7 @@ def index() -> ResponseReturnValue:
 @bp.route("/new", methods=["GET", "POST"])
 @requires("sites.edit")
 def new_site() -> ResponseReturnValue:
+    """Add a site."""
     form = SiteForm()
     if form.validate_on_submit():
         saved, site = save(lambda: services.create_site(**form.values()), form)
@@ -49,6 +51,7 @@ def new_site() -> ResponseReturnValue:
 @bp.route("/<int:site_id>")
 @requires("sites.view")
 def detail(site_id: int) -> ResponseReturnValue:
+    """One site and its location tree."""
     site = _site(site_id)
     return render_template(
         "sites/detail.html",
@@ -62,6 +65,7 @@ def detail(site_id: int) -> ResponseReturnValue:
 @bp.route("/<int:site_id>/edit", methods=["GET", "POST"])
 @requires("sites.edit")
 def edit_site(site_id: int) -> ResponseReturnValue:
+    """Change a site (refused if someone else changed it meanwhile)."""
     site = _site(site_id)
     form = SiteForm(obj=site)
     if form.validate_on_submit():
@@ -93,6 +97,7 @@ def _parent_choices(site: Site, moving: Location | None = None) -> list[tuple[in
 @bp.route("/<int:site_id>/locations/new", methods=["GET", "POST"])
 @requires("sites.edit")
 def new_location(site_id: int) -> ResponseReturnValue:
+    """Add a location (building, floor, room, area) to a site."""
     site = _site(site_id)
     form = LocationForm(_parent_choices(site))
     if request.method == "GET":
@@ -113,6 +118,7 @@ def new_location(site_id: int) -> ResponseReturnValue:
 @bp.route("/<int:site_id>/locations/<int:location_id>/edit", methods=["GET", "POST"])
 @requires("sites.edit")
 def edit_location(site_id: int, location_id: int) -> ResponseReturnValue:
+    """Change a location (refused if someone else changed it meanwhile)."""
     site = _site(site_id)
     location = _location(site, location_id)
     form = LocationForm(_parent_choices(site, location), obj=location)

@@ -116,6 +116,7 @@ def _refused(exc: Exception, work_order: WorkOrder) -> ResponseReturnValue:
 @bp.route("/")
 @requires("work.own")
 def my_work() -> ResponseReturnValue:
+    """The logged-in user's work for today and the coming days."""
     work = services.my_work(current_user, _tz_name())
     return render_template(
         "workorders/my_work.html",
@@ -141,6 +142,7 @@ def _date_arg(name: str) -> date | None:
 @bp.route("/board")
 @requires("work.view")
 def board() -> ResponseReturnValue:
+    """All work orders, filtered by site, team, status and date."""
     flt = BoardFilter(
         site_id=_int_arg("site"),
         team_id=_int_arg("team"),
@@ -171,6 +173,7 @@ def board() -> ResponseReturnValue:
 @bp.route("/<int:work_order_id>")
 @requires("work.own")
 def detail(work_order_id: int) -> ResponseReturnValue:
+    """One work order: what, where, why this day, and its record."""
     work_order = _work_order(work_order_id)
     record = work_order.completion
     return render_template(
@@ -199,6 +202,7 @@ def detail(work_order_id: int) -> ResponseReturnValue:
 @bp.route("/<int:work_order_id>/start", methods=["POST"])
 @requires("work.own")
 def start(work_order_id: int) -> ResponseReturnValue:
+    """Start a work order, then go to its completion form."""
     work_order = _work_order(work_order_id)
     version = forms.ActionForm().version.data
     try:
@@ -252,6 +256,7 @@ def _out_of_range(form: Any, items: list[Item]) -> dict[str, bool]:
 @bp.route("/<int:work_order_id>/complete", methods=["GET", "POST"])
 @requires("work.own")
 def complete(work_order_id: int) -> ResponseReturnValue:
+    """Record a visit as done: checklist answers, readings, photos, signature."""
     work_order = _work_order(work_order_id)
     if not services.may_work_on(current_user, work_order):
         abort(403)
@@ -333,6 +338,7 @@ def _reason_page(work_order: WorkOrder, action: str, title: str, call: Any) -> R
 @bp.route("/<int:work_order_id>/skip", methods=["GET", "POST"])
 @requires("work.own")
 def skip(work_order_id: int) -> ResponseReturnValue:
+    """Skip a visit, with the reason."""
     work_order = _work_order(work_order_id)
     return _reason_page(
         work_order,
@@ -345,6 +351,7 @@ def skip(work_order_id: int) -> ResponseReturnValue:
 @bp.route("/<int:work_order_id>/cancel", methods=["GET", "POST"])
 @requires("work.manage")
 def cancel(work_order_id: int) -> ResponseReturnValue:
+    """Cancel a work order, with the reason."""
     work_order = _work_order(work_order_id)
     return _reason_page(
         work_order,
@@ -357,6 +364,7 @@ def cancel(work_order_id: int) -> ResponseReturnValue:
 @bp.route("/<int:work_order_id>/reassign", methods=["GET", "POST"])
 @requires("work.manage")
 def reassign(work_order_id: int) -> ResponseReturnValue:
+    """Give a work order to another team or person."""
     work_order = _work_order(work_order_id)
     form = forms.ReassignForm(
         version=work_order.version,
@@ -394,6 +402,7 @@ def reassign(work_order_id: int) -> ResponseReturnValue:
 @bp.route("/<int:work_order_id>/reschedule", methods=["GET", "POST"])
 @requires("work.manage")
 def reschedule(work_order_id: int) -> ResponseReturnValue:
+    """Move a work order to another day."""
     work_order = _work_order(work_order_id)
     tz = _site_tz(work_order)
     form = forms.RescheduleForm(
@@ -430,6 +439,7 @@ def reschedule(work_order_id: int) -> ResponseReturnValue:
 @bp.route("/<int:work_order_id>/sign-off", methods=["GET", "POST"])
 @requires("work.manage")
 def sign_off(work_order_id: int) -> ResponseReturnValue:
+    """The safety manager signs off a statutory inspection's record."""
     work_order = _work_order(work_order_id)
     record = work_order.completion
     if record is None:
@@ -608,6 +618,7 @@ bp.add_app_template_global(equipment_work_history, "equipment_work_history")
 @bp.route("/equipment/<int:equipment_id>/history", endpoint="equipment_history")
 @requires("ledger.view")
 def equipment_history_page(equipment_id: int) -> ResponseReturnValue:
+    """One asset's full work history, with readings over time."""
     equipment = db.get_or_404(Equipment, equipment_id)
     page = _int_arg("page") or 1
     history = equipment_history(
