@@ -8,11 +8,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from app.auth.permissions import requires
 from app.calendars.forms import OverrideForm
 from app.calendars.models import CalendarOverride
+from app.calendars.queries import overrides_of
 from app.calendars.rescheduling import reschedule_after_change
 from app.calendars.services import (
     CalendarInputError,
@@ -24,6 +24,7 @@ from app.calendars.services import (
 from app.core import clock
 from app.extensions import db
 from app.sites.models import Site
+from app.sites.queries import site_with_code, sites_by_code
 from app.web.forms import save
 
 bp = Blueprint("calendars", __name__, url_prefix="/calendar")
@@ -33,7 +34,7 @@ def _site_from_args() -> Site | None:
     code = request.args.get("site")
     if not code:
         return None
-    site = db.session.scalar(select(Site).where(Site.code == code))
+    site = site_with_code(code)
     if site is None:
         abort(404)
     return site
@@ -49,15 +50,11 @@ def index() -> ResponseReturnValue:
     if not 1990 <= year <= 2100:
         abort(404)
     calendar = site_calendar(site)
-    overrides = db.session.scalars(
-        select(CalendarOverride)
-        .where(CalendarOverride.site_id == (site.id if site else None))
-        .order_by(CalendarOverride.day)
-    ).all()
+    overrides = overrides_of(site)
     return render_template(
         "calendars/index.html",
         site=site,
-        sites=db.session.scalars(select(Site).order_by(Site.code)).all(),
+        sites=sites_by_code(),
         year=year,
         provisional=calendar.is_provisional(year),
         days=year_days(calendar, year, str(get_locale())),

@@ -17,7 +17,6 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from app.audit.services import history_of
 from app.auth.permissions import requires
@@ -43,7 +42,8 @@ from app.equipment.services import (
 )
 from app.equipment.uploads import discard, load, stash
 from app.extensions import db
-from app.sites.models import Location, Site
+from app.sites.models import Site
+from app.sites.queries import sites_by_code, top_level_locations
 from app.web.forms import save, show_errors
 
 bp = Blueprint("equipment", __name__, url_prefix="/equipment")
@@ -84,16 +84,13 @@ def index() -> ResponseReturnValue:
         per_page=current_app.config["PAGE_SIZE"],
         error_out=False,
     )
-    buildings_stmt = select(Location).where(Location.parent_id.is_(None))
-    if flt.site_id is not None:
-        buildings_stmt = buildings_stmt.where(Location.site_id == flt.site_id)
     return render_template(
         "equipment/index.html",
         page=page,
         flt=flt,
         status=status,
-        sites=db.session.scalars(select(Site).order_by(Site.code)).all(),
-        buildings=db.session.scalars(buildings_stmt.order_by(Location.sort_key)).all(),
+        sites=sites_by_code(),
+        buildings=top_level_locations(flt.site_id),
         sorts=list(SORTS),
         any_status=ANY_STATUS,
         active_status=ACTIVE,

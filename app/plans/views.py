@@ -10,17 +10,17 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from app.auth.permissions import requires
 from app.catalog.current import current_catalog
-from app.contractors.models import Contractor
+from app.contractors.queries import contractors_by_name
 from app.core import clock
 from app.core.i18n import label
 from app.core.validation import StaleEdit, ValidationError
 from app.equipment.models import Equipment
+from app.equipment.queries import equipment_of_site
 from app.extensions import db
-from app.people.models import Team, User
+from app.people.queries import active_people, teams_by_name
 from app.plans import programmes, services
 from app.plans.display import engine_locale, local_text
 from app.plans.forms import ApplyForm, PlanForm, plan_form_for, row_name, task_choices
@@ -29,9 +29,10 @@ from app.plans.programmes import CONTRACTED, TaskChoice, choice_key
 from app.plans.recurrence import describe_rrule
 from app.scheduling.preview import PlanPreview, preview_plan
 from app.sites.models import Location, Site
+from app.sites.queries import sites_by_code
 from app.sites.services import location_choices
 from app.web.forms import page_status, save, show_errors
-from app.workorders.models import WorkOrder
+from app.workorders.queries import upcoming_work_of_plans
 from schedules import HolidayPolicy
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
@@ -72,17 +73,13 @@ def index() -> ResponseReturnValue:
         per_page=current_app.config["PAGE_SIZE"],
         error_out=False,
     )
-    sites = db.session.scalars(select(Site).order_by(Site.code)).all()
-    teams_stmt = select(Team).order_by(Team.site_id, Team.name)
-    if flt.site_id is not None:
-        teams_stmt = teams_stmt.where(Team.site_id == flt.site_id)
     return render_template(
         "plans/index.html",
         page=page,
         flt=flt,
         active_arg=request.args.get("active", "1"),
-        sites=sites,
-        teams=db.session.scalars(teams_stmt).all(),
+        sites=sites_by_code(),
+        teams=teams_by_name(flt.site_id),
         equipment=db.session.get(Equipment, flt.equipment_id) if flt.equipment_id else None,
         kinds=services.KIND_LABELS,
         describe=_describe,
@@ -105,12 +102,7 @@ def detail(plan_id: int) -> ResponseReturnValue:
     plan = _plan(plan_id)
     siblings = services.tier_siblings(plan)
     plan_ids = [plan.id, *(p.id for p in siblings)]
-    upcoming = db.session.scalars(
-        select(WorkOrder)
-        .where(WorkOrder.plan_id.in_(plan_ids), WorkOrder.due_at >= clock.utcnow())
-        .order_by(WorkOrder.due_at)
-        .limit(UPCOMING_LIMIT)
-    ).all()
+    upcoming = upcoming_work_of_plans(plan_ids, clock.utcnow(), UPCOMING_LIMIT)
     return render_template(
         "plans/detail.html",
         plan=plan,
@@ -148,20 +140,12 @@ def _field_text(name: str, value: Any) -> str:
 
 
 def _form_choices(site: Site) -> dict[str, Any]:
-    equipment = db.session.scalars(
-        select(Equipment).where(Equipment.site_id == site.id).order_by(Equipment.asset_code)
-    ).all()
-    teams = db.session.scalars(
-        select(Team).where(Team.site_id == site.id).order_by(Team.name)
-    ).all()
-    people = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name))
-    contractors = db.session.scalars(select(Contractor).order_by(Contractor.name))
     return {
-        "equipment": [(e.id, str(e)) for e in equipment],
+        "equipment": [(e.id, str(e)) for e in equipment_of_site(site.id)],
         "locations": location_choices(site),
-        "teams": [(t.id, t.name) for t in teams],
-        "people": [(u.id, u.name) for u in people],
-        "contractors": [(c.id, c.name) for c in contractors],
+        "teams": [(t.id, t.name) for t in teams_by_name(site.id)],
+        "people": [(u.id, u.name) for u in active_people()],
+        "contractors": [(c.id, c.name) for c in contractors_by_name()],
     }
 
 
@@ -197,7 +181,7 @@ def _render_form(
 def new() -> ResponseReturnValue:
     """Create a custom plan at a site."""
     site_id = _int_arg("site_id")
-    sites = db.session.scalars(select(Site).order_by(Site.code)).all()
+    sites = sites_by_code()
     if site_id is None and len(sites) == 1:
         site_id = sites[0].id
     site = db.session.get(Site, site_id) if site_id is not None else None
@@ -374,12 +358,8 @@ def apply() -> ResponseReturnValue:
         catalog_types=catalog_types,
         choice_key=choice_key,
         row_name=row_name,
-        teams=db.session.scalars(
-            select(Team).where(Team.site_id == site.id).order_by(Team.name)
-        ).all(),
-        people=db.session.scalars(
-            select(User).where(User.active.is_(True)).order_by(User.name)
-        ).all(),
+        teams=teams_by_name(site.id),
+        people=active_people(),
         policies=services.HOLIDAY_POLICY_LABELS,
         performers=services.PERFORMER_LABELS,
         contracted=CONTRACTED,

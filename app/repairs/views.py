@@ -12,7 +12,6 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from app.audit.actor import Actor, acting_as
 from app.auth.permissions import PUBLIC, requires
@@ -21,7 +20,7 @@ from app.extensions import db
 from app.repairs import services
 from app.repairs.forms import DeskRepairForm, LookupForm, PublicRepairForm
 from app.repairs.models import CHANNEL_LABELS, Channel, RepairRequest
-from app.sites.models import Site
+from app.sites.queries import sites_by_code
 from app.web.forms import save
 
 bp = Blueprint("repairs", __name__)
@@ -57,8 +56,7 @@ def index() -> ResponseReturnValue:
 def new() -> ResponseReturnValue:
     """The front desk enters a repair request for a resident."""
     form = DeskRepairForm()
-    sites = db.session.scalars(select(Site).order_by(Site.code)).all()
-    form.site_id.choices = [(s.id, s.name) for s in sites]
+    form.site_id.choices = [(s.id, s.name) for s in sites_by_code()]
     status = 200
     if form.validate_on_submit():
         saved, repair = save(

@@ -11,18 +11,19 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from app.auth.permissions import requires
 from app.calendars.services import site_calendar
 from app.core import clock
 from app.extensions import db
 from app.people.models import Team, User
+from app.people.queries import teams_by_name
 from app.rosters import grid
 from app.rosters.forms import LeaveForm
 from app.rosters.leave import LEAVE_KINDS, add_leave, leaves_of, remove_leave
 from app.rosters.models import StaffLeave
 from app.sites.models import Site
+from app.sites.queries import sites_by_code
 from app.web.forms import page_status, save
 
 bp = Blueprint("roster", __name__, url_prefix="/roster")
@@ -44,9 +45,7 @@ def _start(site: Site | None) -> date:
 
 
 def _sites_and_teams() -> tuple[list[Site], list[Team]]:
-    sites = list(db.session.scalars(select(Site).order_by(Site.code)))
-    teams = list(db.session.scalars(select(Team).order_by(Team.site_id, Team.name)))
-    return sites, teams
+    return list(sites_by_code()), list(teams_by_name())
 
 
 @bp.route("/")
