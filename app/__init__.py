@@ -16,12 +16,12 @@ from app.audit.listeners import register_audit_listeners
 from app.auth.permissions import enforce_permissions, user_can
 from app.auth.session import init_login
 from app.config import Config, check_production_safety
-from app.core import errors, i18n, navigation
+from app.core import i18n
 from app.core.sqlite import register_sqlite_pragmas
 from app.extensions import bootstrap, csrf, db, login_manager, migrate
 from app.registry import register_blueprints, register_cli
 from app.scheduling.receivers import connect_replans
-from app.web import stale_edit
+from app.web import errors, navigation, stale_edit
 
 TEMPLATE_DIR = Path(str(files("templates")))
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"

@@ -1,7 +1,7 @@
 """The `rounds` console script: Flask's CLI group bound to `create_app`.
 
 It brings `rounds run`, `rounds db ...` (Flask-Migrate) and every group that
-`app.core.registry` registers.
+`app.registry` registers.
 """
 
 from flask.cli import FlaskGroup

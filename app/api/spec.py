@@ -2,19 +2,22 @@
 
 Domains call `api_route(...)` in their `api.py`; the OpenAPI 3.1 document at
 /api/v1/openapi.json is built from the same declarations, so it cannot drift.
+The route is also the endpoint's one commit point (as Indico's `RH.process`): an
+endpoint calls its service and returns; `api_route` commits or rolls back.
 """
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from flask import Blueprint, request
+from flask import Blueprint, Response, make_response, request
 from jsonschema import Draft202012Validator
 
 from app.api.errors import ApiError, handle_api_error, handle_stale_edit, handle_validation_error
 from app.auth.permissions import requires
 from app.core.validation import StaleEdit, ValidationError
-from app.extensions import csrf
+from app.extensions import csrf, db
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -78,6 +81,29 @@ def _openapi_path(rule: str) -> str:
     return "/".join(parts)
 
 
+def committing(view: Callable[..., Any]) -> Callable[..., Response]:
+    """Commit what the endpoint changed if it answered 2xx/3xx; roll it all back otherwise.
+
+    An exception (a refused edit, a 404, a bug) rolls back before the error handlers
+    answer, so a failed call never leaves half its changes in the session.
+    """
+
+    @functools.wraps(view)
+    def run(*args: Any, **kwargs: Any) -> Response:
+        try:
+            response = make_response(view(*args, **kwargs))
+        except BaseException:
+            db.session.rollback()
+            raise
+        if response.status_code < 400:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response
+
+    return run
+
+
 def api_route(
     rule: str,
     method: str,
@@ -92,6 +118,7 @@ def api_route(
 ) -> Callable[[F], F]:
     def register(view: F) -> F:
         endpoint = f"{tag}_{view.__name__}"
+        view.__doc__ = view.__doc__ or summary  # the summary is the endpoint's one-line docstring
         REGISTRY.operations.append(
             Operation(
                 path=_openapi_path(bp.url_prefix + rule),  # type: ignore[operator]
@@ -106,7 +133,7 @@ def api_route(
                 status=status,
             )
         )
-        bp.add_url_rule(rule, endpoint, requires(permission)(view), methods=[method])
+        bp.add_url_rule(rule, endpoint, requires(permission)(committing(view)), methods=[method])
         return view
 
     return register

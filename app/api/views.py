@@ -25,6 +25,7 @@ ME_SCHEMA = schema(
 @bp.route("/openapi.json")
 @requires(PUBLIC)
 def openapi_document() -> ResponseReturnValue:
+    """The OpenAPI 3.1 document, built from the same declarations as the routes."""
     return jsonify(build_document(request.host_url.rstrip("/") + "/api/v1"))
 
 

@@ -18,8 +18,8 @@ from flask_login import current_user, login_user, logout_user
 
 from app.auth.forms import LoginForm
 from app.auth.permissions import AUTHENTICATED, PUBLIC, requires
-from app.extensions import db
-from app.people.services import authenticate
+from app.people.services import authenticate, remember_language
+from app.web.forms import save
 
 bp = Blueprint("auth", __name__)
 
@@ -34,15 +34,17 @@ def _safe_next(target: str | None) -> str:
 @bp.route("/login", methods=["GET", "POST"])
 @requires(PUBLIC)
 def login() -> ResponseReturnValue:
+    """Log in; failed attempts are counted so guessing locks the account for a while."""
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(
-            form.username.data or "",
-            form.password.data or "",
-            max_failures=current_app.config["LOGIN_MAX_FAILURES"],
-            lockout=timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"]),
+        _saved, user = save(  # commits the failed-attempt count too
+            lambda: authenticate(
+                form.username.data or "",
+                form.password.data or "",
+                max_failures=current_app.config["LOGIN_MAX_FAILURES"],
+                lockout=timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"]),
+            )
         )
-        db.session.commit()
         if user is None:
             flash(_("Wrong username or password, or the account is locked for a while."), "danger")
             return render_template("auth/login.html", form=form), 401
@@ -54,6 +56,7 @@ def login() -> ResponseReturnValue:
 @bp.route("/logout", methods=["POST"])
 @requires(AUTHENTICATED)
 def logout() -> ResponseReturnValue:
+    """Log out and go back to the login page."""
     logout_user()
     return redirect(url_for("auth.login"))
 
@@ -61,9 +64,9 @@ def logout() -> ResponseReturnValue:
 @bp.route("/lang/<code>", methods=["POST"])
 @requires(PUBLIC)
 def switch_language(code: str) -> ResponseReturnValue:
+    """Switch the page language, and remember it for a logged-in user."""
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
         if current_user.is_authenticated:
-            current_user.locale = code
-            db.session.commit()
+            save(lambda: remember_language(current_user, code))
     return redirect(_safe_next(request.form.get("next")))

@@ -143,6 +143,21 @@ def remove_override(override: CalendarOverride) -> None:
     db.session.flush()
 
 
+def change_override(site: Site | None, day: date, kind: str, note: str) -> int | None:
+    """Set a day and move the future visits it reaches, in one transaction.
+
+    None when the day already read so (nothing to save or move), else how many visits moved.
+    """
+    return follow_calendar(site) if set_override(site, day, kind, note) else None
+
+
+def withdraw_override(override: CalendarOverride) -> int:
+    """Remove a day's override and move the future visits back; how many moved."""
+    site = override.site
+    remove_override(override)
+    return follow_calendar(site)
+
+
 @dataclass(frozen=True)
 class CalendarDay:
     day: date

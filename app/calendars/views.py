@@ -8,22 +8,23 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from app.auth.permissions import requires
 from app.calendars.forms import OverrideForm
 from app.calendars.models import CalendarOverride
+from app.calendars.queries import overrides_of
 from app.calendars.services import (
     CalendarInputError,
-    follow_calendar,
-    remove_override,
-    set_override,
+    change_override,
     site_calendar,
+    withdraw_override,
     year_days,
 )
 from app.core import clock
 from app.extensions import db
 from app.sites.models import Site
+from app.sites.queries import site_with_code, sites_by_code
+from app.web.forms import save
 
 bp = Blueprint("calendars", __name__, url_prefix="/calendar")
 
@@ -32,7 +33,7 @@ def _site_from_args() -> Site | None:
     code = request.args.get("site")
     if not code:
         return None
-    site = db.session.scalar(select(Site).where(Site.code == code))
+    site = site_with_code(code)
     if site is None:
         abort(404)
     return site
@@ -41,21 +42,18 @@ def _site_from_args() -> Site | None:
 @bp.route("/")
 @requires("plans.view")
 def index() -> ResponseReturnValue:
+    """One year's calendar of a site (or the company): holidays, make-up workdays, overrides."""
     site = _site_from_args()
     tz = site.timezone if site else "Asia/Shanghai"
     year = request.args.get("year", type=int) or clock.local_today(tz).year
     if not 1990 <= year <= 2100:
         abort(404)
     calendar = site_calendar(site)
-    overrides = db.session.scalars(
-        select(CalendarOverride)
-        .where(CalendarOverride.site_id == (site.id if site else None))
-        .order_by(CalendarOverride.day)
-    ).all()
+    overrides = overrides_of(site)
     return render_template(
         "calendars/index.html",
         site=site,
-        sites=db.session.scalars(select(Site).order_by(Site.code)).all(),
+        sites=sites_by_code(),
         year=year,
         provisional=calendar.is_provisional(year),
         days=year_days(calendar, year, str(get_locale())),
@@ -67,20 +65,20 @@ def index() -> ResponseReturnValue:
 @bp.route("/overrides", methods=["POST"])
 @requires("sites.edit")
 def add_override() -> ResponseReturnValue:
+    """Mark a day as holiday or workday, then move the future work it affects."""
     site = _site_from_args()
     form = OverrideForm()
     if form.validate_on_submit():
+        day, kind, note = form.day.data, form.kind.data, form.note.data or ""
         try:
-            changed = set_override(site, form.day.data, form.kind.data, form.note.data or "")  # type: ignore[arg-type]
+            saved, updated = save(lambda: change_override(site, day, kind, note))  # type: ignore[arg-type]
         except CalendarInputError as exc:
+            saved, updated = False, None
             flash(str(exc), "danger")
-        else:
-            updated = follow_calendar(site) if changed else 0
-            db.session.commit()
-            if changed:
-                flash(_("Saved; %(n)d future work orders updated.", n=updated), "success")
-            else:
-                flash(_("Saved."), "success")
+        if saved and updated is not None:
+            flash(_("Saved; %(n)d future work orders updated.", n=updated), "success")
+        elif saved:
+            flash(_("Saved."), "success")
     else:
         for errors in form.errors.values():
             for error in errors:
@@ -92,13 +90,12 @@ def add_override() -> ResponseReturnValue:
 @bp.route("/overrides/<int:override_id>/delete", methods=["POST"])
 @requires("sites.edit")
 def delete_override(override_id: int) -> ResponseReturnValue:
+    """Remove a day's override, then move the future work it affects."""
     row = db.session.get(CalendarOverride, override_id)
     if row is None:
         abort(404)
     site = row.site
     year = row.day.year
-    remove_override(row)
-    updated = follow_calendar(site)
-    db.session.commit()
+    updated = save(lambda: withdraw_override(row)).result or 0
     flash(_("Removed; %(n)d future work orders updated.", n=updated), "success")
     return redirect(url_for(".index", site=site.code if site else None, year=year))

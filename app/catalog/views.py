@@ -15,6 +15,7 @@ bp = Blueprint("catalog", __name__, url_prefix="/catalog")
 @bp.route("/")
 @requires("catalog.view")
 def index() -> ResponseReturnValue:
+    """The maintenance catalog: equipment types and the task libraries they use."""
     catalog = current_catalog()
     return render_template("catalog/index.html", catalog=catalog, categories=CATEGORIES)
 
@@ -22,6 +23,7 @@ def index() -> ResponseReturnValue:
 @bp.route("/types/<type_key>")
 @requires("catalog.view")
 def type_detail(type_key: str) -> ResponseReturnValue:
+    """One equipment type and the tasks the catalog gives it."""
     try:
         equipment_type = current_catalog().type(type_key)
     except KeyError:
@@ -37,6 +39,7 @@ def type_detail(type_key: str) -> ResponseReturnValue:
 @bp.route("/libraries/<library_key>")
 @requires("catalog.view")
 def library(library_key: str) -> ResponseReturnValue:
+    """One area library: patrol routes, cleaning or greening tasks."""
     catalog = current_catalog()
     if library_key == "patrol" and catalog.patrol is not None:
         return render_template("catalog/patrol.html", library=catalog.patrol, kinds=LOCATION_KINDS)

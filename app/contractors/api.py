@@ -11,7 +11,6 @@ from app.api.spec import PAGINATION_QUERY, api_route, json_body, schema
 from app.contractors import services
 from app.contractors.models import Contractor
 from app.core.validation import parse_iso_date
-from app.extensions import db
 
 _DATE = {"type": ["string", "null"], "format": "date", "description": "YYYY-MM-DD"}
 _DATES = ("licence_expires_on", "contract_start", "contract_end")
@@ -115,7 +114,6 @@ def get_contractor(contractor_id: int) -> ResponseReturnValue:
 )
 def create_contractor() -> ResponseReturnValue:
     contractor = services.create_contractor(**_with_dates(json_body(CONTRACTOR_CREATE)))
-    db.session.commit()
     location = url_for("api.contractors_get_contractor", contractor_id=contractor.id)
     return contractor_json(contractor), 201, {"Location": location}
 
@@ -133,5 +131,4 @@ def patch_contractor(contractor_id: int) -> ResponseReturnValue:
     contractor = _contractor(contractor_id)
     body = _with_dates(json_body(CONTRACTOR_PATCH))
     services.update_contractor(contractor, body.pop("version"), **body)
-    db.session.commit()
     return contractor_json(contractor)

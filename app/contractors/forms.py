@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Optional
 
-from app.core.forms import ServiceForm, VersionField
+from app.web.forms import ServiceForm, VersionField
 
 
 class ContractorForm(ServiceForm):

@@ -8,9 +8,9 @@ from app.auth.permissions import requires
 from app.contractors import services
 from app.contractors.forms import ContractorForm
 from app.contractors.models import Contractor
-from app.core.forms import attempt, page_status, run_action
 from app.extensions import db
 from app.vocab.expiry import expiry_status
+from app.web.forms import page_status, save
 
 bp = Blueprint("contractors", __name__, url_prefix="/contractors")
 bp.add_app_template_global(expiry_status, "expiry_status")
@@ -23,15 +23,17 @@ def _contractor(contractor_id: int) -> Contractor:
 @bp.route("/")
 @requires("contractors.view")
 def index() -> ResponseReturnValue:
+    """Contractors, with their licences' expiry at a glance."""
     return render_template("contractors/index.html", contractors=services.list_contractors())
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @requires("contractors.edit")
 def new() -> ResponseReturnValue:
+    """Add a contractor."""
     form = ContractorForm()
     if form.validate_on_submit():
-        saved, contractor = attempt(form, lambda: services.create_contractor(**form.values()))
+        saved, contractor = save(lambda: services.create_contractor(**form.values()), form)
         if saved and contractor is not None:
             flash(_("Contractor saved."), "success")
             return redirect(url_for("contractors.detail", contractor_id=contractor.id))
@@ -46,18 +48,19 @@ def new() -> ResponseReturnValue:
 @bp.route("/<int:contractor_id>")
 @requires("contractors.view")
 def detail(contractor_id: int) -> ResponseReturnValue:
+    """One contractor's record."""
     return render_template("contractors/detail.html", contractor=_contractor(contractor_id))
 
 
 @bp.route("/<int:contractor_id>/edit", methods=["GET", "POST"])
 @requires("contractors.edit")
 def edit(contractor_id: int) -> ResponseReturnValue:
+    """Change a contractor (refused if someone else changed it meanwhile)."""
     contractor = _contractor(contractor_id)
     form = ContractorForm(obj=contractor)
     if form.validate_on_submit():
-        saved, _saved_contractor = attempt(
-            form,
-            lambda: services.update_contractor(contractor, form.version.data, **form.values()),
+        saved, _saved_contractor = save(
+            lambda: services.update_contractor(contractor, form.version.data, **form.values()), form
         )
         if saved:
             flash(_("Contractor saved."), "success")
@@ -75,9 +78,10 @@ def edit(contractor_id: int) -> ResponseReturnValue:
 @bp.route("/<int:contractor_id>/delete", methods=["POST"])
 @requires("contractors.edit")
 def delete(contractor_id: int) -> ResponseReturnValue:
+    """Delete a contractor that nothing refers to any more."""
     contractor = _contractor(contractor_id)
     version = request.form.get("version", type=int)
-    if run_action(lambda: services.delete_contractor(contractor, version)):
+    if save(lambda: services.delete_contractor(contractor, version)):
         flash(_("Contractor deleted."), "success")
         return redirect(url_for("contractors.index"))
     return redirect(url_for("contractors.detail", contractor_id=contractor_id))

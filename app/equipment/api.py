@@ -21,7 +21,6 @@ from app.equipment.services import (
     LedgerFilter,
     ledger_query,
 )
-from app.extensions import db
 
 TAG = "equipment"
 
@@ -211,7 +210,6 @@ def get_equipment(equipment_id: int) -> ResponseReturnValue:
 def create_equipment() -> ResponseReturnValue:
     body = json_body(CREATE_SCHEMA)
     eq = services.create_equipment(EquipmentInput().updated(body))
-    db.session.commit()
     return jsonify(serialize(eq)), 201
 
 
@@ -229,7 +227,6 @@ def update_equipment(equipment_id: int) -> ResponseReturnValue:
     body = json_body(PATCH_SCHEMA)
     version = body.pop("version")
     services.update_equipment(eq, EquipmentInput.from_equipment(eq).updated(body), version)
-    db.session.commit()
     return jsonify(serialize(eq))
 
 
@@ -246,5 +243,4 @@ def retire_equipment(equipment_id: int) -> ResponseReturnValue:
     eq = _get(equipment_id)
     body = json_body(RETIRE_SCHEMA)
     services.retire_equipment(eq, body["version"], body.get("reason", ""))
-    db.session.commit()
     return jsonify(serialize(eq))

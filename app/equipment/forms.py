@@ -1,6 +1,6 @@
 """Equipment forms: they only collect values; the service validates (one set of rules).
 
-Service errors are put next to their fields with `app.core.forms.show_errors`.
+Service errors are put next to their fields with `app.web.forms.show_errors`.
 
 Dates are text inputs with the browser's date picker, so a bad date reaches the
 service and gets the same message an import would; selects accept any value for
@@ -26,7 +26,6 @@ from wtforms.validators import InputRequired, Optional
 from wtforms.widgets import HiddenInput
 
 from app.contractors.models import Contractor
-from app.core.forms import VersionField, optional_int
 from app.core.i18n import label
 from app.equipment.services import (
     CATEGORY_LABELS,
@@ -37,6 +36,7 @@ from app.equipment.services import (
 from app.extensions import db
 from app.people.models import Team
 from app.sites.models import Location, Site
+from app.web.forms import VersionField, optional_int
 
 
 def attributes_text(attributes: Mapping[str, Any] | str | None) -> str:

@@ -1,6 +1,7 @@
 """Ledger pages: list, detail, create / edit / retire, import and export. Thin over the services."""
 
 import io
+from dataclasses import dataclass
 from typing import Any
 
 from flask import (
@@ -16,12 +17,11 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from app.audit.services import history_of
 from app.auth.permissions import requires
 from app.core import clock
-from app.core.forms import show_errors
+from app.core.validation import StaleEdit, ValidationError
 from app.equipment.exporting import FORMATS, export_ledger
 from app.equipment.forms import ApplyImportForm, EquipmentForm, ImportForm, RetireForm
 from app.equipment.importing import ImportFileError, ImportReport, import_equipment
@@ -34,7 +34,6 @@ from app.equipment.services import (
     STATUS_CHOICES,
     ConflictError,
     EquipmentInput,
-    EquipmentInvalid,
     LedgerFilter,
     create_equipment,
     ledger_query,
@@ -43,7 +42,9 @@ from app.equipment.services import (
 )
 from app.equipment.uploads import discard, load, stash
 from app.extensions import db
-from app.sites.models import Location, Site
+from app.sites.models import Site
+from app.sites.queries import sites_by_code, top_level_locations
+from app.web.forms import save, show_errors
 
 bp = Blueprint("equipment", __name__, url_prefix="/equipment")
 
@@ -67,6 +68,7 @@ def _int_arg(name: str) -> int | None:
 @bp.route("/")
 @requires("ledger.view")
 def index() -> ResponseReturnValue:
+    """The equipment ledger, filtered and sorted."""
     status = request.args.get("status") or ACTIVE
     flt = LedgerFilter(
         site_id=_int_arg("site"),
@@ -82,16 +84,13 @@ def index() -> ResponseReturnValue:
         per_page=current_app.config["PAGE_SIZE"],
         error_out=False,
     )
-    buildings_stmt = select(Location).where(Location.parent_id.is_(None))
-    if flt.site_id is not None:
-        buildings_stmt = buildings_stmt.where(Location.site_id == flt.site_id)
     return render_template(
         "equipment/index.html",
         page=page,
         flt=flt,
         status=status,
-        sites=db.session.scalars(select(Site).order_by(Site.code)).all(),
-        buildings=db.session.scalars(buildings_stmt.order_by(Location.sort_key)).all(),
+        sites=sites_by_code(),
+        buildings=top_level_locations(flt.site_id),
         sorts=list(SORTS),
         any_status=ANY_STATUS,
         active_status=ACTIVE,
@@ -105,6 +104,7 @@ def _get(equipment_id: int) -> Equipment:
 @bp.route("/<int:equipment_id>")
 @requires("ledger.view")
 def detail(equipment_id: int) -> ResponseReturnValue:
+    """One asset: its record and who changed it when."""
     eq = _get(equipment_id)
     labels = {field.short_name: field.label.text for field in EquipmentForm(formdata=None)}
     return render_template(
@@ -119,28 +119,24 @@ def detail(equipment_id: int) -> ResponseReturnValue:
 @bp.route("/new", methods=["GET", "POST"])
 @requires("ledger.edit")
 def create() -> ResponseReturnValue:
+    """Add an asset to the ledger."""
     form = EquipmentForm()
     form.fill_choices()
     if request.method == "GET":
         form.fill_from(EquipmentInput(site_id=_int_arg("site")))
     elif form.validate_on_submit():
-        try:
-            eq = create_equipment(form.to_input())
-        except EquipmentInvalid as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-        else:
-            db.session.commit()
+        saved, eq = save(lambda: create_equipment(form.to_input()), form)
+        if saved and eq is not None:
             flash(_("Equipment %(code)s added.", code=eq.asset_code), "success")
             return redirect(url_for(".detail", equipment_id=eq.id))
     status = 422 if request.method == "POST" else 200
     return render_template("equipment/form.html", form=form, eq=None), status
 
 
-def _conflict_text(exc: ConflictError, form: EquipmentForm | None = None) -> str:
+def _conflict_text(exc: StaleEdit, form: EquipmentForm | None = None) -> str:
     """Who changed the record and when (shared wording), plus which fields they touched."""
     text = exc.message()
-    if exc.changed_fields:
+    if isinstance(exc, ConflictError) and exc.changed_fields:
         names = [
             str(form[f].label.text) if form is not None and f in form else f
             for f in exc.changed_fields
@@ -149,30 +145,49 @@ def _conflict_text(exc: ConflictError, form: EquipmentForm | None = None) -> str
     return text
 
 
+@dataclass
+class _Refusal:
+    """How a refused edit or retirement shows: the text above the form, the version to resend."""
+
+    form: EquipmentForm | RetireForm
+    text: str | None = None
+
+    def for_edit(self, exc: StaleEdit | ValidationError) -> None:
+        if isinstance(exc, ValidationError):
+            show_errors(self.form, exc)
+            return
+        self.text = _conflict_text(exc, self.form)  # type: ignore[arg-type]
+        self._reload_version(exc)
+
+    def for_retire(self, exc: StaleEdit | ValidationError) -> None:
+        if isinstance(exc, ValidationError):
+            self.text = "; ".join(m.translated() for m in exc.fields.values())
+            return
+        self.text = _conflict_text(exc) + " " + _("Check the record before retiring it.")
+        self._reload_version(exc)
+
+    def _reload_version(self, exc: StaleEdit) -> None:
+        if isinstance(exc, ConflictError):
+            self.form.version.data = exc.current_version
+
+
 @bp.route("/<int:equipment_id>/edit", methods=["GET", "POST"])
 @requires("ledger.edit")
 def edit(equipment_id: int) -> ResponseReturnValue:
+    """Change an asset; a concurrent edit is explained, naming who changed what."""
     eq = _get(equipment_id)
     form = EquipmentForm()
     form.fill_choices()
-    conflict: str | None = None
+    refusal = _Refusal(form)
     if request.method == "GET":
         form.fill_from(EquipmentInput.from_equipment(eq))
         form.version.data = eq.version
     elif form.validate_on_submit():
-        try:
-            update_equipment(eq, form.to_input(), form.version.data or 0)
-        except EquipmentInvalid as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-        except ConflictError as exc:
-            db.session.rollback()
-            conflict = _conflict_text(exc, form)
-            form.version.data = exc.current_version
-        else:
-            db.session.commit()
+        version = form.version.data or 0
+        if save(lambda: update_equipment(eq, form.to_input(), version), explain=refusal.for_edit):
             flash(_("Equipment %(code)s saved.", code=eq.asset_code), "success")
             return redirect(url_for(".detail", equipment_id=eq.id))
+    conflict = refusal.text
     status = 200 if request.method == "GET" else (409 if conflict else 422)
     eq = _get(equipment_id)
     return render_template("equipment/form.html", form=form, eq=eq, conflict=conflict), status
@@ -181,27 +196,20 @@ def edit(equipment_id: int) -> ResponseReturnValue:
 @bp.route("/<int:equipment_id>/retire", methods=["GET", "POST"])
 @requires("ledger.edit")
 def retire(equipment_id: int) -> ResponseReturnValue:
+    """Retire an asset: it leaves the schedules, its record is kept."""
     eq = _get(equipment_id)
     form = RetireForm()
-    problem: str | None = None
+    refusal = _Refusal(form)
     if request.method == "GET":
         form.version.data = eq.version
     elif form.validate_on_submit():
-        try:
-            retire_equipment(eq, form.version.data or 0, form.reason.data or "")
-        except EquipmentInvalid as exc:
-            db.session.rollback()
-            problem = "; ".join(m.translated() for m in exc.fields.values())
-        except ConflictError as exc:
-            db.session.rollback()
-            problem = _conflict_text(exc) + " " + _("Check the record before retiring it.")
-            form.version.data = exc.current_version
-        else:
-            db.session.commit()
+        version, reason = form.version.data or 0, form.reason.data or ""
+        if save(lambda: retire_equipment(eq, version, reason), explain=refusal.for_retire):
             flash(
                 _("Equipment %(code)s retired; its record is kept.", code=eq.asset_code), "success"
             )
             return redirect(url_for(".detail", equipment_id=eq.id))
+    problem = refusal.text
     eq = _get(equipment_id)
     status = 200 if request.method == "GET" else 409 if problem else 422
     return render_template("equipment/retire.html", form=form, eq=eq, problem=problem), status
@@ -222,6 +230,7 @@ def _preview(
 @bp.route("/import", methods=["GET", "POST"])
 @requires("ledger.import")
 def import_upload() -> ResponseReturnValue:
+    """Check an uploaded ledger file and preview what importing it would change."""
     form = ImportForm()
     form.fill_choices()
     if not form.validate_on_submit():
@@ -255,9 +264,31 @@ def import_upload() -> ResponseReturnValue:
     return _preview(report, form, apply_form, None), 200 if apply_form else 422
 
 
+class _NotApplied(Exception):
+    """Some rows could not be written; raised so `save` rolls the partial import back."""
+
+    def __init__(self, report: ImportReport) -> None:
+        super().__init__("import not applied")
+        self.report = report
+
+
+def _apply_import(apply_form: ApplyImportForm, filename: str, data: bytes) -> ImportReport:
+    report = import_equipment(
+        filename,
+        data,
+        site_code=apply_form.site_code.data or None,
+        dry_run=False,
+        create_locations=bool(apply_form.create_locations.data),
+    )
+    if not report.applied:
+        raise _NotApplied(report)
+    return report
+
+
 @bp.route("/import/apply", methods=["POST"])
 @requires("ledger.import")
 def import_apply() -> ResponseReturnValue:
+    """Import a checked ledger file: every row or none."""
     apply_form = ApplyImportForm()
     form = ImportForm(formdata=None)
     form.fill_choices()
@@ -268,20 +299,13 @@ def import_apply() -> ResponseReturnValue:
     if data is None:
         return _preview(None, form, None, _("The checked file has expired; upload it again.")), 410
     try:
-        report = import_equipment(
-            filename,
-            data,
-            site_code=apply_form.site_code.data or None,
-            dry_run=False,
-            create_locations=bool(apply_form.create_locations.data),
-        )
+        saved, report = save(lambda: _apply_import(apply_form, filename, data))
     except ImportFileError as exc:
-        db.session.rollback()
         return _preview(None, form, None, exc.message.translated()), 422
-    if not report.applied:
-        db.session.rollback()
-        return _preview(report, form, None, None), 422
-    db.session.commit()
+    except _NotApplied as exc:
+        return _preview(exc.report, form, None, None), 422
+    if not saved or report is None:
+        return _preview(None, form, None, None), 422
     discard(token, filename)
     flash(
         _(
@@ -299,6 +323,7 @@ def import_apply() -> ResponseReturnValue:
 @bp.route("/export.<fmt>")
 @requires("ledger.view")
 def export(fmt: str) -> ResponseReturnValue:
+    """Download the ledger (one site or all) as xlsx or CSV."""
     if fmt not in FORMATS:
         abort(404)
     site = db.session.get(Site, _int_arg("site") or 0)

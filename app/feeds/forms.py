@@ -6,10 +6,10 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import Optional
 
-from app.core.forms import ServiceForm, optional_int
 from app.core.i18n import label
 from app.feeds.scopes import SCOPE_LABELS
 from app.feeds.services import ALARM_CHOICES, DEFAULT_DAYS_AHEAD, DEFAULT_DAYS_BACK
+from app.web.forms import ServiceForm, optional_int
 
 
 class FeedForm(ServiceForm):

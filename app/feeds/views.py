@@ -14,15 +14,14 @@ from markupsafe import Markup
 from werkzeug.http import is_resource_modified
 
 from app.auth.permissions import AUTHENTICATED, PUBLIC, requires
-from app.core.forms import attempt, page_status, run_action
 from app.core.i18n import is_english, label
-from app.extensions import db
 from app.feeds import services
 from app.feeds.cache import register_listeners
 from app.feeds.forms import FeedForm
 from app.feeds.models import CalendarFeed, FeedScope
 from app.feeds.scopes import SCOPE_LABELS, choosable_teams
 from app.people.models import User
+from app.web.forms import page_status, save
 
 bp = Blueprint("feeds", __name__)
 bp.record_once(lambda _state: register_listeners())
@@ -59,11 +58,9 @@ def feed(token: str, slug: str) -> ResponseReturnValue:
     feed_ref = services.find_feed(token, slug)
     if feed_ref is None:
         abort(404)
-    state = services.current_state(feed_ref)
+    _saved, state = save(lambda: services.current_state(feed_ref))  # keeps a rebuilt body
     if state is None:
         abort(404)
-    if state.body is not None:
-        db.session.commit()  # a rebuild stored the new body
     return _calendar_response(state, f"{slug}.ics")
 
 
@@ -162,6 +159,7 @@ NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 @bp.route("/feeds/")
 @requires(AUTHENTICATED)
 def manage() -> ResponseReturnValue:
+    """The user's calendar links: make, renew or withdraw them."""
     return _page(feeds_panel(back="feeds"))
 
 
@@ -171,14 +169,11 @@ def create() -> ResponseReturnValue:
     """Show the new link in this response only: the token is never stored or shown again."""
     form = FeedForm(prefix="feed")
     if form.validate_on_submit():
-        saved, issued = attempt(
-            form,
-            lambda: services.issue_feed(
+        saved, issued = save(lambda: services.issue_feed(
                 _me(), form.scope.data or "", form.code.data,
                 days_back=form.days_back.data, days_ahead=form.days_ahead.data,
                 alarm_minutes=form.alarm_minutes.data,
-            ),
-        )  # fmt: skip
+            ), form)  # fmt: skip
         if saved:
             return _page(feeds_panel(issued, back=_back())), 201, NO_STORE
     return _page(feeds_panel(form=form, back=_back())), page_status(form)
@@ -189,7 +184,7 @@ def create() -> ResponseReturnValue:
 def regenerate(feed_id: int) -> ResponseReturnValue:
     """A new link for the same calendar; the old one stops working at once."""
     form = FeedForm(prefix="feed")
-    saved, issued = attempt(form, lambda: services.regenerate_feed(_me(), feed_id))
+    saved, issued = save(lambda: services.regenerate_feed(_me(), feed_id), form)
     if not saved:
         return redirect(_back_url())
     return _page(feeds_panel(issued, back=_back())), 200, NO_STORE
@@ -198,7 +193,8 @@ def regenerate(feed_id: int) -> ResponseReturnValue:
 @bp.route("/feeds/<int:feed_id>/revoke", methods=["POST"])
 @requires(AUTHENTICATED)
 def revoke(feed_id: int) -> ResponseReturnValue:
-    if run_action(lambda: services.revoke_feed(_me(), feed_id)):
+    """Withdraw a calendar link; subscribed calendars stop updating."""
+    if save(lambda: services.revoke_feed(_me(), feed_id)):
         flash(_("The calendar link no longer works."), "success")
     return redirect(_back_url())
 

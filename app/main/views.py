@@ -15,6 +15,7 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 @requires(AUTHENTICATED)
 def index() -> ResponseReturnValue:
+    """The home page: equipment by status and the sites, to send each role on."""
     rows = db.session.execute(select(Equipment.status, func.count()).group_by(Equipment.status))
     counts = {status: count for status, count in rows}
     sites = db.session.scalars(select(Site).order_by(Site.code)).all()

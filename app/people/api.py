@@ -294,7 +294,6 @@ def get_staff(user_id: int) -> ResponseReturnValue:
 )
 def create_staff() -> ResponseReturnValue:
     user = services.create_user(**json_body(STAFF_CREATE))
-    db.session.commit()
     return staff_json(user), 201, {"Location": url_for("api.staff_get_staff", user_id=user.id)}
 
 
@@ -311,7 +310,6 @@ def patch_staff(user_id: int) -> ResponseReturnValue:
     user = _user(user_id)
     body = json_body(STAFF_PATCH)
     services.update_user(user, body.pop("version"), **body)
-    db.session.commit()
     return staff_json(user)
 
 
@@ -335,7 +333,6 @@ def create_licence(user_id: int) -> ResponseReturnValue:
         body.get("expires_on"),
         issued_on=body.get("issued_on"),
     )
-    db.session.commit()
     return licence_json(licence), 201
 
 
@@ -352,7 +349,6 @@ def patch_licence(user_id: int, licence_id: int) -> ResponseReturnValue:
     licence = _licence(_user(user_id), licence_id)
     body = _dates(json_body(LICENCE_PATCH), "issued_on", "expires_on")
     services.update_licence(licence, body.pop("version"), **body)
-    db.session.commit()
     return licence_json(licence)
 
 
@@ -397,7 +393,6 @@ def get_team(team_id: int) -> ResponseReturnValue:
 )
 def create_team() -> ResponseReturnValue:
     team = services.create_team(**json_body(TEAM_CREATE))
-    db.session.commit()
     return team_json(team), 201, {"Location": url_for("api.teams_get_team", team_id=team.id)}
 
 
@@ -414,7 +409,6 @@ def patch_team(team_id: int) -> ResponseReturnValue:
     team = _team(team_id)
     body = json_body(TEAM_PATCH)
     services.update_team(team, body.pop("version"), **body)
-    db.session.commit()
     return team_json(team)
 
 
@@ -450,7 +444,6 @@ def put_member(team_id: int, user_id: int) -> ResponseReturnValue:
     else:
         membership = services.add_membership(team, user, **body)
         status = 201
-    db.session.commit()
     return member_json(membership), status
 
 
@@ -467,5 +460,4 @@ def delete_member(team_id: int, user_id: int) -> ResponseReturnValue:
     if not any(m.user_id == user.id for m in team.memberships):
         raise ApiError(404, "not_found", "not a member of this team")
     services.remove_membership(team, user)
-    db.session.commit()
     return "", 204

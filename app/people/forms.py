@@ -18,10 +18,10 @@ from wtforms.validators import EqualTo, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.auth.permissions import ROLES
-from app.core.forms import ServiceForm, VersionField
 from app.core.i18n import label
 from app.people.models import TEAM_KINDS
 from app.vocab.licences import LICENCE_KINDS
+from app.web.forms import ServiceForm, VersionField
 from schedules import PRESETS
 
 LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}

@@ -6,11 +6,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.permissions import AUTHENTICATED, requires
-from app.core.forms import attempt, page_status, run_action
 from app.extensions import db
 from app.people import services
 from app.people.forms import PasswordForm, ProfileForm, TokenForm
 from app.people.models import ApiToken, User
+from app.web.forms import page_status, save
 
 bp = Blueprint("profile", __name__, url_prefix="/profile")
 
@@ -43,11 +43,12 @@ def _page(
 @bp.route("", methods=["GET", "POST"])
 @requires(AUTHENTICATED)
 def index() -> ResponseReturnValue:
+    """The user's own profile and API tokens; saves profile changes."""
     me = _me()
     form = ProfileForm(obj=me, prefix="profile")
     if form.validate_on_submit():
-        saved, _user = attempt(
-            form, lambda: services.update_user(me, form.version.data, **form.values())
+        saved, _user = save(
+            lambda: services.update_user(me, form.version.data, **form.values()), form
         )
         if saved:
             flash(_("Your profile is saved."), "success")
@@ -58,13 +59,14 @@ def index() -> ResponseReturnValue:
 @bp.route("/password", methods=["POST"])
 @requires(AUTHENTICATED)
 def change_password() -> ResponseReturnValue:
+    """Change one's own password, after giving the current one."""
     form = PasswordForm(prefix="password")
     if form.validate_on_submit():
-        saved, _result = attempt(
-            form,
+        saved, _result = save(
             lambda: services.change_password(
                 _me(), form.current_password.data or "", form.new_password.data or ""
             ),
+            form,
         )
         if saved:
             flash(_("Your password is changed."), "success")
@@ -78,7 +80,7 @@ def create_token() -> ResponseReturnValue:
     """Show the new token in this response only: it is never stored or shown again."""
     form = TokenForm(prefix="token")
     if form.validate_on_submit():
-        saved, raw = attempt(form, lambda: services.issue_api_token(_me(), form.name.data or ""))
+        saved, raw = save(lambda: services.issue_api_token(_me(), form.name.data or ""), form)
         if saved:
             return _page(new_token=raw), 201, {"Cache-Control": "no-store"}
     return _page(token_form=form), page_status(form)
@@ -87,9 +89,10 @@ def create_token() -> ResponseReturnValue:
 @bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
 @requires(AUTHENTICATED)
 def revoke_token(token_id: int) -> ResponseReturnValue:
+    """Revoke one of the user's own API tokens."""
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != _me().id:
         abort(404)
-    if run_action(lambda: services.revoke_api_token(_me(), token_id)):
+    if save(lambda: services.revoke_api_token(_me(), token_id)):
         flash(_("The token no longer works."), "success")
     return redirect(url_for("profile.index"))

@@ -203,6 +203,12 @@ def set_password(user: User, password: str) -> None:
     )
 
 
+def remember_language(user: User, code: str) -> None:
+    """The language chosen in the menu, kept for the next login (the caller checked it)."""
+    user.locale = code
+    db.session.flush()
+
+
 def reset_password(user: User, new_password: str) -> None:
     """An administrator sets a new password, e.g. for someone who forgot theirs."""
     if problem := _password_problem(new_password):

@@ -5,7 +5,6 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from app.auth.permissions import ROLES, requires
-from app.core.forms import attempt, page_status, run_action
 from app.extensions import db
 from app.people import services
 from app.people.forms import (
@@ -21,6 +20,7 @@ from app.sites.models import Site
 from app.sites.services import list_sites
 from app.vocab.expiry import WARNING_DAYS, company_today, expiry_status
 from app.vocab.licences import LICENCE_KINDS
+from app.web.forms import page_status, save
 from schedules import PRESETS
 
 bp = Blueprint("people", __name__, url_prefix="/people")
@@ -64,6 +64,7 @@ def _site_choices() -> list[tuple[int, str]]:
 @bp.route("/teams")
 @requires("staff.view")
 def teams() -> ResponseReturnValue:
+    """Teams per site, with their members."""
     sites = {site.id: site for site in list_sites()}
     return render_template("people/teams.html", teams=services.list_teams(), sites=sites)
 
@@ -71,9 +72,10 @@ def teams() -> ResponseReturnValue:
 @bp.route("/teams/new", methods=["GET", "POST"])
 @requires("staff.edit")
 def new_team() -> ResponseReturnValue:
+    """Create a team at a site."""
     form = TeamForm(_site_choices())
     if form.validate_on_submit():
-        saved, team = attempt(form, lambda: services.create_team(**form.values()))
+        saved, team = save(lambda: services.create_team(**form.values()), form)
         if saved and team is not None:
             flash(_("Team saved."), "success")
             return redirect(url_for("people.team", team_id=team.id))
@@ -94,6 +96,7 @@ def _member_candidates(team: Team) -> list[tuple[int, str]]:
 @bp.route("/teams/<int:team_id>")
 @requires("staff.view")
 def team(team_id: int) -> ResponseReturnValue:
+    """One team: members, leads and rotation."""
     team = _team(team_id)
     return _team_page(team, MemberForm(_member_candidates(team)))
 
@@ -111,12 +114,13 @@ def _team_page(team: Team, member_form: MemberForm) -> str:
 @bp.route("/teams/<int:team_id>/edit", methods=["GET", "POST"])
 @requires("staff.edit")
 def edit_team(team_id: int) -> ResponseReturnValue:
+    """Change a team (refused if someone else changed it meanwhile)."""
     team = _team(team_id)
     form = TeamForm(_site_choices(), obj=team)
     del form.site_id  # a team stays with its site
     if form.validate_on_submit():
-        saved, _team_saved = attempt(
-            form, lambda: services.update_team(team, form.version.data, **form.values())
+        saved, _team_saved = save(
+            lambda: services.update_team(team, form.version.data, **form.values()), form
         )
         if saved:
             flash(_("Team saved."), "success")
@@ -134,9 +138,10 @@ def edit_team(team_id: int) -> ResponseReturnValue:
 @bp.route("/teams/<int:team_id>/delete", methods=["POST"])
 @requires("staff.edit")
 def delete_team(team_id: int) -> ResponseReturnValue:
+    """Delete a team that no plan, work order or equipment points at."""
     team = _team(team_id)
     version = request.form.get("version", type=int)
-    if run_action(lambda: services.delete_team(team, version)):
+    if save(lambda: services.delete_team(team, version)):
         flash(_("Team deleted."), "success")
         return redirect(url_for("people.teams"))
     return redirect(url_for("people.team", team_id=team_id))
@@ -145,15 +150,16 @@ def delete_team(team_id: int) -> ResponseReturnValue:
 @bp.route("/teams/<int:team_id>/members", methods=["POST"])
 @requires("staff.edit")
 def add_member(team_id: int) -> ResponseReturnValue:
+    """Add a staff member to a team."""
     team = _team(team_id)
     form = MemberForm(_member_candidates(team))
     if form.validate_on_submit():
         user = _user(form.user_id.data or 0)
-        saved, _membership = attempt(
-            form,
+        saved, _membership = save(
             lambda: services.add_membership(
                 team, user, bool(form.is_lead.data), form.rotation_offset.data or 0
             ),
+            form,
         )
         if saved:
             flash(_("%(name)s joined the team.", name=user.name), "success")
@@ -164,17 +170,19 @@ def add_member(team_id: int) -> ResponseReturnValue:
 @bp.route("/teams/<int:team_id>/members/<int:user_id>/lead", methods=["POST"])
 @requires("staff.edit")
 def set_lead(team_id: int, user_id: int) -> ResponseReturnValue:
+    """Make a member the team's lead, or not."""
     team, user = _team(team_id), _user(user_id)
     is_lead = request.form.get("is_lead") == "1"
-    run_action(lambda: services.update_membership(team, user, is_lead=is_lead))
+    save(lambda: services.update_membership(team, user, is_lead=is_lead))
     return redirect(url_for("people.team", team_id=team.id))
 
 
 @bp.route("/teams/<int:team_id>/members/<int:user_id>/remove", methods=["POST"])
 @requires("staff.edit")
 def remove_member(team_id: int, user_id: int) -> ResponseReturnValue:
+    """Take a member off a team."""
     team, user = _team(team_id), _user(user_id)
-    if run_action(lambda: services.remove_membership(team, user)):
+    if save(lambda: services.remove_membership(team, user)):
         flash(_("%(name)s left the team.", name=user.name), "success")
     return redirect(url_for("people.team", team_id=team.id))
 
@@ -185,6 +193,7 @@ def remove_member(team_id: int, user_id: int) -> ResponseReturnValue:
 @bp.route("/staff")
 @requires("staff.view")
 def staff() -> ResponseReturnValue:
+    """Staff list with roles; leavers only when asked for."""
     include_inactive = request.args.get("inactive") == "1"
     return render_template(
         "people/staff.html",
@@ -196,11 +205,12 @@ def staff() -> ResponseReturnValue:
 @bp.route("/staff/new", methods=["GET", "POST"])
 @requires("staff.edit")
 def new_staff() -> ResponseReturnValue:
+    """Add a staff member and their roles."""
     form = NewStaffForm()
     if form.validate_on_submit():
         values = form.values()
         values["password"] = values["password"] or None
-        saved, user = attempt(form, lambda: services.create_user(**values))
+        saved, user = save(lambda: services.create_user(**values), form)
         if saved and user is not None:
             flash(_("Staff member saved."), "success")
             return redirect(url_for("people.staff_member", user_id=user.id))
@@ -215,6 +225,7 @@ def new_staff() -> ResponseReturnValue:
 @bp.route("/staff/<int:user_id>")
 @requires("staff.view")
 def staff_member(user_id: int) -> ResponseReturnValue:
+    """One staff member: roles, teams and licences."""
     user = _user(user_id)
     return render_template(
         "people/staff_member.html",
@@ -227,13 +238,14 @@ def staff_member(user_id: int) -> ResponseReturnValue:
 @bp.route("/staff/<int:user_id>/edit", methods=["GET", "POST"])
 @requires("staff.edit")
 def edit_staff(user_id: int) -> ResponseReturnValue:
+    """Change a staff member (the last active administrator stays one)."""
     user = _user(user_id)
     form = StaffForm(obj=user)
     if request.method == "GET":
         form.roles.data = sorted(user.roles)
     if form.validate_on_submit():
-        saved, _user_saved = attempt(
-            form, lambda: services.update_user(user, form.version.data, **form.values())
+        saved, _user_saved = save(
+            lambda: services.update_user(user, form.version.data, **form.values()), form
         )
         if saved:
             flash(_("Staff member saved."), "success")
@@ -249,11 +261,12 @@ def edit_staff(user_id: int) -> ResponseReturnValue:
 @bp.route("/staff/<int:user_id>/password", methods=["POST"])
 @requires("staff.edit")
 def reset_password(user_id: int) -> ResponseReturnValue:
+    """An administrator sets a new password for a staff member."""
     user = _user(user_id)
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        saved, _result = attempt(
-            form, lambda: services.reset_password(user, form.new_password.data or "")
+        saved, _result = save(
+            lambda: services.reset_password(user, form.new_password.data or ""), form
         )
         if saved:
             flash(_("Password set for %(name)s.", name=user.name), "success")
@@ -269,10 +282,11 @@ def reset_password(user_id: int) -> ResponseReturnValue:
 @bp.route("/staff/<int:user_id>/licences/new", methods=["GET", "POST"])
 @requires("staff.edit")
 def new_licence(user_id: int) -> ResponseReturnValue:
+    """Record a staff member's licence (e.g. electrician, lift operator)."""
     user = _user(user_id)
     form = LicenceForm()
     if form.validate_on_submit():
-        saved, _licence_saved = attempt(form, lambda: services.add_licence(user, **form.values()))
+        saved, _licence_saved = save(lambda: services.add_licence(user, **form.values()), form)
         if saved:
             flash(_("Licence saved."), "success")
             return redirect(url_for("people.staff_member", user_id=user.id))
@@ -287,12 +301,13 @@ def new_licence(user_id: int) -> ResponseReturnValue:
 @bp.route("/staff/<int:user_id>/licences/<int:licence_id>/edit", methods=["GET", "POST"])
 @requires("staff.edit")
 def edit_licence(user_id: int, licence_id: int) -> ResponseReturnValue:
+    """Change a staff member's licence."""
     user = _user(user_id)
     licence = _licence(user, licence_id)
     form = LicenceForm(obj=licence)
     if form.validate_on_submit():
-        saved, _licence_saved = attempt(
-            form, lambda: services.update_licence(licence, form.version.data, **form.values())
+        saved, _licence_saved = save(
+            lambda: services.update_licence(licence, form.version.data, **form.values()), form
         )
         if saved:
             flash(_("Licence saved."), "success")
@@ -310,9 +325,10 @@ def edit_licence(user_id: int, licence_id: int) -> ResponseReturnValue:
 @bp.route("/staff/<int:user_id>/licences/<int:licence_id>/delete", methods=["POST"])
 @requires("staff.edit")
 def delete_licence(user_id: int, licence_id: int) -> ResponseReturnValue:
+    """Delete a staff member's licence."""
     user = _user(user_id)
     licence = _licence(user, licence_id)
     version = request.form.get("version", type=int)
-    if run_action(lambda: services.delete_licence(licence, version)):
+    if save(lambda: services.delete_licence(licence, version)):
         flash(_("Licence deleted."), "success")
     return redirect(url_for("people.staff_member", user_id=user.id))

@@ -17,7 +17,6 @@ from app.api.errors import ApiError, get_or_404
 from app.api.pagination import page_schema, paginate
 from app.api.spec import PAGINATION_QUERY, api_route, json_body, schema
 from app.core.validation import N_, ValidationError, parse_iso_date
-from app.extensions import db
 from app.plans import services
 from app.plans.display import EngineLocale, engine_locale
 from app.plans.models import AssignmentStrategy, Plan, PlanKind
@@ -260,7 +259,6 @@ def create_plan() -> ResponseReturnValue:
     body = json_body(PLAN_CREATE)
     defaults = services.PlanInput(name="", site_id=None, time_of_day=time(9, 0))
     plan = services.create_custom_plan(_input(body, defaults))
-    db.session.commit()
     headers = {"Location": url_for("api.plans_get_plan", plan_id=plan.id)}
     return jsonify(plan_json(plan)), 201, headers
 
@@ -281,7 +279,6 @@ def patch_plan(plan_id: int) -> ResponseReturnValue:
     if not any(name in body for name in _RULE_FIELDS):
         base.preset = None  # keep the stored rule, preset or not
     services.update_plan(plan, _input(body, base), body["version"])
-    db.session.commit()
     return jsonify(plan_json(plan))
 
 

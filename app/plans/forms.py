@@ -22,7 +22,6 @@ from wtforms import (
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.core.forms import ServiceForm, VersionField, optional_int
 from app.core.i18n import label
 from app.core.validation import UNSET
 from app.plans.display import engine_locale
@@ -35,6 +34,7 @@ from app.plans.services import (
     STRATEGY_LABELS,
     PlanInput,
 )
+from app.web.forms import ServiceForm, VersionField, optional_int
 
 Choices = list[tuple[Any, Any]]
 KEEP_RULE = ""

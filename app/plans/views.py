@@ -10,28 +10,29 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from app.auth.permissions import requires
 from app.catalog.current import current_catalog
-from app.contractors.models import Contractor
+from app.contractors.queries import contractors_by_name
 from app.core import clock
-from app.core.forms import attempt, page_status, show_errors
 from app.core.i18n import label
 from app.core.validation import StaleEdit, ValidationError
 from app.equipment.models import Equipment
+from app.equipment.queries import equipment_of_site
 from app.extensions import db
-from app.people.models import Team, User
+from app.people.queries import active_people, teams_by_name
 from app.plans import programmes, services
 from app.plans.display import engine_locale, local_text
 from app.plans.forms import ApplyForm, PlanForm, plan_form_for, row_name, task_choices
 from app.plans.models import Plan, PlanKind
-from app.plans.programmes import CONTRACTED, choice_key
+from app.plans.programmes import CONTRACTED, TaskChoice, choice_key
 from app.plans.recurrence import describe_rrule
 from app.scheduling.preview import PlanPreview, preview_plan
 from app.sites.models import Location, Site
+from app.sites.queries import sites_by_code
 from app.sites.services import location_choices
-from app.workorders.models import WorkOrder
+from app.web.forms import page_status, save, show_errors
+from app.workorders.queries import upcoming_work_of_plans
 from schedules import HolidayPolicy
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
@@ -56,6 +57,7 @@ def _active_arg() -> bool | None:
 @bp.route("/")
 @requires("plans.view")
 def index() -> ResponseReturnValue:
+    """Plans, filtered by site, kind, team or asset."""
     flt = services.PlanFilter(
         site_id=_int_arg("site_id"),
         kind=request.args.get("kind") or None,
@@ -71,17 +73,13 @@ def index() -> ResponseReturnValue:
         per_page=current_app.config["PAGE_SIZE"],
         error_out=False,
     )
-    sites = db.session.scalars(select(Site).order_by(Site.code)).all()
-    teams_stmt = select(Team).order_by(Team.site_id, Team.name)
-    if flt.site_id is not None:
-        teams_stmt = teams_stmt.where(Team.site_id == flt.site_id)
     return render_template(
         "plans/index.html",
         page=page,
         flt=flt,
         active_arg=request.args.get("active", "1"),
-        sites=sites,
-        teams=db.session.scalars(teams_stmt).all(),
+        sites=sites_by_code(),
+        teams=teams_by_name(flt.site_id),
         equipment=db.session.get(Equipment, flt.equipment_id) if flt.equipment_id else None,
         kinds=services.KIND_LABELS,
         describe=_describe,
@@ -100,15 +98,11 @@ def _describe(rrule: str) -> str:
 @bp.route("/<int:plan_id>")
 @requires("plans.view")
 def detail(plan_id: int) -> ResponseReturnValue:
+    """One plan: its rule, checklist and upcoming visits."""
     plan = _plan(plan_id)
     siblings = services.tier_siblings(plan)
     plan_ids = [plan.id, *(p.id for p in siblings)]
-    upcoming = db.session.scalars(
-        select(WorkOrder)
-        .where(WorkOrder.plan_id.in_(plan_ids), WorkOrder.due_at >= clock.utcnow())
-        .order_by(WorkOrder.due_at)
-        .limit(UPCOMING_LIMIT)
-    ).all()
+    upcoming = upcoming_work_of_plans(plan_ids, clock.utcnow(), UPCOMING_LIMIT)
     return render_template(
         "plans/detail.html",
         plan=plan,
@@ -146,20 +140,12 @@ def _field_text(name: str, value: Any) -> str:
 
 
 def _form_choices(site: Site) -> dict[str, Any]:
-    equipment = db.session.scalars(
-        select(Equipment).where(Equipment.site_id == site.id).order_by(Equipment.asset_code)
-    ).all()
-    teams = db.session.scalars(
-        select(Team).where(Team.site_id == site.id).order_by(Team.name)
-    ).all()
-    people = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name))
-    contractors = db.session.scalars(select(Contractor).order_by(Contractor.name))
     return {
-        "equipment": [(e.id, str(e)) for e in equipment],
+        "equipment": [(e.id, str(e)) for e in equipment_of_site(site.id)],
         "locations": location_choices(site),
-        "teams": [(t.id, t.name) for t in teams],
-        "people": [(u.id, u.name) for u in people],
-        "contractors": [(c.id, c.name) for c in contractors],
+        "teams": [(t.id, t.name) for t in teams_by_name(site.id)],
+        "people": [(u.id, u.name) for u in active_people()],
+        "contractors": [(c.id, c.name) for c in contractors_by_name()],
     }
 
 
@@ -193,8 +179,9 @@ def _render_form(
 @bp.route("/new", methods=["GET", "POST"])
 @requires("plans.edit")
 def new() -> ResponseReturnValue:
+    """Create a custom plan at a site."""
     site_id = _int_arg("site_id")
-    sites = db.session.scalars(select(Site).order_by(Site.code)).all()
+    sites = sites_by_code()
     if site_id is None and len(sites) == 1:
         site_id = sites[0].id
     site = db.session.get(Site, site_id) if site_id is not None else None
@@ -210,7 +197,7 @@ def new() -> ResponseReturnValue:
         if form.preview.data:
             preview = _preview(form, None, site)
         else:
-            saved, plan = attempt(form, lambda: services.create_custom_plan(form.to_input(site.id)))
+            saved, plan = save(lambda: services.create_custom_plan(form.to_input(site.id)), form)
             if saved and plan is not None:
                 flash(_("Plan saved."), "success")
                 return redirect(url_for("plans.detail", plan_id=plan.id))
@@ -220,6 +207,7 @@ def new() -> ResponseReturnValue:
 @bp.route("/<int:plan_id>/edit", methods=["GET", "POST"])
 @requires("plans.edit")
 def edit(plan_id: int) -> ResponseReturnValue:
+    """Change a plan; its untouched future work is re-planned."""
     plan = _plan(plan_id)
     form = PlanForm(**plan_form_for(plan, **_form_choices(plan.site)))
     if request.method == "GET":
@@ -230,9 +218,9 @@ def edit(plan_id: int) -> ResponseReturnValue:
         if form.preview.data:
             preview = _preview(form, plan, plan.site)
         else:
-            saved, _saved_plan = attempt(
-                form,
+            saved, _saved_plan = save(
                 lambda: services.update_plan(plan, form.to_input(plan.site_id), form.version.data),
+                form,
             )
             if saved:
                 flash(_("Plan saved."), "success")
@@ -243,6 +231,7 @@ def edit(plan_id: int) -> ResponseReturnValue:
 @bp.route("/<int:plan_id>/preview")
 @requires("plans.view")
 def preview(plan_id: int) -> ResponseReturnValue:
+    """Dry run: the plan's next visits with holiday moves and reasons."""
     plan = _plan(plan_id)
     return render_template(
         "plans/preview.html",
@@ -259,17 +248,8 @@ def _version_arg() -> int | None:
 
 
 def _state_change(plan: Plan, action: Any, done: str) -> ResponseReturnValue:
-    try:
-        action(plan, _version_arg())
-    except StaleEdit as exc:
-        db.session.rollback()
-        flash(exc.message(), "warning")
-    except ValidationError as exc:
-        db.session.rollback()
-        for msg in exc.fields.values():
-            flash(msg.translated(), "danger")
-    else:
-        db.session.commit()
+    version = _version_arg()
+    if save(lambda: action(plan, version)):
         flash(done, "success")
     return redirect(url_for("plans.detail", plan_id=plan.id))
 
@@ -277,18 +257,21 @@ def _state_change(plan: Plan, action: Any, done: str) -> ResponseReturnValue:
 @bp.route("/<int:plan_id>/deactivate", methods=["POST"])
 @requires("plans.edit")
 def deactivate(plan_id: int) -> ResponseReturnValue:
+    """Stop a plan: no new work orders; finished ones stay for the record."""
     return _state_change(_plan(plan_id), services.deactivate_plan, _("Plan stopped."))
 
 
 @bp.route("/<int:plan_id>/reactivate", methods=["POST"])
 @requires("plans.edit")
 def reactivate(plan_id: int) -> ResponseReturnValue:
+    """Start a stopped plan again."""
     return _state_change(_plan(plan_id), services.reactivate_plan, _("Plan active again."))
 
 
 @bp.route("/<int:plan_id>/catalog-update", methods=["POST"])
 @requires("plans.edit")
 def catalog_update(plan_id: int) -> ResponseReturnValue:
+    """Apply the catalog's newer tasks to a plan made from it."""
     return _state_change(
         _plan(plan_id), programmes.apply_catalog_update, _("Catalog changes applied.")
     )
@@ -304,6 +287,25 @@ def _apply_target() -> tuple[Equipment | None, Location | None]:
     if location_id is not None:
         return None, db.get_or_404(Location, location_id)
     abort(404)
+
+
+def _apply_programme(
+    equipment: Equipment | None,
+    location: Location | None,
+    type_key: str | None,
+    choices: dict[str, TaskChoice],
+) -> list[Plan]:
+    if equipment is not None:
+        return programmes.apply_programme(equipment, type_key, choices)
+    return programmes.apply_area_programme(location, choices)  # type: ignore[arg-type]
+
+
+def _texts_by_field(exc: StaleEdit | ValidationError) -> dict[str, str]:
+    """Service messages per field; a stale edit names no field, so it is flashed instead."""
+    if isinstance(exc, StaleEdit):
+        flash(exc.message(), "warning")
+        return {}
+    return {name: msg.translated() for name, msg in exc.fields.items()}
 
 
 @bp.route("/apply", methods=["GET", "POST"])
@@ -322,22 +324,17 @@ def apply() -> ResponseReturnValue:
             rows = programmes.area_programme_for(location)  # type: ignore[arg-type]
     except ValidationError as exc:
         rows = []
-        errors = {name: msg.translated() for name, msg in exc.fields.items()}
+        errors = _texts_by_field(exc)
     status = 200
     if rows and form.validate_on_submit():
         choices, unreadable = task_choices(request.form, rows)
         errors = {name: _("Not a valid value.") for name in unreadable}
         if not errors:
-            try:
-                if equipment is not None:
-                    created = programmes.apply_programme(equipment, type_key, choices)
-                else:
-                    created = programmes.apply_area_programme(location, choices)  # type: ignore[arg-type]
-            except ValidationError as exc:
-                db.session.rollback()
-                errors = {name: msg.translated() for name, msg in exc.fields.items()}
-            else:
-                db.session.commit()
+            saved, created = save(
+                lambda: _apply_programme(equipment, location, type_key, choices),
+                explain=lambda exc: errors.update(_texts_by_field(exc)),
+            )
+            if saved and created is not None:
                 flash(_("%(n)d plans created.", n=len(created)), "success")
                 args = (
                     {"equipment_id": equipment.id}
@@ -361,12 +358,8 @@ def apply() -> ResponseReturnValue:
         catalog_types=catalog_types,
         choice_key=choice_key,
         row_name=row_name,
-        teams=db.session.scalars(
-            select(Team).where(Team.site_id == site.id).order_by(Team.name)
-        ).all(),
-        people=db.session.scalars(
-            select(User).where(User.active.is_(True)).order_by(User.name)
-        ).all(),
+        teams=teams_by_name(site.id),
+        people=active_people(),
         policies=services.HOLIDAY_POLICY_LABELS,
         performers=services.PERFORMER_LABELS,
         contracted=CONTRACTED,

@@ -16,7 +16,6 @@ from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
 
 from app.auth.permissions import requires
-from app.core.forms import show_errors
 from app.core.i18n import is_english
 from app.printing import services
 from app.printing.forms import (
@@ -32,6 +31,7 @@ from app.printing.output import PreviewLinks, Sheet, sheet_html, sheets_pdf
 from app.printing.render import PREVIEW_STYLESHEET, STYLESHEET
 from app.printing.sheet import PrintInputError
 from app.printing.words import Locale, locale_of
+from app.web.forms import show_errors
 
 bp = Blueprint("print", __name__, url_prefix="/print")
 PERMISSION = "print.sheets"
@@ -132,6 +132,7 @@ def _chooser(failed: PrintForm | None = None) -> ResponseReturnValue:
 @bp.route("/")
 @requires(PERMISSION)
 def index() -> ResponseReturnValue:
+    """Choose which paper sheets to print, and for what."""
     return _chooser()
 
 
@@ -251,4 +252,5 @@ def record(work_order_id: int) -> ResponseReturnValue:
 @bp.route("/record/<int:work_order_id>.pdf")
 @requires(PERMISSION)
 def record_pdf(work_order_id: int) -> ResponseReturnValue:
+    """One completed visit's record as a PDF."""
     return _pdf([_record_sheet(work_order_id)], f"record-{work_order_id}.pdf")

@@ -11,7 +11,6 @@ from flask_login import current_user
 from app.api.errors import not_found
 from app.api.spec import api_route, json_body, schema
 from app.core.validation import ValidationError
-from app.extensions import db
 from app.repairs import services
 from app.repairs.models import Channel, RepairRequest
 from app.repairs.services import RepairInput
@@ -130,7 +129,6 @@ def create_repair() -> ResponseReturnValue:
         photo=photo,
     )
     repair = services.create_request(data, Channel.API, current_user)
-    db.session.commit()
     return jsonify(serialize(repair)), 201
 
 

@@ -15,8 +15,8 @@ from wtforms import (
     TextAreaField,
 )
 
-from app.core.forms import optional_int
 from app.repairs.services import RepairInput
+from app.web.forms import optional_int
 from app.workorders.files import Upload
 
 URGENCY_CHOICES = [

@@ -12,17 +12,16 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from app.audit.actor import Actor, acting_as
 from app.auth.permissions import PUBLIC, requires
-from app.core.forms import show_errors
-from app.core.validation import ValidationError
+from app.equipment.models import Equipment
 from app.extensions import db
 from app.repairs import services
 from app.repairs.forms import DeskRepairForm, LookupForm, PublicRepairForm
-from app.repairs.models import CHANNEL_LABELS, Channel
-from app.sites.models import Site
+from app.repairs.models import CHANNEL_LABELS, Channel, RepairRequest
+from app.sites.queries import sites_by_code
+from app.web.forms import save
 
 bp = Blueprint("repairs", __name__)
 
@@ -37,6 +36,7 @@ def _vocabularies() -> dict[str, object]:
 @bp.route("/repairs/")
 @requires("repairs.view")
 def index() -> ResponseReturnValue:
+    """Repair requests, newest first."""
     page = db.paginate(
         services.requests_query(),
         page=request.args.get("page", 1, type=int),
@@ -54,24 +54,30 @@ def index() -> ResponseReturnValue:
 @bp.route("/repairs/new", methods=["GET", "POST"])
 @requires("repairs.create")
 def new() -> ResponseReturnValue:
+    """The front desk enters a repair request for a resident."""
     form = DeskRepairForm()
-    sites = db.session.scalars(select(Site).order_by(Site.code)).all()
-    form.site_id.choices = [(s.id, s.name) for s in sites]
+    form.site_id.choices = [(s.id, s.name) for s in sites_by_code()]
     status = 200
     if form.validate_on_submit():
-        try:
-            repair = services.create_request(form.desk_input(), Channel.DESK, current_user)
-        except ValidationError as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-            status = 422
-        else:
-            db.session.commit()
+        saved, repair = save(
+            lambda: services.create_request(form.desk_input(), Channel.DESK, current_user), form
+        )
+        if saved and repair is not None:
             flash(_("Repair request %(ref)s created.", ref=repair.reference), "success")
             return redirect(url_for("work.detail", work_order_id=repair.work_order_id))
+        status = 422
     elif request.method == "POST":
         status = 422
     return render_template("repairs/new.html", form=form), status
+
+
+def _public_request(form: PublicRepairForm, equipment: Equipment, client: str) -> RepairRequest:
+    """A resident's report, once the network is under its limit; the resident is the actor."""
+    services.check_rate(client)
+    with acting_as(PUBLIC_ACTOR):
+        return services.create_request(
+            form.to_input(equipment.site_id, equipment.id), Channel.QR, None, client
+        )
 
 
 @bp.route("/r/<site_code>/<asset_code>", methods=["GET", "POST"])
@@ -86,21 +92,14 @@ def report(site_code: str, asset_code: str) -> ResponseReturnValue:
     if form.validate_on_submit():
         client = services.client_key(request.remote_addr or "")
         try:
-            services.check_rate(client)
-            with acting_as(PUBLIC_ACTOR):
-                repair = services.create_request(
-                    form.to_input(equipment.site_id, equipment.id), Channel.QR, None, client
-                )
+            saved, repair = save(lambda: _public_request(form, equipment, client), form)
         except services.RateLimited:
             flash(_("Too many reports from this network; please wait a few minutes."), "warning")
             status = 429
-        except ValidationError as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-            status = 422
         else:
-            db.session.commit()
-            return redirect(url_for("repairs.status", ref=repair.reference, new=1))
+            if saved and repair is not None:
+                return redirect(url_for("repairs.status", ref=repair.reference, new=1))
+            status = 422
     elif request.method == "POST":
         status = 422
     return render_template("repairs/report.html", form=form, equipment=equipment), status

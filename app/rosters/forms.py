@@ -8,9 +8,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, StringField, SubmitField
 from wtforms.validators import Optional
 
-from app.core.forms import ServiceForm
 from app.core.i18n import label
 from app.rosters.leave import LEAVE_KINDS
+from app.web.forms import ServiceForm
 
 
 class LeaveForm(ServiceForm):

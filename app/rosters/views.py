@@ -11,20 +11,20 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from app.auth.permissions import requires
 from app.calendars.services import site_calendar
 from app.core import clock
-from app.core.forms import attempt, page_status
-from app.core.validation import StaleEdit
 from app.extensions import db
 from app.people.models import Team, User
+from app.people.queries import teams_by_name
 from app.rosters import grid
 from app.rosters.forms import LeaveForm
 from app.rosters.leave import LEAVE_KINDS, add_leave, leaves_of, remove_leave
 from app.rosters.models import StaffLeave
 from app.sites.models import Site
+from app.sites.queries import sites_by_code
+from app.web.forms import page_status, save
 
 bp = Blueprint("roster", __name__, url_prefix="/roster")
 
@@ -45,9 +45,7 @@ def _start(site: Site | None) -> date:
 
 
 def _sites_and_teams() -> tuple[list[Site], list[Team]]:
-    sites = list(db.session.scalars(select(Site).order_by(Site.code)))
-    teams = list(db.session.scalars(select(Team).order_by(Team.site_id, Team.name)))
-    return sites, teams
+    return list(sites_by_code()), list(teams_by_name())
 
 
 @bp.route("/")
@@ -63,6 +61,7 @@ def index() -> ResponseReturnValue:
 @bp.route("/team/<int:team_id>")
 @requires("plans.view")
 def team(team_id: int) -> ResponseReturnValue:
+    """A team's roster over a span of days: who works, leave and holidays."""
     chosen = db.get_or_404(Team, team_id)
     site = db.session.get(Site, chosen.site_id)
     span = _span()
@@ -114,16 +113,14 @@ def _person_page(someone: User, form: LeaveForm) -> ResponseReturnValue:
 @bp.route("/person/<int:user_id>/leave", methods=["POST"])
 @requires("plans.edit")
 def add_person_leave(user_id: int) -> ResponseReturnValue:
+    """Record a staff member's leave; their future work is reassigned."""
     someone = db.get_or_404(User, user_id)
     form = LeaveForm()
     if form.validate_on_submit():
-        saved, _leave = attempt(
-            form,
-            lambda: add_leave(
+        saved, _leave = save(lambda: add_leave(
                 someone, form.starts_on.data, form.ends_on.data, form.kind.data or "",
                 form.note.data or "",
-            ),
-        )  # fmt: skip
+            ), form)  # fmt: skip
         if saved:
             flash(_("Leave saved; their future work was reassigned."), "success")
             return redirect(url_for("roster.person", user_id=someone.id, **request.args))
@@ -133,15 +130,11 @@ def add_person_leave(user_id: int) -> ResponseReturnValue:
 @bp.route("/leave/<int:leave_id>/delete", methods=["POST"])
 @requires("plans.edit")
 def delete_leave(leave_id: int) -> ResponseReturnValue:
+    """Remove a leave; the person's future work is re-planned."""
     leave = db.get_or_404(StaffLeave, leave_id)
     user_id = leave.user_id
-    try:
-        remove_leave(leave, request.form.get("version", type=int))
-    except StaleEdit as exc:
-        db.session.rollback()
-        flash(exc.message(), "warning")
-    else:
-        db.session.commit()
+    version = request.form.get("version", type=int)
+    if save(lambda: remove_leave(leave, version)):
         flash(_("Leave removed."), "success")
     return redirect(url_for("roster.person", user_id=user_id))
 

@@ -9,7 +9,6 @@ from sqlalchemy import select
 from app.api.errors import get_or_404
 from app.api.pagination import page_schema, paginate
 from app.api.spec import PAGINATION_QUERY, api_route, json_body, schema
-from app.extensions import db
 from app.sites import services
 from app.sites.models import SERVICE_LEVELS, Location, Site
 from app.vocab.location_kinds import LOCATION_KINDS
@@ -167,7 +166,6 @@ def get_site(site_id: int) -> ResponseReturnValue:
 def create_site() -> ResponseReturnValue:
     body = json_body(SITE_CREATE)
     site = services.create_site(**body)
-    db.session.commit()
     headers = {"Location": url_for("api.sites_get_site", site_id=site.id)}
     return jsonify(site_json(site)), 201, headers
 
@@ -185,7 +183,6 @@ def patch_site(site_id: int) -> ResponseReturnValue:
     site = _site(site_id)
     body = json_body(SITE_PATCH)
     services.update_site(site, body.pop("version"), **body)
-    db.session.commit()
     return jsonify(site_json(site))
 
 
@@ -234,7 +231,6 @@ def create_location(site_id: int) -> ResponseReturnValue:
     site = _site(site_id)
     body = json_body(LOCATION_CREATE)
     location = services.create_location(site, **body)
-    db.session.commit()
     headers = {"Location": url_for("api.locations_get_location", location_id=location.id)}
     return jsonify(location_json(location)), 201, headers
 
@@ -264,5 +260,4 @@ def patch_location(location_id: int) -> ResponseReturnValue:
     location = _location(location_id)
     body = json_body(LOCATION_PATCH)
     services.update_location(location, body.pop("version"), **body)
-    db.session.commit()
     return jsonify(location_json(location))

@@ -5,10 +5,10 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField, SubmitField
 
-from app.core.forms import ServiceForm, VersionField, optional_int
 from app.core.i18n import label
 from app.sites.models import SERVICE_LEVELS
 from app.vocab.location_kinds import LOCATION_KINDS
+from app.web.forms import ServiceForm, VersionField, optional_int
 
 
 class SiteForm(ServiceForm):

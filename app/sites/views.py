@@ -5,12 +5,12 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from app.auth.permissions import requires
-from app.core.forms import attempt, page_status
 from app.extensions import db
 from app.sites import services
 from app.sites.forms import LocationForm, SiteForm
 from app.sites.models import SERVICE_LEVELS, Location, Site
 from app.vocab.location_kinds import LOCATION_KINDS
+from app.web.forms import page_status, save
 
 bp = Blueprint("sites", __name__, url_prefix="/sites")
 
@@ -29,6 +29,7 @@ def _location(site: Site, location_id: int) -> Location:
 @bp.route("/")
 @requires("sites.view")
 def index() -> ResponseReturnValue:
+    """The company's sites."""
     return render_template(
         "sites/index.html", sites=services.list_sites(), service_levels=SERVICE_LEVELS
     )
@@ -37,9 +38,10 @@ def index() -> ResponseReturnValue:
 @bp.route("/new", methods=["GET", "POST"])
 @requires("sites.edit")
 def new_site() -> ResponseReturnValue:
+    """Add a site."""
     form = SiteForm()
     if form.validate_on_submit():
-        saved, site = attempt(form, lambda: services.create_site(**form.values()))
+        saved, site = save(lambda: services.create_site(**form.values()), form)
         if saved and site is not None:
             flash(_("Site saved."), "success")
             return redirect(url_for("sites.detail", site_id=site.id))
@@ -49,6 +51,7 @@ def new_site() -> ResponseReturnValue:
 @bp.route("/<int:site_id>")
 @requires("sites.view")
 def detail(site_id: int) -> ResponseReturnValue:
+    """One site and its location tree."""
     site = _site(site_id)
     return render_template(
         "sites/detail.html",
@@ -62,11 +65,12 @@ def detail(site_id: int) -> ResponseReturnValue:
 @bp.route("/<int:site_id>/edit", methods=["GET", "POST"])
 @requires("sites.edit")
 def edit_site(site_id: int) -> ResponseReturnValue:
+    """Change a site (refused if someone else changed it meanwhile)."""
     site = _site(site_id)
     form = SiteForm(obj=site)
     if form.validate_on_submit():
-        saved, _site_saved = attempt(
-            form, lambda: services.update_site(site, form.version.data, **form.values())
+        saved, _site_saved = save(
+            lambda: services.update_site(site, form.version.data, **form.values()), form
         )
         if saved:
             flash(_("Site saved."), "success")
@@ -93,14 +97,13 @@ def _parent_choices(site: Site, moving: Location | None = None) -> list[tuple[in
 @bp.route("/<int:site_id>/locations/new", methods=["GET", "POST"])
 @requires("sites.edit")
 def new_location(site_id: int) -> ResponseReturnValue:
+    """Add a location (building, floor, room, area) to a site."""
     site = _site(site_id)
     form = LocationForm(_parent_choices(site))
     if request.method == "GET":
         form.parent_id.data = request.args.get("parent_id", type=int)
     if form.validate_on_submit():
-        saved, _location_saved = attempt(
-            form, lambda: services.create_location(site, **form.values())
-        )
+        saved, _location_saved = save(lambda: services.create_location(site, **form.values()), form)
         if saved:
             flash(_("Location saved."), "success")
             return redirect(url_for("sites.detail", site_id=site.id))
@@ -115,12 +118,13 @@ def new_location(site_id: int) -> ResponseReturnValue:
 @bp.route("/<int:site_id>/locations/<int:location_id>/edit", methods=["GET", "POST"])
 @requires("sites.edit")
 def edit_location(site_id: int, location_id: int) -> ResponseReturnValue:
+    """Change a location (refused if someone else changed it meanwhile)."""
     site = _site(site_id)
     location = _location(site, location_id)
     form = LocationForm(_parent_choices(site, location), obj=location)
     if form.validate_on_submit():
-        saved, _location_saved = attempt(
-            form, lambda: services.update_location(location, form.version.data, **form.values())
+        saved, _location_saved = save(
+            lambda: services.update_location(location, form.version.data, **form.values()), form
         )
         if saved:
             flash(_("Location saved."), "success")

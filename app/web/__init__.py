@@ -1,1 +1,4 @@
-"""The web layer: glue between HTTP requests and the domain services, above every domain package."""
+"""The web layer: form helpers, error pages, navigation and wording shared by views.
+
+It sits above every domain package; no domain module imports it.
+"""

@@ -21,7 +21,6 @@ from app.api.errors import ApiError, get_or_404
 from app.api.pagination import page_schema, paginate
 from app.api.spec import PAGINATION_QUERY, api_route, json_body, schema
 from app.core.validation import N_, Msg, ValidationError
-from app.extensions import db
 from app.workorders import completion, files, services
 from app.workorders.checklist import Item, RawAnswer, items_for
 from app.workorders.completion import CompletionInput
@@ -311,14 +310,12 @@ def _get(work_order_id: int) -> WorkOrder:
 
 @contextmanager
 def _refusals() -> Iterator[None]:
-    """A refused state change as 409, someone else's work as 403 (the session is rolled back)."""
+    """A refused state change as 409, someone else's work as 403 (`api_route` rolls back)."""
     try:
         yield
     except TransitionError as exc:
-        db.session.rollback()
         raise ApiError(409, "invalid_transition", str(exc), {"status": exc.status}) from None
     except NotYours:
-        db.session.rollback()
         raise ApiError(403, "forbidden", "this work order is not yours or your team's") from None
 
 
@@ -380,7 +377,6 @@ def start(work_order_id: int) -> ResponseReturnValue:
     body = json_body(VERSION_SCHEMA)
     with _refusals():
         services.start(work_order, current_user, body["version"])
-    db.session.commit()
     return jsonify(serialize(work_order))
 
 
@@ -398,7 +394,6 @@ def skip(work_order_id: int) -> ResponseReturnValue:
     body = json_body(SKIP_SCHEMA)
     with _refusals():
         services.skip(work_order, current_user, body["version"], body["reason"])
-    db.session.commit()
     return jsonify(serialize(work_order))
 
 
@@ -422,7 +417,6 @@ def reassign(work_order_id: int) -> ResponseReturnValue:
             body.get("assignee_id"),
             body.get("team_id"),
         )
-    db.session.commit()
     return jsonify(serialize(work_order))
 
 
@@ -502,5 +496,4 @@ def complete(work_order_id: int) -> ResponseReturnValue:
     data = completion_input(body, ZoneInfo(work_order.site.timezone))
     with _refusals():
         record = completion.complete(work_order, current_user, data)
-    db.session.commit()
     return jsonify(serialize_completion(record)), 201

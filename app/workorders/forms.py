@@ -32,9 +32,9 @@ from wtforms import (
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.core.forms import ServiceForm, VersionField, optional_int
 from app.core.i18n import label
 from app.people.models import User
+from app.web.forms import ServiceForm, VersionField, optional_int
 from app.workorders import files
 from app.workorders.checklist import Item, RawAnswer, Result, item_field
 from app.workorders.completion import (

@@ -1,12 +1,12 @@
 """Form pieces shared by every edit page: the hidden version, and service errors next to fields.
 
 Forms only parse input (dates, numbers, choices); the rules live in the services.
-`attempt` runs the service call, commits on success, and otherwise puts each
+`save` runs the service call, commits on success, and otherwise puts each
 message next to its field (or explains a stale edit), leaving nothing half-saved.
 """
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from flask import flash
 from flask_wtf import FlaskForm
@@ -78,26 +78,55 @@ def show_errors(form: FlaskForm, error: ValidationError) -> None:
     form._errors = None  # WTForms caches form.errors; let it see the new ones
 
 
-def attempt(form: ServiceForm, action: Callable[[], T]) -> tuple[bool, T | None]:
-    """Run a service call for a submitted form and commit; on refusal explain why.
+class Saved(NamedTuple, Generic[T]):
+    """What `save` did: unpack it as `(saved, result)`, or test it as a bool (saved or not)."""
 
-    Returns (saved, result). The form's `answer_status` becomes 409 for a stale edit and
-    422 for invalid input, for the page to answer with.
+    saved: bool
+    result: T | None
+
+    def __bool__(self) -> bool:
+        return self.saved
+
+
+Explain = Callable[[StaleEdit | ValidationError], None]
+
+
+def save(
+    action: Callable[[], T], form: FlaskForm | None = None, *, explain: Explain | None = None
+) -> Saved[T]:
+    """The pages' one commit point (as Indico's `RH.process`): run one service call and commit.
+
+    On refusal nothing is half-saved: the session is rolled back and the user told why.
+    A stale edit is flashed (the form answers 409); invalid input goes next to the form's
+    fields, or is flashed when there is no form (422). A page that shows refusals its own
+    way passes `explain`. Any other exception is rolled back and raised for the view.
     """
     try:
         result = action()
-    except StaleEdit as exc:
+    except (StaleEdit, ValidationError) as exc:
         db.session.rollback()
-        flash(exc.message(), "warning")
-        form.answer_status = 409
-        return False, None
-    except ValidationError as exc:
+        if explain is None:
+            _explain(exc, form)
+        else:
+            explain(exc)
+        if isinstance(form, ServiceForm):
+            form.answer_status = 409 if isinstance(exc, StaleEdit) else 422
+        return Saved(False, None)
+    except BaseException:
         db.session.rollback()
-        show_errors(form, exc)
-        form.answer_status = 422
-        return False, None
+        raise
     db.session.commit()
-    return True, result
+    return Saved(True, result)
+
+
+def _explain(exc: StaleEdit | ValidationError, form: FlaskForm | None) -> None:
+    if isinstance(exc, StaleEdit):
+        flash(exc.message(), "warning")
+    elif form is not None:
+        show_errors(form, exc)
+    else:
+        for msg in exc.fields.values():
+            flash(msg.translated(), "danger")
 
 
 def page_status(form: ServiceForm) -> int:
@@ -105,20 +134,3 @@ def page_status(form: ServiceForm) -> int:
     if form.answer_status != 200:
         return form.answer_status
     return 422 if form.errors else 200
-
-
-def run_action(action: Callable[[], object]) -> bool:
-    """For buttons without form fields (remove, delete): commit, or flash why not."""
-    try:
-        action()
-    except StaleEdit as exc:
-        db.session.rollback()
-        flash(exc.message(), "warning")
-        return False
-    except ValidationError as exc:
-        db.session.rollback()
-        for msg in exc.fields.values():
-            flash(msg.translated(), "danger")
-        return False
-    db.session.commit()
-    return True
