@@ -16,7 +16,7 @@ from app.audit.listeners import register_audit_listeners
 from app.auth.permissions import enforce_permissions, user_can
 from app.auth.session import init_login
 from app.config import Config, check_production_safety
-from app.core import i18n
+from app.core import bounds, i18n
 from app.core.sqlite import register_sqlite_pragmas
 from app.extensions import bootstrap, csrf, db, login_manager, migrate
 from app.registry import register_blueprints, register_cli
@@ -53,6 +53,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_sqlite_pragmas()
     connect_replans()
 
+    bounds.init_app(app)
     app.before_request(enforce_permissions)
     app.jinja_env.globals["can"] = user_can
     errors.init_app(app)

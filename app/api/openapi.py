@@ -2,7 +2,9 @@
 
 from typing import Any
 
-from app.api.spec import REGISTRY, Operation
+from app.api.spec import REGISTRY, Operation, bound_integers
+from app.auth.permissions import PUBLIC
+from app.core.bounds import MAX_ID
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -21,6 +23,10 @@ ERROR_SCHEMA = {
 }
 
 
+SECURITY: list[dict[str, list[str]]] = [{"bearer": []}, {"session": []}]
+"""A bearer token (integrations) or the browser's session cookie (plus CSRF for writes)."""
+
+
 def _error(description: str) -> dict[str, Any]:
     return {
         "description": description,
@@ -30,11 +36,22 @@ def _error(description: str) -> dict[str, Any]:
 
 def _operation(op: Operation) -> dict[str, Any]:
     parameters: list[dict[str, Any]] = [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID},
+        }
         for name in _path_params(op.path)
     ]
     parameters += [
-        {"name": name, "in": "query", "required": False, "schema": {"type": kind}, "description": d}
+        {
+            "name": name,
+            "in": "query",
+            "required": False,
+            "schema": bound_integers({"type": kind}),
+            "description": d,
+        }
         for name, kind, d in op.query
     ]
     responses: dict[str, Any] = {
@@ -48,9 +65,13 @@ def _operation(op: Operation) -> dict[str, Any]:
         },
         "401": _error("Not logged in, or the token is invalid"),
         "403": _error("The user's roles do not allow this"),
+        "429": _error("Too many requests from this address; wait and retry"),
     }
     if parameters and any(p["in"] == "path" for p in parameters):
         responses["404"] = _error("Not found")
+    if any(p["in"] == "query" for p in parameters):
+        responses["400"] = _error("A query parameter could not be read")
+        responses["422"] = _error("A query parameter is out of range")
     body: dict[str, Any] = {}
     if op.request_schema:
         body = {
@@ -59,6 +80,8 @@ def _operation(op: Operation) -> dict[str, Any]:
                 "content": {"application/json": {"schema": op.request_schema}},
             }
         }
+        responses["400"] = _error("The body is not a JSON object")
+        responses["413"] = _error("The body is too large")
         responses["422"] = _error("Invalid fields")
         responses["409"] = _error("Stale version: someone else changed the record")
     return {
@@ -66,6 +89,7 @@ def _operation(op: Operation) -> dict[str, Any]:
         "summary": op.summary,
         "tags": [op.tag],
         "x-permission": op.permission,
+        "security": [] if op.permission == PUBLIC else SECURITY,
         "parameters": parameters,
         **body,
         "responses": responses,
@@ -77,6 +101,8 @@ def _path_params(path: str) -> list[str]:
 
 
 def build_document(server_url: str) -> dict[str, Any]:
+    """`server_url` is the site root: every path already starts with /api/v1, so a client
+    generated from this document calls server + path and reaches the real route."""
     paths: dict[str, dict[str, Any]] = {}
     for op in REGISTRY.operations:
         paths.setdefault(op.path, {})[op.method] = _operation(op)
@@ -88,7 +114,7 @@ def build_document(server_url: str) -> dict[str, Any]:
             "description": "Maintenance and inspection scheduling for property management.",
         },
         "servers": [{"url": server_url}],
-        "security": [{"bearer": []}, {"session": []}],
+        "security": SECURITY,
         "paths": paths,
         "components": {
             "schemas": {"Error": ERROR_SCHEMA, **REGISTRY.schemas},

@@ -7,6 +7,7 @@ from flask import request
 from sqlalchemy import Select, func, select
 
 from app.api.errors import ApiError
+from app.core.bounds import MAX_INT
 from app.extensions import db
 
 T = TypeVar("T")
@@ -24,6 +25,8 @@ def _positive_int(name: str, default: int) -> int:
         raise ApiError(400, "bad_request", f"{name} must be a whole number", {name: raw}) from None
     if value < 1:
         raise ApiError(400, "bad_request", f"{name} must be at least 1", {name: raw})
+    if value > MAX_INT:
+        raise ApiError(422, "invalid", f"{name} must be at most {MAX_INT}", {name: raw[:40]})
     return value
 
 

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from flask import Blueprint, Response, make_response, request
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
 
 from app.api.errors import ApiError, handle_api_error, handle_stale_edit, handle_validation_error
 from app.auth.permissions import requires
+from app.core.bounds import MAX_DEPTH, MAX_INT, MIN_INT, structure_problem, whole_number
 from app.core.validation import StaleEdit, ValidationError
 from app.extensions import csrf, db
 
@@ -38,6 +39,23 @@ def _csrf_for_cookie_sessions() -> None:
     csrf.protect()
 
 
+@bp.before_request
+def _check_declared_query_integers() -> None:
+    """A declared integer query parameter must be a whole number the database can hold."""
+    op = REGISTRY.by_endpoint().get(request.endpoint or "")
+    if op is None:
+        return
+    for name, kind, _description in op.query:
+        raw = request.args.get(name)
+        if kind == "integer" and raw is not None and whole_number(raw) is None:
+            raise ApiError(
+                422,
+                "invalid",
+                f"{name} must be a whole number from {MIN_INT} to {MAX_INT}",
+                {name: raw[:40]},
+            )
+
+
 @dataclass(frozen=True)
 class Operation:
     path: str
@@ -57,8 +75,14 @@ class Registry:
     operations: list[Operation] = field(default_factory=list)
     schemas: dict[str, dict[str, Any]] = field(default_factory=dict)
 
+    def by_endpoint(self) -> dict[str, Operation]:
+        return {op.endpoint: op for op in self.operations}
+
 
 REGISTRY = Registry()
+
+MAX_BODY_ITEMS = 10_000
+"""Keys and list items in one request body, all levels together."""
 
 PAGINATION_QUERY = (
     ("page", "integer", "Page number, from 1"),
@@ -66,9 +90,25 @@ PAGINATION_QUERY = (
 )
 
 
+def bound_integers(node: Any) -> Any:
+    """Give every `integer` a range the database can store, unless it already has one,
+    so 2**63 is a 422 from validation instead of an OverflowError in the driver."""
+    if isinstance(node, dict):
+        kinds = node.get("type")
+        if kinds == "integer" or (isinstance(kinds, list) and "integer" in kinds):
+            node.setdefault("minimum", MIN_INT)
+            node.setdefault("maximum", MAX_INT)
+        for value in node.values():
+            bound_integers(value)
+    elif isinstance(node, list):
+        for value in node:
+            bound_integers(value)
+    return node
+
+
 def schema(name: str, body: dict[str, Any]) -> dict[str, Any]:
     """Register a named component schema and return a $ref to it."""
-    REGISTRY.schemas[name] = body
+    REGISTRY.schemas[name] = bound_integers(body)
     return {"$ref": f"#/components/schemas/{name}"}
 
 
@@ -146,13 +186,31 @@ def _resolve(ref_or_schema: dict[str, Any]) -> dict[str, Any]:
     return ref_or_schema
 
 
+def _is_whole_number(checker: Any, value: Any) -> bool:
+    """JSON Schema counts 1.0 as an integer; the services expect a Python int."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+StrictValidator = validators.extend(
+    Draft202012Validator,
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_whole_number),
+)
+
+
 def json_body(body_schema: dict[str, Any]) -> dict[str, Any]:
     """The request's JSON object, validated; 422 lists every bad field."""
-    payload = request.get_json(silent=True)
+    try:
+        payload = request.get_json(silent=True)
+    except RecursionError:
+        payload = None
     if not isinstance(payload, dict):
         raise ApiError(400, "bad_request", "the body must be a JSON object")
+    if structure_problem(payload, MAX_DEPTH + 2, MAX_BODY_ITEMS) is not None:
+        raise ApiError(
+            422, "invalid", f"the body is too large or nested deeper than {MAX_DEPTH + 2} levels"
+        )
     resolved = _resolve(body_schema)
-    validator = Draft202012Validator(resolved)
+    validator = StrictValidator(resolved)
     errors = sorted(validator.iter_errors(payload), key=lambda e: list(e.path))
     if errors:
         fields = {".".join(str(p) for p in e.path) or "_": e.message for e in errors}

@@ -25,8 +25,8 @@ ME_SCHEMA = schema(
 @bp.route("/openapi.json")
 @requires(PUBLIC)
 def openapi_document() -> ResponseReturnValue:
-    """The OpenAPI 3.1 document, built from the same declarations as the routes."""
-    return jsonify(build_document(request.host_url.rstrip("/") + "/api/v1"))
+    """The API described for generated clients; paths carry /api/v1, the server does not."""
+    return jsonify(build_document(request.url_root.rstrip("/")))
 
 
 @api_route(

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from sqlalchemy import Select, or_, select
 
 from app.contractors.models import Contractor
+from app.core.text import check_lines, clean_name
 from app.core.validation import (
     N_,
     UNSET,
@@ -55,6 +56,7 @@ def _check(
     contract_end: date | None,
 ) -> None:
     problems = Problems()
+    check_lines(problems, name=texts["name"], licence_number=texts["licence_number"])
     name = texts["name"]
     if not name:
         problems.add("name", N_("Enter a name."))
@@ -85,10 +87,10 @@ def create_contractor(
     scope: str = "",
 ) -> Contractor:
     texts = {
-        "name": name.strip(),
+        "name": clean_name(name),
         "qualification": qualification.strip(),
-        "licence_number": licence_number.strip(),
-        "contact_name": contact_name.strip(),
+        "licence_number": clean_name(licence_number),
+        "contact_name": clean_name(contact_name),
         "contact_phone": contact_phone.strip(),
     }
     _check(None, texts, contract_start, contract_end)
@@ -121,10 +123,10 @@ def update_contractor(
     """Change the given fields of a contractor edited at `version` (None clears a date)."""
     check_version(contractor, version)
     texts = {
-        "name": pick(name, contractor.name).strip(),
+        "name": clean_name(pick(name, contractor.name)),
         "qualification": pick(qualification, contractor.qualification).strip(),
-        "licence_number": pick(licence_number, contractor.licence_number).strip(),
-        "contact_name": pick(contact_name, contractor.contact_name).strip(),
+        "licence_number": clean_name(pick(licence_number, contractor.licence_number)),
+        "contact_name": clean_name(pick(contact_name, contractor.contact_name)),
         "contact_phone": pick(contact_phone, contractor.contact_phone).strip(),
     }
     new_start = pick(contract_start, contractor.contract_start)

@@ -11,7 +11,7 @@ import codecs
 import csv
 import io
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import PurePath
 from typing import Any
@@ -20,6 +20,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel
 from openpyxl.utils.exceptions import InvalidFileException
 
+from app.core.text import clean_name
 from app.core.validation import N_, Msg
 from app.equipment.columns import BY_FIELD, COLUMNS, REQUIRED_KEYS, Column, column_for_header
 from app.equipment.columns import unneutralise as _unneutralise
@@ -31,9 +32,16 @@ from app.equipment.services import (
     Lookups,
     asset_code_taken,
     check,
-    clean_text,
     create_equipment,
     update_equipment,
+)
+from app.equipment.sheet_limits import (
+    MAX_PROBLEMS,
+    SheetTooLarge,
+    bounded_rows,
+    check_unpacked_size,
+    excerpt,
+    short_params,
 )
 from app.sites.models import Site
 
@@ -86,6 +94,8 @@ class ImportReport:
     ignored_columns: list[str] = field(default_factory=list)
     new_locations: list[str] = field(default_factory=list)
     applied: bool = False
+    stopped_at: int | None = None
+    """The row where checking stopped after MAX_PROBLEMS problems; None if every row was read."""
 
     def count(self, action: str) -> int:
         return sum(1 for p in self.plans if p.action == action)
@@ -102,6 +112,8 @@ class ImportReport:
         )
         if self.applied:
             return head + "; imported"
+        if self.stopped_at is not None:
+            head += f"; checking stopped at row {self.stopped_at}"
         return head + "; nothing was written"
 
 
@@ -144,7 +156,9 @@ def _read_csv(data: bytes, filename: str) -> Table:
     delimiter = max(_DELIMITERS, key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        records = list(reader)
+        records = list(bounded_rows(reader))
+    except SheetTooLarge as exc:
+        raise ImportFileError(exc.message) from exc
     except csv.Error as exc:
         raise ImportFileError(
             N_("cannot read %(file)s as CSV: %(reason)s", file=filename, reason=str(exc))
@@ -157,6 +171,10 @@ def _read_csv(data: bytes, filename: str) -> Table:
 
 def _read_xlsx(data: bytes, filename: str) -> Table:
     try:
+        check_unpacked_size(data, filename)
+    except SheetTooLarge as exc:
+        raise ImportFileError(exc.message) from exc
+    try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
         raise ImportFileError(
@@ -168,7 +186,10 @@ def _read_xlsx(data: bytes, filename: str) -> Table:
         ) from exc
     try:
         sheet = workbook.worksheets[0]
-        records = [list(row) for row in sheet.iter_rows(values_only=True)]
+        sheet.reset_dimensions()  # the declared size is the file's claim, not its content
+        records = list(bounded_rows(sheet.iter_rows(values_only=True)))
+    except SheetTooLarge as exc:
+        raise ImportFileError(exc.message) from exc
     finally:
         workbook.close()
     if not records:
@@ -222,7 +243,7 @@ def _map_headers(headers: list[str]) -> tuple[dict[int, Column], dict[str, str],
             continue
         column = column_for_header(header)
         if column is None:
-            ignored.append(header.strip())
+            ignored.append(excerpt(header.strip()))
             continue
         if column.field in written:
             raise ImportFileError(
@@ -254,7 +275,7 @@ class _RowReader:
         return values
 
     def site_ref(self, values: dict[str, Any]) -> tuple[int | str | None, Msg | None]:
-        written = clean_text(values.pop("site_id", ""))
+        written = clean_name(values.pop("site_id", ""))
         if self.forced_site is None:
             return written or None, None
         if written and written.casefold() != self.forced_site.code.casefold():
@@ -315,6 +336,9 @@ def import_equipment(
 
     seen: dict[tuple[int, str], int] = {}
     for row, cells in table.rows:
+        if len(report.problems) >= MAX_PROBLEMS:
+            report.stopped_at = row
+            break
         if _is_blank(cells):
             continue
         values = reader.values(cells)
@@ -323,7 +347,7 @@ def import_equipment(
             report.problems.append(RowProblem(row, header("site_id"), problem, "site_id"))
             continue
         site = lookups.site(site_ref)[0] if site_ref is not None else None
-        code = clean_text(values.get("asset_code"))
+        code = clean_name(values.get("asset_code"))
         existing = asset_code_taken(site, code, None) if site and code else None
         base = EquipmentInput.from_equipment(existing) if existing else EquipmentInput()
         data_in = base.updated({**values, "site_id": site_ref})
@@ -360,6 +384,7 @@ def import_equipment(
     report.new_locations = list(dict.fromkeys(report.new_locations))
     order = {c.field: i for i, c in enumerate(COLUMNS)}
     report.problems.sort(key=lambda p: (p.row, order.get(p.field, 0)))
+    report.problems = [replace(p, message=short_params(p.message)) for p in report.problems]
     if report.problems or dry_run:
         return report
     _apply(report, lookups, header)

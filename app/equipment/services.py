@@ -24,6 +24,8 @@ from app.catalog import CatalogError
 from app.catalog.current import current_catalog
 from app.contractors.models import Contractor
 from app.core import clock
+from app.core.bounds import MAX_JSON_BYTES, structure_problem
+from app.core.text import clean_name, clean_text, line_problem
 from app.core.validation import N_, Msg, StaleEdit, ValidationError
 from app.equipment.models import (
     CRITICALITY_LABELS,
@@ -69,11 +71,12 @@ TEXT_FIELDS = (
     "registration_number",
     "notes",
 )
+MULTILINE_FIELDS = frozenset({"notes"})
+"""Every other text field is one line: it ends up in calendar lines, CSV cells and titles."""
 COMPONENT_DATES = "component_dates"
 """Attribute mapping a catalog age rule's component (governor, manufacture) to its ISO date."""
 DATE_FIELDS = ("installed_on", "commissioned_on", "warranty_until", "next_inspection_on")
 _SEPARATOR_VARIANTS = re.compile(r"[／\\]")
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _DATE_RE = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]0{1,2}:00(?::00)?)?$"
 )
@@ -258,9 +261,11 @@ def parse_attributes(raw: Mapping[str, Any] | str | None) -> tuple[dict[str, Any
         if not text:
             return {}, None
         if text.startswith("{"):
+            if len(text.encode()) > MAX_JSON_BYTES:
+                return {}, N_("too large: at most %(n)d bytes", n=MAX_JSON_BYTES)
             try:
                 data = json.loads(text)
-            except ValueError:
+            except (ValueError, RecursionError):
                 return {}, N_("this is not valid JSON; write one key=value per line instead")
         else:
             data = {}
@@ -276,6 +281,11 @@ def parse_attributes(raw: Mapping[str, Any] | str | None) -> tuple[dict[str, Any
                 data[key.strip()] = value.strip()
     if not isinstance(data, dict):
         return {}, N_("technical parameters must be key=value pairs")
+    problem = structure_problem(data)
+    if problem is not None:
+        return {}, problem
+    if len(json.dumps(data, ensure_ascii=False).encode()) > MAX_JSON_BYTES:
+        return {}, N_("too large: at most %(n)d bytes", n=MAX_JSON_BYTES)
     if not _is_json(data):
         return {}, N_("technical parameters must be text, numbers, lists or objects (JSON)")
     return data, _component_dates_problem(data.get(COMPONENT_DATES))
@@ -316,14 +326,6 @@ def _component_dates_problem(value: Any) -> Msg | None:
                 component=component,
             )
     return None
-
-
-def clean_text(value: Any) -> str:
-    """Trimmed text without invisible control characters (they break Excel exports)."""
-    if value is None:
-        return ""
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL_CHARS.sub("", text).strip()
 
 
 def split_location_path(path: str) -> list[str]:
@@ -535,7 +537,15 @@ def check(
     result = Checked()
     errors, values = result.errors, result.values
 
-    text = {name: clean_text(getattr(data, name)) for name in TEXT_FIELDS}
+    text = {
+        name: clean_text(value) if name in MULTILINE_FIELDS else clean_name(value)
+        for name in TEXT_FIELDS
+        for value in (getattr(data, name),)
+    }
+    for name in TEXT_FIELDS:
+        problem = None if name in MULTILINE_FIELDS else line_problem(text[name])
+        if problem is not None:
+            errors[name] = problem
     for name, limit in MAX_LENGTHS.items():
         if len(text[name]) > limit:
             errors[name] = N_(

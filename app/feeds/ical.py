@@ -8,6 +8,7 @@ from a recent `first_date` so Asia/Shanghai is a single STANDARD block.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -15,6 +16,10 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event, Timezone, vDuration
+
+from app.core.text import clean_text, one_line
+
+log = logging.getLogger(__name__)
 
 PRODID = "-//Rounds//Calendar feeds//ZH"
 TTL = timedelta(hours=1)
@@ -81,16 +86,16 @@ def _event(data: EventData, zone: ZoneInfo, alarm_minutes: int | None) -> Event:
         sequence=data.sequence,
         start=start,
         end=end,
-        summary=data.summary,
-        location=data.location or None,
-        description=data.description or None,
-        categories=list(data.categories),
+        summary=one_line(data.summary),
+        location=one_line(data.location) or None,
+        description=clean_text(data.description) or None,
+        categories=[one_line(category) for category in data.categories],
         status=data.status,
         transparency="TRANSPARENT" if data.transparent else "OPAQUE",
         url=data.url,
     )
     if alarm_minutes is not None:
-        alarm = Alarm.new(description=data.summary)
+        alarm = Alarm.new(description=one_line(data.summary))
         alarm.add("ACTION", "DISPLAY")
         alarm.add("TRIGGER", timedelta(minutes=-alarm_minutes))
         event.add_component(alarm)
@@ -113,8 +118,8 @@ def render(calendar: CalendarData, events: Sequence[EventData]) -> bytes:
     cal = Calendar.new(
         uid=calendar.uid,
         prodid=PRODID,
-        name=calendar.name,
-        description=calendar.description or None,
+        name=one_line(calendar.name),
+        description=clean_text(calendar.description) or None,
         refresh_interval=TTL if calendar.subscription else None,
         color=calendar.color,
     )
@@ -125,8 +130,15 @@ def render(calendar: CalendarData, events: Sequence[EventData]) -> bytes:
     cal.add_component(vtimezone(calendar.timezone))
     head = cal.to_ical()
     assert head.endswith(CALENDAR_END)
-    lines = (
-        event_bytes(data, calendar.timezone, calendar.alarm_minutes)
-        for data in sorted(events, key=sort_key)
-    )
+    lines = (_event_or_nothing(data, calendar) for data in sorted(events, key=sort_key))
     return head[: -len(CALENDAR_END)] + b"".join(lines) + CALENDAR_END
+
+
+def _event_or_nothing(data: EventData, calendar: CalendarData) -> bytes:
+    """One event's bytes; a row icalendar refuses is left out and logged, so subscribers
+    keep getting every other visit instead of a feed that fails until someone notices."""
+    try:
+        return event_bytes(data, calendar.timezone, calendar.alarm_minutes)
+    except Exception:  # icalendar raises assertions and ValueErrors on odd text
+        log.exception("feed %s left out event %s", calendar.uid, data.uid)
+        return b""

@@ -20,6 +20,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.access.roles import ROLES
 from app.core import clock
 from app.core.signals import staff_changed
+from app.core.text import check_lines, clean_name
 from app.core.validation import (
     N_,
     UNSET,
@@ -95,6 +96,7 @@ def _password_problem(password: str) -> Msg | None:
 
 
 def _check_user_fields(problems: Problems, name: str, phone: str, roles: Iterable[str]) -> None:
+    check_lines(problems, name=name)
     if len(name) > 100:
         problems.add("name", N_("At most %(n)d characters.", n=100))
     if problem := phone_problem(phone):
@@ -112,7 +114,7 @@ def create_user(
     phone: str = "",
 ) -> User:
     """Add a member of staff; without a password they appear on rosters but cannot log in."""
-    username, name, phone = username.strip(), name.strip(), phone.strip()
+    username, name, phone = username.strip(), clean_name(name), phone.strip()
     problems = Problems()
     if not username:
         problems.add("username", N_("Enter a username."))
@@ -161,7 +163,7 @@ def update_user(
     could manage accounts any more.
     """
     check_version(user, version)
-    new_name = pick(name, user.name).strip()
+    new_name = clean_name(pick(name, user.name))
     new_phone = pick(phone, user.phone).strip()
     new_active = pick(active, user.active)
     new_roles = list(dict.fromkeys(pick(roles, user.roles)))
@@ -303,6 +305,7 @@ def _check_team(
     shift_pattern: str | None,
 ) -> None:
     problems = Problems()
+    check_lines(problems, code=code, name=name)
     if db.session.get(Site, site_id) is None:
         problems.add("site_id", N_("Choose a site."))
     if not code:
@@ -327,7 +330,7 @@ def _check_team(
 def create_team(
     site_id: int, code: str, name: str, kind: str, shift_pattern: str | None = None
 ) -> Team:
-    code, name = code.strip(), name.strip()
+    code, name = clean_name(code), clean_name(name)
     shift_pattern = (shift_pattern or "").strip() or None
     _check_team(None, site_id, code, name, kind, shift_pattern)
     team = Team(site_id=site_id, code=code, name=name, kind=kind, shift_pattern=shift_pattern)
@@ -350,8 +353,8 @@ def update_team(
     A new shift pattern moves its members' duties, so their future visits follow.
     """
     check_version(team, version)
-    new_code = pick(code, team.code).strip()
-    new_name = pick(name, team.name).strip()
+    new_code = clean_name(pick(code, team.code))
+    new_name = clean_name(pick(name, team.name))
     new_kind = pick(kind, team.kind)
     new_pattern = (pick(shift_pattern, team.shift_pattern) or "").strip() or None
     _check_team(team, team.site_id, new_code, new_name, new_kind, new_pattern)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from app.contractors.models import Contractor
 from app.core.signals import plan_changed
+from app.core.text import check_lines, clean_name
 from app.core.validation import N_, Problems, ValidationError, check_version
 from app.equipment.models import Equipment
 from app.extensions import db
@@ -203,7 +204,8 @@ def check_plan(data: PlanInput, current: Plan | None = None) -> dict[str, Any]:
     """Every problem of `data` at once, or the column values to store."""
     problems = Problems()
     values: dict[str, Any] = {}
-    name = data.name.strip()
+    name = clean_name(data.name)
+    check_lines(problems, name=name)
     if not name:
         problems.add("name", N_("Enter a name."))
     elif len(name) > NAME_MAX:

@@ -12,6 +12,7 @@ from zoneinfo import available_timezones
 
 from sqlalchemy import select
 
+from app.core.text import check_lines, clean_name
 from app.core.validation import (
     N_,
     UNSET,
@@ -55,6 +56,7 @@ def _check_site(
     site: Site | None, code: str, name: str, address: str, timezone: str, service_level: int
 ) -> None:
     problems = Problems()
+    check_lines(problems, code=code, name=name, address=address)
     if not code:
         problems.add("code", N_("Enter a code."))
     elif len(code) > CODE_MAX:
@@ -84,7 +86,8 @@ def create_site(
     timezone: str = "Asia/Shanghai",
     service_level: int = 2,
 ) -> Site:
-    code, name, address, timezone = code.strip(), name.strip(), address.strip(), timezone.strip()
+    code, name, address = clean_name(code), clean_name(name), clean_name(address)
+    timezone = timezone.strip()
     _check_site(None, code, name, address, timezone, service_level)
     site = Site(
         code=code, name=name, address=address, timezone=timezone, service_level=service_level
@@ -106,9 +109,9 @@ def update_site(
 ) -> Site:
     """Change the given fields of a site edited at `version`."""
     check_version(site, version)
-    new_code = pick(code, site.code).strip()
-    new_name = pick(name, site.name).strip()
-    new_address = pick(address, site.address).strip()
+    new_code = clean_name(pick(code, site.code))
+    new_name = clean_name(pick(name, site.name))
+    new_address = clean_name(pick(address, site.address))
     new_timezone = pick(timezone, site.timezone).strip()
     new_level = pick(service_level, site.service_level)
     _check_site(site, new_code, new_name, new_address, new_timezone, new_level)
@@ -146,6 +149,7 @@ def _check_location(
 ) -> Location | None:
     """Every rule for a location; returns the validated parent."""
     problems = Problems()
+    check_lines(problems, code=code, name=name, sort_key=sort_key)
     if not code:
         problems.add("code", N_("Enter a code."))
     elif len(code) > LOCATION_CODE_MAX:
@@ -220,7 +224,7 @@ def create_location(
     parent_id: int | None = None,
     sort_key: str = "",
 ) -> Location:
-    code, name, sort_key = code.strip(), name.strip(), sort_key.strip()
+    code, name, sort_key = clean_name(code), clean_name(name), clean_name(sort_key)
     parent = _check_location(site, None, code, name, kind, parent_id, sort_key)
     location = Location(
         site=site, parent=parent, code=code, name=name, kind=kind, sort_key=sort_key
@@ -242,11 +246,11 @@ def update_location(
 ) -> Location:
     """Change the given fields; a new `parent_id` moves the location (None = top level)."""
     check_version(location, version)
-    new_code = pick(code, location.code).strip()
-    new_name = pick(name, location.name).strip()
+    new_code = clean_name(pick(code, location.code))
+    new_name = clean_name(pick(name, location.name))
     new_kind = pick(kind, location.kind)
     new_parent_id = pick(parent_id, location.parent_id)
-    new_sort_key = pick(sort_key, location.sort_key).strip()
+    new_sort_key = clean_name(pick(sort_key, location.sort_key))
     parent = _check_location(
         location.site, location, new_code, new_name, new_kind, new_parent_id, new_sort_key
     )
