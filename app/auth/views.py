@@ -18,6 +18,7 @@ from flask_login import current_user, login_user, logout_user
 
 from app.auth.forms import LoginForm
 from app.auth.permissions import AUTHENTICATED, PUBLIC, requires
+from app.auth.redirects import same_site_path
 from app.extensions import db
 from app.people.services import authenticate
 
@@ -26,9 +27,7 @@ bp = Blueprint("auth", __name__)
 
 def _safe_next(target: str | None) -> str:
     """Only follow same-site relative redirects, never an attacker's URL."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("main.index")
+    return same_site_path(target) or url_for("main.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
