@@ -107,7 +107,7 @@ def test_production_refuses_an_empty_or_short_secret_key_with_a_clear_message(
 ) -> None:
     monkeypatch.setenv("ROUNDS_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", key)
-    with pytest.raises(ConfigError, match="SECRET_KEY .*(32|default)"):
+    with pytest.raises(ConfigError, match=r"SECRET_KEY .*(32|default)"):
         create_app()
 
 
