@@ -21,6 +21,7 @@ from app.auth.permissions import AUTHENTICATED, PUBLIC, requires
 from app.auth.redirects import same_site_path
 from app.extensions import db
 from app.people.services import authenticate
+from app.people.sessions import end_sessions
 
 bp = Blueprint("auth", __name__)
 
@@ -53,6 +54,9 @@ def login() -> ResponseReturnValue:
 @bp.route("/logout", methods=["POST"])
 @requires(AUTHENTICATED)
 def logout() -> ResponseReturnValue:
+    """Log out of every browser: copies of the session or remember cookie stop working."""
+    end_sessions(current_user._get_current_object())  # type: ignore[attr-defined]
+    db.session.commit()
     logout_user()
     return redirect(url_for("auth.login"))
 

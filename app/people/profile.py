@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.permissions import AUTHENTICATED, requires
+from app.auth.session import renew_login
 from app.core.forms import attempt, page_status, run_action
 from app.extensions import db
 from app.people import services
@@ -67,6 +68,7 @@ def change_password() -> ResponseReturnValue:
             ),
         )
         if saved:
+            renew_login(_me())
             flash(_("Your password is changed."), "success")
             return redirect(url_for("profile.index"))
     return _page(password_form=form), page_status(form)

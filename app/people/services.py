@@ -43,6 +43,7 @@ from app.people.models import (
     User,
     UserRole,
 )
+from app.people.sessions import end_sessions
 from app.rosters.replan import replan_membership, replan_people, replan_person, replan_team
 from app.sites.models import Site
 from schedules import PRESETS
@@ -180,6 +181,7 @@ def update_user(
     problems.raise_if_any(PeopleError)
 
     rostered = (new_active, new_name) != (user.active, user.name)  # names show in reasons
+    deactivated = user.active and not new_active
     user.name, user.phone, user.active, user.locale = new_name, new_phone, new_active, new_locale
     if set(new_roles) != set(user.roles):
         keep = [row for row in user.role_rows if row.role in new_roles]
@@ -187,6 +189,8 @@ def update_user(
         user.role_rows = keep + added
         flag_modified(user, "updated_at")  # role rows live elsewhere; bump the user's version
     db.session.flush()
+    if deactivated:
+        end_sessions(user)  # a leaver's open browsers stop working now, not at next login
     if rostered:
         replan_person(user)
     return user
@@ -211,6 +215,7 @@ def reset_password(user: User, new_password: str) -> None:
     user.failed_logins = 0
     user.locked_until = None
     db.session.flush()
+    end_sessions(user)  # whoever knew the old password is logged out too
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
@@ -225,6 +230,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     problems.raise_if_any(PeopleError)
     set_password(user, new_password)
     db.session.flush()
+    end_sessions(user)  # other browsers logged in with the old password are logged out
 
 
 def authenticate(
