@@ -43,12 +43,12 @@ from app.people.models import (
     User,
     UserRole,
 )
+from app.people.passwords import password_problem
 from app.people.sessions import end_sessions
 from app.rosters.replan import replan_membership, replan_people, replan_person, replan_team
 from app.sites.models import Site
 from schedules import PRESETS
 
-PASSWORD_MIN = 8
 _USERNAME = re.compile(r"^\S{1,64}$")
 _TEAM_CODE = re.compile(r"^\S{1,32}$")
 
@@ -89,12 +89,6 @@ def list_users(include_inactive: bool = True) -> list[User]:
     return list(db.session.scalars(users_query(include_inactive)))
 
 
-def _password_problem(password: str) -> Msg | None:
-    if len(password) < PASSWORD_MIN:
-        return N_("Use at least %(n)d characters.", n=PASSWORD_MIN)
-    return None
-
-
 def _check_user_fields(problems: Problems, name: str, phone: str, roles: Iterable[str]) -> None:
     if len(name) > 100:
         problems.add("name", N_("At most %(n)d characters.", n=100))
@@ -122,7 +116,7 @@ def create_user(
     elif find_user(username) is not None:
         problems.add("username", N_("The username %(username)s is taken.", username=username))
     _check_user_fields(problems, name, phone, roles)
-    if password is not None and (problem := _password_problem(password)):
+    if password is not None and (problem := password_problem(password, (username, name))):
         problems.add("password", problem)
     problems.raise_if_any(PeopleError)
     user = User(username=username, name=name or username, phone=phone)
@@ -209,7 +203,7 @@ def set_password(user: User, password: str) -> None:
 
 def reset_password(user: User, new_password: str) -> None:
     """An administrator sets a new password, e.g. for someone who forgot theirs."""
-    if problem := _password_problem(new_password):
+    if problem := password_problem(new_password, (user.username, user.name)):
         _raise("new_password", problem)
     set_password(user, new_password)
     user.failed_logins = 0
@@ -223,7 +217,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     problems = Problems()
     if user.password_hash is None or not check_password_hash(user.password_hash, current_password):
         problems.add("current_password", N_("The current password is wrong."))
-    if problem := _password_problem(new_password):
+    if problem := password_problem(new_password, (user.username, user.name)):
         problems.add("new_password", problem)
     elif new_password == current_password:
         problems.add("new_password", N_("Choose a password different from the current one."))
