@@ -51,7 +51,11 @@ class Config:
         self.REMEMBER_COOKIE_SAMESITE = "Lax"
         self.REMEMBER_COOKIE_SECURE = self.ENV_NAME == "production"
         self.WTF_CSRF_TIME_LIMIT = None
+        # Failed logins (people/login.py): free ones per address and account, per address,
+        # and per account from anywhere; then delays that double up to the lockout.
         self.LOGIN_MAX_FAILURES = _env_int("ROUNDS_LOGIN_MAX_FAILURES", 5)
+        self.LOGIN_SOURCE_MAX_FAILURES = _env_int("ROUNDS_LOGIN_SOURCE_MAX_FAILURES", 20)
+        self.LOGIN_ACCOUNT_MAX_FAILURES = _env_int("ROUNDS_LOGIN_ACCOUNT_MAX_FAILURES", 20)
         self.LOGIN_LOCKOUT_MINUTES = _env_int("ROUNDS_LOGIN_LOCKOUT_MINUTES", 15)
         self.PAGE_SIZE = 25
         # Behind nginx (or any reverse proxy) set this to the number of proxies in front,

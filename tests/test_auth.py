@@ -32,7 +32,7 @@ def test_staff_member_logs_in_and_sees_the_overview(
     )
 
 
-def test_repeated_wrong_passwords_lock_the_account_even_for_the_right_password(
+def test_repeated_wrong_passwords_lock_this_address_out_even_for_the_right_password(
     client: FlaskClient, make_user: Callable[..., User]
 ) -> None:
     make_user("technician", "li")
@@ -42,7 +42,8 @@ def test_repeated_wrong_passwords_lock_the_account_even_for_the_right_password(
             == 401
         )
     response = client.post("/login", data={"username": "li", "password": TEST_PASSWORD})
-    assert response.status_code == 401
+    assert response.status_code == 429  # Too Many Requests, with Retry-After
+    assert response.headers["Retry-After"] == "60"
 
 
 def test_login_never_redirects_to_another_site(

@@ -1,7 +1,5 @@
 """Log in, log out and switch language."""
 
-from datetime import timedelta
-
 from flask import (
     Blueprint,
     current_app,
@@ -20,7 +18,7 @@ from app.auth.forms import LoginForm
 from app.auth.permissions import AUTHENTICATED, PUBLIC, requires
 from app.auth.redirects import same_site_path
 from app.extensions import db
-from app.people.services import authenticate
+from app.people.login import LoginPolicy, authenticate
 from app.people.sessions import end_sessions
 
 bp = Blueprint("auth", __name__)
@@ -36,14 +34,21 @@ def _safe_next(target: str | None) -> str:
 def login() -> ResponseReturnValue:
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(
+        result = authenticate(
             form.username.data or "",
             form.password.data or "",
-            max_failures=current_app.config["LOGIN_MAX_FAILURES"],
-            lockout=timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"]),
+            source=request.remote_addr or "unknown",
+            policy=LoginPolicy.from_config(current_app.config),
         )
         db.session.commit()
-        if user is None:
+        if result.retry_after:
+            flash(
+                _("Too many failed logins. Try again in %(n)d seconds.", n=result.retry_after),
+                "danger",
+            )
+            page = render_template("auth/login.html", form=form)
+            return page, 429, {"Retry-After": str(result.retry_after)}
+        if (user := result.user) is None:
             flash(_("Wrong username or password, or the account is locked for a while."), "danger")
             return render_template("auth/login.html", form=form), 401
         login_user(user, remember=bool(form.remember.data))

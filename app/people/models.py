@@ -172,3 +172,20 @@ class ApiToken(TimestampMixin, db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+
+class LoginThrottle(db.Model):
+    """Failed logins of one source (`ip:…`), or of one source for one account (`pair:…`).
+
+    Kept in the database so every worker process sees the same counts. A pair row also
+    remembers when that source last logged in to that account: such a known source is
+    not slowed down when the account is being guessed at from elsewhere.
+    """
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    trusted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

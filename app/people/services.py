@@ -12,9 +12,9 @@ from datetime import date, timedelta
 from typing import NoReturn
 
 from flask import current_app
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.attributes import flag_modified, set_committed_value
+from sqlalchemy.orm.attributes import flag_modified
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.auth.permissions import ROLES
@@ -225,47 +225,6 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     set_password(user, new_password)
     db.session.flush()
     end_sessions(user)  # other browsers logged in with the old password are logged out
-
-
-def authenticate(
-    username: str, password: str, max_failures: int, lockout: timedelta
-) -> User | None:
-    """Check a login; repeated failures lock the account for a while to stop guessing.
-
-    The hash is checked even for unknown users so timing does not reveal who exists.
-    """
-    user = find_user(username.strip())
-    now = clock.utcnow()
-    if user is None or user.password_hash is None:
-        check_password_hash(_DUMMY_HASH, password)
-        return None
-    if user.locked_until is not None and user.locked_until > now:
-        return None
-    if not user.active or not check_password_hash(user.password_hash, password):
-        failures = user.failed_logins + 1
-        if failures >= max_failures:
-            _record_login(user, failed_logins=0, locked_until=now + lockout)
-        else:
-            _record_login(user, failed_logins=failures)
-        return None
-    _record_login(user, failed_logins=0, locked_until=None, last_login_at=now)
-    return user
-
-
-def _record_login(user: User, **state: object) -> None:
-    """Write login bookkeeping without touching the user's version or audit trail.
-
-    A login is not an edit: going through the ORM would bump `version`, and an
-    administrator saving that person's record meanwhile would get a false conflict.
-    """
-    table = User.__table__
-    unchanged = {"updated_at": table.c.updated_at}  # nor is it a change to the record
-    db.session.execute(update(table).where(table.c.id == user.id).values(**state, **unchanged))
-    for key, value in state.items():
-        set_committed_value(user, key, value)
-
-
-_DUMMY_HASH = generate_password_hash("rounds-dummy-password")
 
 
 # --- teams -----------------------------------------------------------------------------------
