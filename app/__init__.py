@@ -4,6 +4,7 @@
 process, gunicorn and the tests all go through it.
 """
 
+import os
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(
         __name__,
+        instance_path=instance_path(),
         instance_relative_config=True,
         template_folder=str(TEMPLATE_DIR),
     )
@@ -62,6 +64,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_cli(app)
     return app
+
+
+def instance_path() -> str | None:
+    """ROUNDS_INSTANCE_PATH, or Flask's default next to the install.
+
+    The instance folder holds the SQLite database, uploads and the scheduler lock, so
+    two deployments on one install each need their own, or they would share a lock.
+    """
+    configured = os.environ.get("ROUNDS_INSTANCE_PATH", "")
+    return str(Path(configured).expanduser().resolve()) if configured else None
 
 
 def trust_proxies(app: Flask) -> None:

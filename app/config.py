@@ -26,7 +26,8 @@ class Config:
     def __init__(self, instance_path: str) -> None:
         instance = Path(instance_path)
         self.ENV_NAME = os.environ.get("ROUNDS_ENV", "development")
-        self.SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+        # An empty SECRET_KEY counts as unset: Flask cannot sign sessions with it.
+        self.SECRET_KEY = os.environ.get("SECRET_KEY") or DEFAULT_SECRET_KEY
         self.SQLALCHEMY_DATABASE_URI = os.environ.get(
             "DATABASE_URL", f"sqlite:///{instance / 'rounds.sqlite3'}"
         )
@@ -48,8 +49,13 @@ class Config:
         self.SESSION_COOKIE_SECURE = self.ENV_NAME == "production"
         self.REMEMBER_COOKIE_HTTPONLY = True
         self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_SECURE = self.ENV_NAME == "production"
         self.WTF_CSRF_TIME_LIMIT = None
+        # Failed logins (people/login.py): free ones per address and account, per address,
+        # and per account from anywhere; then delays that double up to the lockout.
         self.LOGIN_MAX_FAILURES = _env_int("ROUNDS_LOGIN_MAX_FAILURES", 5)
+        self.LOGIN_SOURCE_MAX_FAILURES = _env_int("ROUNDS_LOGIN_SOURCE_MAX_FAILURES", 20)
+        self.LOGIN_ACCOUNT_MAX_FAILURES = _env_int("ROUNDS_LOGIN_ACCOUNT_MAX_FAILURES", 20)
         self.LOGIN_LOCKOUT_MINUTES = _env_int("ROUNDS_LOGIN_LOCKOUT_MINUTES", 15)
         self.PAGE_SIZE = 25
         # Behind nginx (or any reverse proxy) set this to the number of proxies in front,
@@ -66,10 +72,27 @@ class ConfigError(RuntimeError):
     """A setting makes it unsafe or impossible to start."""
 
 
+SECRET_KEY_MIN_BYTES = 32
+_MAKE_A_KEY = "SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))')"
+
+
 def check_production_safety(config: dict[str, object]) -> None:
-    """Refuse a production start with settings that would leak sessions."""
-    if config.get("ENV_NAME") == "production" and config.get("SECRET_KEY") == DEFAULT_SECRET_KEY:
+    """Refuse a production start with settings that would leak sessions.
+
+    A short key can be brute-forced offline from one signed cookie, and whoever has
+    it can sign a session for any user.
+    """
+    if config.get("ENV_NAME") != "production":
+        return
+    key = config.get("SECRET_KEY")
+    if not key or key == DEFAULT_SECRET_KEY:
         raise ConfigError(
-            "SECRET_KEY is the development default; set SECRET_KEY before running in production "
-            "(e.g. SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))'))."
+            "SECRET_KEY is unset or the development default; set SECRET_KEY before running "
+            f"in production (e.g. {_MAKE_A_KEY})."
+        )
+    size = len(key) if isinstance(key, bytes) else len(str(key).encode())
+    if size < SECRET_KEY_MIN_BYTES:
+        raise ConfigError(
+            f"SECRET_KEY is {size} bytes; production needs at least {SECRET_KEY_MIN_BYTES} "
+            f"(e.g. {_MAKE_A_KEY})."
         )

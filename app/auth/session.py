@@ -1,17 +1,28 @@
 """Who is logged in: session cookie for pages, bearer token for the API."""
 
-from flask import Flask, Request
-from flask_login import current_user
+from flask import Flask, Request, current_app, request
+from flask_login import current_user, login_user
 
 from app.audit.actor import SYSTEM, Actor, set_actor
-from app.extensions import db, login_manager
+from app.extensions import login_manager
 from app.people.models import User
 from app.people.services import user_for_api_token
+from app.people.sessions import user_for_session
 
 
-def _load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
+def _load_user(session_id: str) -> User | None:
+    """Runs on every request: a cookie from before logout or a password change loads nobody."""
+    return user_for_session(session_id)
+
+
+def renew_login(user: User) -> None:
+    """Put the user's new session version into this browser's cookies after `end_sessions`.
+
+    The browser that changed the password stays logged in (with its remember cookie, if
+    it had one); every other browser is logged out.
+    """
+    remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    login_user(user, remember=remembered in request.cookies)
 
 
 def _load_user_from_request(request: Request) -> User | None:

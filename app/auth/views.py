@@ -1,7 +1,5 @@
 """Log in, log out and switch language."""
 
-from datetime import timedelta
-
 from flask import (
     Blueprint,
     current_app,
@@ -18,7 +16,10 @@ from flask_login import current_user, login_user, logout_user
 
 from app.auth.forms import LoginForm
 from app.auth.permissions import AUTHENTICATED, PUBLIC, requires
-from app.people.services import authenticate, remember_language
+from app.auth.redirects import same_site_path
+from app.people.login import LoginPolicy, authenticate
+from app.people.services import remember_language
+from app.people.sessions import end_sessions
 from app.web.forms import save
 
 bp = Blueprint("auth", __name__)
@@ -26,9 +27,7 @@ bp = Blueprint("auth", __name__)
 
 def _safe_next(target: str | None) -> str:
     """Only follow same-site relative redirects, never an attacker's URL."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("main.index")
+    return same_site_path(target) or url_for("main.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -37,15 +36,22 @@ def login() -> ResponseReturnValue:
     """Log in; failed attempts are counted so guessing locks the account for a while."""
     form = LoginForm()
     if form.validate_on_submit():
-        _saved, user = save(  # commits the failed-attempt count too
+        _saved, result = save(  # commits the failed-attempt counts too
             lambda: authenticate(
                 form.username.data or "",
                 form.password.data or "",
-                max_failures=current_app.config["LOGIN_MAX_FAILURES"],
-                lockout=timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"]),
+                source=request.remote_addr or "unknown",
+                policy=LoginPolicy.from_config(current_app.config),
             )
         )
-        if user is None:
+        if result is not None and result.retry_after:
+            flash(
+                _("Too many failed logins. Try again in %(n)d seconds.", n=result.retry_after),
+                "danger",
+            )
+            page = render_template("auth/login.html", form=form)
+            return page, 429, {"Retry-After": str(result.retry_after)}
+        if result is None or (user := result.user) is None:
             flash(_("Wrong username or password, or the account is locked for a while."), "danger")
             return render_template("auth/login.html", form=form), 401
         login_user(user, remember=bool(form.remember.data))
@@ -56,7 +62,8 @@ def login() -> ResponseReturnValue:
 @bp.route("/logout", methods=["POST"])
 @requires(AUTHENTICATED)
 def logout() -> ResponseReturnValue:
-    """Log out and go back to the login page."""
+    """Log out of every browser: copies of the session or remember cookie stop working."""
+    save(lambda: end_sessions(current_user._get_current_object()))
     logout_user()
     return redirect(url_for("auth.login"))
 

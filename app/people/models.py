@@ -26,7 +26,7 @@ class User(VersionedMixin, TimestampMixin, UserMixin, db.Model):
     __tablename__ = "user_account"
     __audited__ = True
     __audit_exclude__ = frozenset(
-        {"password_hash", "failed_logins", "locked_until", "last_login_at"}
+        {"password_hash", "failed_logins", "locked_until", "last_login_at", "session_version"}
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -39,6 +39,9 @@ class User(VersionedMixin, TimestampMixin, UserMixin, db.Model):
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Part of every session and remember cookie; bumping it logs the user out everywhere.
+    # Separate from `version` so logging out never makes an admin's open edit stale.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     role_rows: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -57,6 +60,14 @@ class User(VersionedMixin, TimestampMixin, UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login asks this
         return self.active
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and remember cookie: id and session version.
+
+        A cookie carrying an older session version no longer loads the user, which is how
+        logout, a password change and deactivation end every session (`end_sessions`).
+        """
+        return f"{self.id}:{self.session_version}"
 
     @property
     def teams(self) -> list[Team]:
@@ -161,3 +172,20 @@ class ApiToken(TimestampMixin, db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+
+class LoginThrottle(db.Model):
+    """Failed logins of one source (`ip:…`), or of one source for one account (`pair:…`).
+
+    Kept in the database so every worker process sees the same counts. A pair row also
+    remembers when that source last logged in to that account: such a known source is
+    not slowed down when the account is being guessed at from elsewhere.
+    """
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    trusted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.permissions import AUTHENTICATED, requires
+from app.auth.session import renew_login
 from app.extensions import db
 from app.people import services
 from app.people.forms import PasswordForm, ProfileForm, TokenForm
@@ -69,6 +70,7 @@ def change_password() -> ResponseReturnValue:
             form,
         )
         if saved:
+            renew_login(_me())
             flash(_("Your password is changed."), "success")
             return redirect(url_for("profile.index"))
     return _page(password_form=form), page_status(form)

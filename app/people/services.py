@@ -12,9 +12,9 @@ from datetime import date, timedelta
 from typing import NoReturn
 
 from flask import current_app
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.attributes import flag_modified, set_committed_value
+from sqlalchemy.orm.attributes import flag_modified
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.access.roles import ROLES
@@ -43,12 +43,13 @@ from app.people.models import (
     User,
     UserRole,
 )
+from app.people.passwords import password_problem
+from app.people.sessions import end_sessions
 from app.sites.models import Site
 from app.vocab.expiry import company_today
 from app.vocab.licences import LICENCE_KINDS
 from schedules import PRESETS
 
-PASSWORD_MIN = 8
 _USERNAME = re.compile(r"^\S{1,64}$")
 _TEAM_CODE = re.compile(r"^\S{1,32}$")
 
@@ -89,12 +90,6 @@ def list_users(include_inactive: bool = True) -> list[User]:
     return list(db.session.scalars(users_query(include_inactive)))
 
 
-def _password_problem(password: str) -> Msg | None:
-    if len(password) < PASSWORD_MIN:
-        return N_("Use at least %(n)d characters.", n=PASSWORD_MIN)
-    return None
-
-
 def _check_user_fields(problems: Problems, name: str, phone: str, roles: Iterable[str]) -> None:
     check_lines(problems, name=name)
     if len(name) > 100:
@@ -123,7 +118,7 @@ def create_user(
     elif find_user(username) is not None:
         problems.add("username", N_("The username %(username)s is taken.", username=username))
     _check_user_fields(problems, name, phone, roles)
-    if password is not None and (problem := _password_problem(password)):
+    if password is not None and (problem := password_problem(password, (username, name))):
         problems.add("password", problem)
     problems.raise_if_any(PeopleError)
     user = User(username=username, name=name or username, phone=phone)
@@ -182,6 +177,7 @@ def update_user(
     problems.raise_if_any(PeopleError)
 
     rostered = (new_active, new_name) != (user.active, user.name)  # names show in reasons
+    deactivated = user.active and not new_active
     user.name, user.phone, user.active, user.locale = new_name, new_phone, new_active, new_locale
     if set(new_roles) != set(user.roles):
         keep = [row for row in user.role_rows if row.role in new_roles]
@@ -189,6 +185,8 @@ def update_user(
         user.role_rows = keep + added
         flag_modified(user, "updated_at")  # role rows live elsewhere; bump the user's version
     db.session.flush()
+    if deactivated:
+        end_sessions(user)  # a leaver's open browsers stop working now, not at next login
     if rostered:
         staff_changed.send(None, user_ids=[user.id])
     return user
@@ -213,12 +211,13 @@ def remember_language(user: User, code: str) -> None:
 
 def reset_password(user: User, new_password: str) -> None:
     """An administrator sets a new password, e.g. for someone who forgot theirs."""
-    if problem := _password_problem(new_password):
+    if problem := password_problem(new_password, (user.username, user.name)):
         _raise("new_password", problem)
     set_password(user, new_password)
     user.failed_logins = 0
     user.locked_until = None
     db.session.flush()
+    end_sessions(user)  # whoever knew the old password is logged out too
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
@@ -226,54 +225,14 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     problems = Problems()
     if user.password_hash is None or not check_password_hash(user.password_hash, current_password):
         problems.add("current_password", N_("The current password is wrong."))
-    if problem := _password_problem(new_password):
+    if problem := password_problem(new_password, (user.username, user.name)):
         problems.add("new_password", problem)
     elif new_password == current_password:
         problems.add("new_password", N_("Choose a password different from the current one."))
     problems.raise_if_any(PeopleError)
     set_password(user, new_password)
     db.session.flush()
-
-
-def authenticate(
-    username: str, password: str, max_failures: int, lockout: timedelta
-) -> User | None:
-    """Check a login; repeated failures lock the account for a while to stop guessing.
-
-    The hash is checked even for unknown users so timing does not reveal who exists.
-    """
-    user = find_user(username.strip())
-    now = clock.utcnow()
-    if user is None or user.password_hash is None:
-        check_password_hash(_DUMMY_HASH, password)
-        return None
-    if user.locked_until is not None and user.locked_until > now:
-        return None
-    if not user.active or not check_password_hash(user.password_hash, password):
-        failures = user.failed_logins + 1
-        if failures >= max_failures:
-            _record_login(user, failed_logins=0, locked_until=now + lockout)
-        else:
-            _record_login(user, failed_logins=failures)
-        return None
-    _record_login(user, failed_logins=0, locked_until=None, last_login_at=now)
-    return user
-
-
-def _record_login(user: User, **state: object) -> None:
-    """Write login bookkeeping without touching the user's version or audit trail.
-
-    A login is not an edit: going through the ORM would bump `version`, and an
-    administrator saving that person's record meanwhile would get a false conflict.
-    """
-    table = User.__table__
-    unchanged = {"updated_at": table.c.updated_at}  # nor is it a change to the record
-    db.session.execute(update(table).where(table.c.id == user.id).values(**state, **unchanged))
-    for key, value in state.items():
-        set_committed_value(user, key, value)
-
-
-_DUMMY_HASH = generate_password_hash("rounds-dummy-password")
+    end_sessions(user)  # other browsers logged in with the old password are logged out
 
 
 # --- teams -----------------------------------------------------------------------------------

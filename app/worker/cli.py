@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 
 from app.worker.jobs import JOBS
 from app.worker.lock import AlreadyRunning
-from app.worker.runner import catch_up, run_forever
+from app.worker.runner import run_forever, run_once
 
 scheduler_cli = AppGroup("scheduler", help="Background jobs. 后台任务。")
 
@@ -21,7 +21,7 @@ def run_command(once: bool) -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     try:
         if once:
-            catch_up(app)
+            run_once(app)
         else:
             run_forever(app)
     except AlreadyRunning as exc:

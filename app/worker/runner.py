@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
+from sqlalchemy import Engine
 
 from app.extensions import db
 from app.worker.jobs import JOBS, run_job
@@ -36,10 +37,19 @@ def catch_up(app: Flask) -> None:
         run_job(app, spec)
 
 
-def run_forever(app: Flask) -> None:
+def _engine(app: Flask) -> Engine:
     with app.app_context():
-        engine = db.engine
-    with single_scheduler(engine, app.instance_path):
+        return db.engine
+
+
+def run_once(app: Flask) -> None:
+    """`--once`, e.g. from cron: under the same lock, so never beside a running scheduler."""
+    with single_scheduler(_engine(app), app.instance_path):
+        catch_up(app)
+
+
+def run_forever(app: Flask) -> None:
+    with single_scheduler(_engine(app), app.instance_path):
         catch_up(app)
         log.info("scheduler started with jobs: %s", ", ".join(s.id for s in JOBS))
         build_scheduler(app).start()

@@ -9,11 +9,14 @@ from app.audit.services import history_of
 from app.core.validation import StaleEdit, ValidationError
 from app.extensions import db
 from app.people import services
+from app.people.login import LoginPolicy, authenticate
 from app.people.models import User
 from app.sites.models import Site
 from app.vocab.expiry import ExpiryStatus, expiry_status
 
 TODAY = date(2026, 3, 2)  # the pinned clock's day in Shanghai
+
+SOURCE = "192.0.2.10"
 
 
 def _fields(excinfo: pytest.ExceptionInfo[ValidationError]) -> set[str]:
@@ -114,14 +117,14 @@ def test_changing_a_password_needs_the_current_one(wang: User) -> None:
         services.change_password(wang, "long-enough-1", "short")
     assert _fields(excinfo) == {"new_password"}
     services.change_password(wang, "long-enough-1", "new-password-2")
-    found = services.authenticate("wang", "new-password-2", 5, timedelta(minutes=1))
+    found = authenticate("wang", "new-password-2", SOURCE).user
     assert found is wang
 
 
 def test_logging_in_does_not_make_an_open_edit_of_that_person_stale(wang: User) -> None:
     opened_at = wang.version  # an administrator opens Wang's record
-    assert services.authenticate("wang", "wrong-password", 5, timedelta(minutes=1)) is None
-    assert services.authenticate("wang", "long-enough-1", 5, timedelta(minutes=1)) is wang
+    assert authenticate("wang", "wrong-password", SOURCE).user is None
+    assert authenticate("wang", "long-enough-1", SOURCE).user is wang
     db.session.commit()
     services.update_user(wang, opened_at, phone="13800000000")  # no StaleEdit
     db.session.commit()
@@ -129,12 +132,13 @@ def test_logging_in_does_not_make_an_open_edit_of_that_person_stale(wang: User) 
 
 
 def test_failed_logins_still_lock_the_account_after_the_limit(wang: User) -> None:
+    policy = LoginPolicy(pair_failures=3, longest_delay=timedelta(minutes=5))
     for _ in range(3):
-        assert services.authenticate("wang", "nope", 3, timedelta(minutes=5)) is None
+        assert authenticate("wang", "nope", SOURCE, policy).user is None
     db.session.commit()
     db.session.expire_all()
-    assert services.authenticate("wang", "long-enough-1", 3, timedelta(minutes=5)) is None
-    assert wang.locked_until is not None
+    locked = authenticate("wang", "long-enough-1", SOURCE, policy)
+    assert locked.user is None and locked.retry_after == 60
 
 
 def test_a_team_needs_a_real_site_a_known_kind_and_a_preset_pattern(site: Site) -> None:

@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from app.audit.actor import Actor, acting_as
 from app.extensions import db
 from app.people import services
+from app.people.login import authenticate
 from app.people.models import Team, User
 from app.sites.models import Site
 
@@ -187,7 +188,7 @@ def test_an_admin_sets_a_new_password_for_someone_who_forgot_it(
     assert short.status_code == 422
     ok = client.post(f"/people/staff/{wang.id}/password", data={"new_password": "fresh-pass-1"})
     assert ok.status_code == 302
-    assert services.authenticate("wang", "fresh-pass-1", 5, timedelta(minutes=1)) is wang
+    assert authenticate("wang", "fresh-pass-1", "192.0.2.10").user is wang
 
 
 def test_a_missing_team_or_person_is_not_found(login: Callable[[str], FlaskClient]) -> None:

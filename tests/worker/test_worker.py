@@ -8,6 +8,7 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 
+from app import create_app
 from app.contractors.models import Contractor
 from app.extensions import db
 from app.notices.models import Notice
@@ -92,3 +93,30 @@ def test_scheduler_run_once_catches_up_every_job(app: Flask, runner: FlaskCliRun
     result = runner.invoke(args=["scheduler", "run", "--once"])
     assert result.exit_code == 0, result.output
     assert db.session.scalar(select(func.count()).select_from(Notice)) == 1
+
+
+def test_scheduler_run_once_refuses_while_another_scheduler_holds_the_lock(
+    app: Flask, runner: FlaskCliRunner
+) -> None:
+    db.session.add(Contractor(name="某消防公司", licence_expires_on=date(2026, 3, 10)))
+    db.session.commit()
+    with single_scheduler(db.engine, app.instance_path):
+        result = runner.invoke(args=["scheduler", "run", "--once"])
+    assert result.exit_code != 0
+    assert "not started: another scheduler" in result.output
+    assert db.session.scalar(select(func.count()).select_from(Notice)) == 0
+
+
+def test_rounds_instance_path_moves_the_database_uploads_and_scheduler_lock(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("ROUNDS_UPLOAD_DIR", raising=False)
+    monkeypatch.setenv("ROUNDS_INSTANCE_PATH", str(tmp_path / "site-b"))
+    other = create_app()
+    assert other.instance_path == str(tmp_path / "site-b")
+    assert (tmp_path / "site-b").is_dir()
+    assert other.config["ROUNDS_UPLOAD_DIR"] == str(tmp_path / "site-b" / "uploads")
+    assert other.config["SQLALCHEMY_DATABASE_URI"].endswith("site-b/rounds.sqlite3")
+    with other.app_context(), single_scheduler(db.engine, other.instance_path):
+        assert (tmp_path / "site-b" / "scheduler.lock").exists()
