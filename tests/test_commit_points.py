@@ -99,7 +99,9 @@ def test_a_refused_save_keeps_nothing_and_tells_the_user_why(app: Flask) -> None
         raise ValidationError({"name": N_("Enter a name.")})
 
     with app.test_request_context():
-        assert save(half_then_refuse) == (False, None)
+        outcome = save(half_then_refuse)
+        assert not outcome  # `if save(...):` reads as "if it was saved"
+        assert outcome == (False, None)
         assert not _site_kept("HALF")
         assert get_flashed_messages(with_categories=True) == [("danger", "请输入名称。")]
 

@@ -98,7 +98,7 @@ def delete_override(override_id: int) -> ResponseReturnValue:
         abort(404)
     site = row.site
     year = row.day.year
-    save(lambda: remove_override(row))
-    updated = reschedule_after_change(site)
-    flash(_("Removed; %(n)d future work orders updated.", n=updated), "success")
+    if save(lambda: remove_override(row)):
+        updated = reschedule_after_change(site)
+        flash(_("Removed; %(n)d future work orders updated.", n=updated), "success")
     return redirect(url_for(".index", site=site.code if site else None, year=year))
