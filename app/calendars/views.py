@@ -96,6 +96,7 @@ def delete_override(override_id: int) -> ResponseReturnValue:
         abort(404)
     site = row.site
     year = row.day.year
-    updated = save(lambda: withdraw_override(row)).result or 0
-    flash(_("Removed; %(n)d future work orders updated.", n=updated), "success")
+    saved, updated = save(lambda: withdraw_override(row))
+    if saved:
+        flash(_("Removed; %(n)d future work orders updated.", n=updated), "success")
     return redirect(url_for(".index", site=site.code if site else None, year=year))

@@ -2,12 +2,11 @@
 
 from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
-from sqlalchemy import func, select
 
 from app.auth.permissions import AUTHENTICATED, requires
-from app.equipment.models import STATUS_LABELS, Equipment, EquipmentStatus
-from app.extensions import db
-from app.sites.models import Site
+from app.equipment.models import STATUS_LABELS, EquipmentStatus
+from app.equipment.queries import equipment_count_by_status
+from app.sites.queries import sites_by_code
 
 bp = Blueprint("main", __name__)
 
@@ -16,13 +15,10 @@ bp = Blueprint("main", __name__)
 @requires(AUTHENTICATED)
 def index() -> ResponseReturnValue:
     """The home page: equipment by status and the sites, to send each role on."""
-    rows = db.session.execute(select(Equipment.status, func.count()).group_by(Equipment.status))
-    counts = {status: count for status, count in rows}
-    sites = db.session.scalars(select(Site).order_by(Site.code)).all()
     return render_template(
         "main/index.html",
-        counts=counts,
+        counts=equipment_count_by_status(),
         statuses=list(EquipmentStatus),
         status_labels=STATUS_LABELS,
-        sites=sites,
+        sites=sites_by_code(),
     )
