@@ -220,8 +220,13 @@ class _Run:
             tier_slots(plan, index, chain_start - reach, chain_end + reach)
             for index in range(1, len(plan.tiers))
         ]
+        by_period = self.last_visit is not None and self.last_visit.tiers_done is not None
+        if by_period:
+            higher = self._not_yet_done(higher)
         merged = merge_tiers(plan, base, higher)
-        if self.last_visit is not None:
+        if by_period:
+            self.carried = self._owed_since(merged)
+        elif self.last_visit is not None:
             self.carried = self._owed_by_last_visit(merged, chain_start)
             chain_start = max(chain_start, done_up_to(self.last_visit, plan) + _TICK)
         return [c for c in merged if chain_start <= c.slot < chain_end]
@@ -245,6 +250,36 @@ class _Run:
             and own[0].tier_index > self._tier_rank(self.last_visit.tier)
         ):
             owed += own
+        return max(owed, key=lambda c: c.tier_index, default=None)
+
+    def _not_yet_done(self, higher: list[list[dt.datetime]]) -> list[list[dt.datetime]]:
+        """Tier instances no visit has covered: counted by period, not by grid slot.
+
+        An instance is covered by a visit of its tier or a higher one done (or planned)
+        no earlier than its merge reach before it, however the grid has moved since, so
+        a completion-anchored grid cannot hand the same annual items to a later visit.
+        """
+        assert self.last_visit is not None and self.last_visit.tiers_done is not None
+        done = {
+            key: to_wall(at, self.plan.timezone) for key, at in self.last_visit.tiers_done.items()
+        }
+        tiers = self.plan.tiers
+        kept: list[list[dt.datetime]] = []
+        for offset, instances in enumerate(higher):
+            index = offset + 1
+            covered = max((done[t.key] for t in tiers[index:] if t.key in done), default=None)
+            if covered is None:
+                kept.append(instances)
+                continue
+            covered_until = covered + dt.timedelta(days=tiers[index].merge_within_days)
+            kept.append([i for i in instances if i > covered_until])
+        return kept
+
+    def _owed_since(self, merged: list[Candidate]) -> Candidate | None:
+        """The highest uncovered tier whose visit is already behind the last visit."""
+        assert self.last_visit is not None
+        done = done_up_to(self.last_visit, self.plan)
+        owed = [c for c in merged if c.slot <= done and c.tier_index]
         return max(owed, key=lambda c: c.tier_index, default=None)
 
     def _tier_rank(self, key: str | None) -> int:
