@@ -34,8 +34,9 @@ from dateutil import rrule as du
 from schedules.calendar import WorkCalendar
 from schedules.holiday_policy import apply_policy, day_params
 from schedules.occurrences import Occurrence, Status
-from schedules.plans import HolidayPolicy, LastVisit, Plan
+from schedules.plans import Anchor, HolidayPolicy, LastVisit, Plan
 from schedules.reasons import Reason, ReasonCode
+from schedules.recurrence import clamps_month_end
 from schedules.seasons import season_breaks_between
 from schedules.slots import base_slots, done_up_to, tier_slots
 from schedules.tiers import Candidate, merge_tiers, tier_keys_up_to, tier_names
@@ -141,6 +142,20 @@ def _with_assignment(occurrence: Occurrence, assignment: Assignment) -> Occurren
 _Pending = tuple[Candidate, list[Reason]]
 
 
+def _clamped_day(plan: Plan, last_visit: LastVisit | None) -> int:
+    """The month day a clamped rule wants (29–31), or 0 when nothing is clamped."""
+    if plan.age_bands or not clamps_month_end(plan.parsed_rule, plan.starts):
+        return 0
+    if plan.anchor is Anchor.COMPLETION and last_visit is not None:
+        day = done_up_to(last_visit, plan).day
+        return day if day >= 29 else 0
+    return plan.starts.day
+
+
+def _clamped(slot: dt.datetime, wanted_day: int) -> Reason:
+    return Reason.of(ReasonCode.MONTH_END_CLAMPED, day=wanted_day, to=slot.date().isoformat())
+
+
 class _Localizer:
     """Naive wall time → aware, paying the DST gap check only on transition days."""
 
@@ -194,6 +209,7 @@ class _Run:
         self.rule_slots: set[dt.datetime] = set()
         self.tier_keys = [tier_keys_up_to(plan, i) for i in range(len(plan.tiers))] or [()]
         self.carried: Candidate | None = None  # a dropped visit whose tier items are owed
+        self.clamp_day = _clamped_day(plan, last_visit)
 
     # --- candidates ----------------------------------------------------------------------
 
@@ -299,6 +315,7 @@ class _Run:
         localize = self.localize
         before, duration = plan.tolerance_before, plan.duration
         window_end = self._window_end
+        clamp_day = self.clamp_day
         for slot in base_slots(plan, self.start, self.end, self.last_visit):
             aware = localize(slot)
             yield Occurrence(
@@ -307,6 +324,7 @@ class _Run:
                 aware + duration,
                 localize(slot - before) if before else aware,
                 localize(window_end(slot, slot, None)),
+                reasons=(_clamped(slot, clamp_day),) if slot.day < clamp_day else (),
             )
 
     def _chained_occurrences(self) -> Iterator[Occurrence]:
@@ -503,6 +521,8 @@ class _Run:
         aware_slot = localize(slot)
         due = aware_slot if due_wall is slot else localize(due_wall)
         includes = self.tier_keys[tier_index]
+        if slot.day < self.clamp_day and extra_due is None:
+            reasons = [_clamped(slot, self.clamp_day), *reasons]
         return Occurrence(
             aware_slot,
             due,

@@ -32,6 +32,8 @@ class ReasonCode(StrEnum):
     SAME_DAY_MERGED = "same_day_merged"
     REASSIGNED = "reassigned"
     UNASSIGNED = "unassigned"
+    MONTH_END_CLAMPED = "month_end_clamped"
+    SEASON_ANCHORED = "season_anchored"
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +203,28 @@ def _unassigned(p: Mapping[str, JsonScalar], locale: Locale) -> str:
     return f"unassigned: {_cause(p, locale)}"
 
 
+_MONTHS_EN = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def _month_end(p: Mapping[str, JsonScalar], locale: Locale) -> str:
+    _, month, day = (int(part) for part in str(p["to"]).split("-"))
+    if locale == "zh":
+        return f"本月没有 {p['day']} 日，改在月末 {month}月{day}日"
+    return f"clamped to {day} {_MONTHS_EN[month - 1]}: the month has no day {p['day']}"
+
+
+def _season_anchored(p: Mapping[str, JsonScalar], locale: Locale) -> str:
+    label = p.get(f"label_{locale}")
+    if locale == "zh":
+        named = f"（{label}）" if label else ""
+        return f"按季节窗口 {p['window']}{named}安排，每年在窗口内进行"
+    named = f" ({label})" if label else ""
+    return f"follows the season window {p['window']}{named}: done inside it every year"
+
+
 _TEMPLATES: dict[ReasonCode, Callable[[Mapping[str, JsonScalar], Locale], str]] = {
     ReasonCode.HOLIDAY_MOVED: _holiday_moved,
     ReasonCode.HOLIDAY_SKIPPED: _holiday_skipped,
@@ -214,4 +238,6 @@ _TEMPLATES: dict[ReasonCode, Callable[[Mapping[str, JsonScalar], Locale], str]] 
     ReasonCode.SAME_DAY_MERGED: _same_day,
     ReasonCode.REASSIGNED: _reassigned,
     ReasonCode.UNASSIGNED: _unassigned,
+    ReasonCode.MONTH_END_CLAMPED: _month_end,
+    ReasonCode.SEASON_ANCHORED: _season_anchored,
 }
