@@ -38,7 +38,7 @@ from schedules.plans import Anchor, HolidayPolicy, LastVisit, Plan
 from schedules.reasons import Reason, ReasonCode
 from schedules.recurrence import clamps_month_end
 from schedules.seasons import season_breaks_between
-from schedules.slots import base_slots, done_up_to, tier_slots
+from schedules.slots import base_slots, done_up_to, season_anchored, season_of, tier_slots
 from schedules.tiers import Candidate, merge_tiers, tier_keys_up_to, tier_names
 from schedules.wallclock import to_wall, transition_days, zone
 
@@ -210,6 +210,7 @@ class _Run:
         self.tier_keys = [tier_keys_up_to(plan, i) for i in range(len(plan.tiers))] or [()]
         self.carried: Candidate | None = None  # a dropped visit whose tier items are owed
         self.clamp_day = _clamped_day(plan, last_visit)
+        self.season_anchored = season_anchored(plan)
 
     # --- candidates ----------------------------------------------------------------------
 
@@ -324,7 +325,7 @@ class _Run:
                 aware + duration,
                 localize(slot - before) if before else aware,
                 localize(window_end(slot, slot, None)),
-                reasons=(_clamped(slot, clamp_day),) if slot.day < clamp_day else (),
+                reasons=self._rule_reasons(slot) if clamp_day or self.season_anchored else (),
             )
 
     def _chained_occurrences(self) -> Iterator[Occurrence]:
@@ -521,8 +522,8 @@ class _Run:
         aware_slot = localize(slot)
         due = aware_slot if due_wall is slot else localize(due_wall)
         includes = self.tier_keys[tier_index]
-        if slot.day < self.clamp_day and extra_due is None:
-            reasons = [_clamped(slot, self.clamp_day), *reasons]
+        if (self.clamp_day or self.season_anchored) and extra_due is None:
+            reasons = [*self._rule_reasons(slot), *reasons]
         return Occurrence(
             aware_slot,
             due,
@@ -581,6 +582,24 @@ class _Run:
             reasons=tuple(reasons),
             provisional_calendar=self._provisional(slot.year),
         )
+
+    def _rule_reasons(self, slot: dt.datetime) -> tuple[Reason, ...]:
+        """What the preview shows about the slot itself: a clamped month end, the
+        season window a yearly visit follows."""
+        reasons: tuple[Reason, ...] = ()
+        if slot.day < self.clamp_day:
+            reasons += (_clamped(slot, self.clamp_day),)
+        window = season_of(slot, self.plan) if self.season_anchored else None
+        if window is not None:
+            reasons += (
+                Reason.of(
+                    ReasonCode.SEASON_ANCHORED,
+                    window=str(window),
+                    label_zh=window.label_zh or None,
+                    label_en=window.label_en or None,
+                ),
+            )
+        return reasons
 
     def _carried_reason(self, owed: Candidate) -> Reason:
         return Reason.of(

@@ -219,7 +219,7 @@ def _month_end(p: Mapping[str, JsonScalar], locale: Locale) -> str:
 def _season_anchored(p: Mapping[str, JsonScalar], locale: Locale) -> str:
     label = p.get(f"label_{locale}")
     if locale == "zh":
-        named = f"（{label}）" if label else ""
+        named = f"（{label}）" if label else " "
         return f"按季节窗口 {p['window']}{named}安排，每年在窗口内进行"
     named = f" ({label})" if label else ""
     return f"follows the season window {p['window']}{named}: done inside it every year"
