@@ -11,11 +11,12 @@ unassigned with the reason. Same inputs in the same order → same choices.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from schedules.engine import Assignment
+from schedules.occurrences import Occurrence
 from schedules.reasons import Reason, ReasonCode
 from schedules.roster import Roster
 
@@ -105,7 +106,7 @@ class StaffAssigner:
         if not self.rule.pick_person and self.rule.team is not None:
             if any(cause(m) is None for m in self.pool):
                 return Assignment(team=self.rule.team)
-            return self._unassigned("nobody_qualified_on_duty")
+            return self._unassigned(nobody_cause(self.rule, map(cause, self.pool)))
         strategy = self.rule.strategy
         if strategy is Strategy.ROUND_ROBIN:
             size = len(self.pool)
@@ -115,7 +116,7 @@ class StaffAssigner:
                 if cause(member) is None:
                     self._turn += step + 1
                     return self._chosen(member, intended, cause(intended))
-            return self._unassigned("nobody_qualified_on_duty")
+            return self._unassigned(nobody_cause(self.rule, map(cause, self.pool)))
         intended = self.pool[0] if strategy is Strategy.FIXED else None
         if intended is not None and cause(intended) is None:
             return self._chosen(intended)
@@ -123,7 +124,35 @@ class StaffAssigner:
         for member in sorted(self.pool, key=lambda m: loads.get(m, 0)):
             if cause(member) is None:
                 return self._chosen(member, intended, None if intended is None else cause(intended))
-        return self._unassigned("nobody_qualified_on_duty")
+        return self._unassigned(nobody_cause(self.rule, map(cause, self.pool)))
+
+    def explain_change(self, occurrence: Occurrence, previous: str | None) -> Occurrence:
+        """The occurrence with a reason if a re-plan gave it to someone other than
+        `previous` (the stored assignee) and it does not say why yet.
+
+        A re-plan after leave, a holiday or a rebalance must never move work silently:
+        the cause is why `previous` cannot do it then, or, if they could, that the
+        pool's load was rebalanced (least loaded) or the plan re-planned.
+        """
+        if previous is None or occurrence.assignee in (None, previous):
+            return occurrence
+        if any(r.params.get("from_key") == previous for r in occurrence.reasons):
+            return occurrence
+        cause = _Causes(self, occurrence.due)(previous)
+        if cause is None:
+            least = self.rule.strategy is Strategy.LEAST_LOADED
+            cause = "rebalanced" if least else "replanned"
+        reason = self._reassigned(previous, occurrence.assignee, cause)
+        return replace(occurrence, reasons=(*occurrence.reasons, reason))
+
+    def _reassigned(self, intended: str, member: str, cause: str | None) -> Reason:
+        return Reason.of(
+            ReasonCode.REASSIGNED,
+            **{"from": self._name(intended), "to": self._name(member)},
+            from_key=intended,
+            to_key=member,
+            cause=cause,
+        )
 
     def _name(self, member: str) -> str:
         staff = self.staff.get(member)
@@ -142,20 +171,21 @@ class StaffAssigner:
         if made is None:
             reasons: tuple[Reason, ...] = ()
             if intended is not None:
-                reasons = (
-                    Reason.of(
-                        ReasonCode.REASSIGNED,
-                        **{"from": self._name(intended), "to": self._name(member)},
-                        from_key=intended,
-                        to_key=member,
-                        cause=cause,
-                    ),
-                )
+                reasons = (self._reassigned(intended, member, cause),)
             made = self._made[key] = Assignment(member, self.rule.team, reasons)
         return made
 
     def _unassigned(self, cause: str) -> Assignment:
         return Assignment(reasons=(Reason.of(ReasonCode.UNASSIGNED, cause=cause),))
+
+
+def nobody_cause(rule: AssignmentRule, causes: Iterable[str | None]) -> str:
+    """Why nobody could take a visit, truthfully: "no licensed person on duty" only when
+    a licence is required and someone on duty lacks it; otherwise nobody is on duty."""
+    licence_causes = ("no_licence", "licence_expired")
+    if rule.required_licence is not None and any(c in licence_causes for c in causes):
+        return "nobody_qualified_on_duty"
+    return "nobody_on_duty"
 
 
 class _Causes:

@@ -74,6 +74,9 @@ _CAUSES: dict[str, tuple[str, str]] = {
     "no_licence": ("无所需证书", "holds no required licence"),
     "licence_expired": ("证书已过期", "has an expired licence"),
     "no_candidates": ("无候选人员", "no staff are listed"),
+    "nobody_on_duty": ("无在班人员", "nobody is on duty"),
+    "rebalanced": ("因班组工作量平衡让出", "gave it up to even out the pool's work"),
+    "replanned": ("因计划重排让出", "gave it up when the plan was re-planned"),
     "nobody_qualified_on_duty": (
         "无持证在班人员",
         "nobody on duty holds the required licence",
