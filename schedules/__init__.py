@@ -17,6 +17,7 @@ from schedules.cleaning import (
     daily_task_lists,
 )
 from schedules.engine import Assigner, Assignment, generate, generate_batches
+from schedules.loads import LoadLedger
 from schedules.occurrences import Occurrence, Status
 from schedules.patrols import Checkpoint, PatrolRound, PatrolRoute, patrol_rounds
 from schedules.plans import AgeBand, Anchor, HolidayPolicy, LastVisit, Plan, Tier
@@ -46,6 +47,7 @@ __all__ = [
     "LastVisit",
     "Leave",
     "Licence",
+    "LoadLedger",
     "Occurrence",
     "PatrolRound",
     "PatrolRoute",

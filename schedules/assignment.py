@@ -3,7 +3,8 @@
 Only members on duty at the due instant (per the roster) who hold the required
 licence kind, valid on the due date, are eligible. `fixed` wants its first person
 and falls back to another eligible member; `round_robin` walks the pool in turn;
-`least_loaded` takes whoever has the fewest visits so far. When the intended person
+`least_loaded` takes whoever has the fewest visits so far, or, given the site's shared
+`LoadLedger`, the least working time that day and week across all plans. When the intended person
 is passed over the occurrence says why; when nobody is eligible it is flagged
 unassigned with the reason. Same inputs in the same order → same choices.
 """
@@ -16,6 +17,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from schedules.engine import Assignment
+from schedules.loads import LoadLedger
 from schedules.occurrences import Occurrence
 from schedules.reasons import Reason, ReasonCode
 from schedules.roster import Roster
@@ -79,11 +81,13 @@ class StaffAssigner:
         staff: Mapping[str, StaffMember],
         roster: Roster | None = None,
         loads: Mapping[str, int] | None = None,
+        ledger: LoadLedger | None = None,
     ) -> None:
         self.rule = rule
         self.staff = staff
         self.roster = roster
         self.loads: dict[str, int] = dict(loads or {})
+        self.ledger = ledger
         self._turn = 0
         self._made: dict[tuple[str, str | None, str | None], Assignment] = {}
         if rule.people:
@@ -94,6 +98,14 @@ class StaffAssigner:
             self.pool = ()
 
     def assign(self, due: dt.datetime, ends: dt.datetime) -> Assignment:
+        """Pick a member for a visit starting at `due`; with a ledger, record it there."""
+        assignment = self._pick(due)
+        if self.ledger is not None and assignment.assignee is not None:
+            minutes = max(1, round((ends - due).total_seconds() / 60))
+            self.ledger.add(assignment.assignee, due, minutes)
+        return assignment
+
+    def _pick(self, due: dt.datetime) -> Assignment:
         """Pick a member for a visit starting at `due`.
 
         Members are checked in the order the strategy wants them and the first
@@ -120,11 +132,22 @@ class StaffAssigner:
         intended = self.pool[0] if strategy is Strategy.FIXED else None
         if intended is not None and cause(intended) is None:
             return self._chosen(intended)
-        loads = self.loads  # least loaded first; the sort is stable, so ties keep pool order
-        for member in sorted(self.pool, key=lambda m: loads.get(m, 0)):
+        for member in self._least_loaded_first(due):
             if cause(member) is None:
                 return self._chosen(member, intended, None if intended is None else cause(intended))
         return self._unassigned(nobody_cause(self.rule, map(cause, self.pool)))
+
+    def _least_loaded_first(self, due: dt.datetime) -> list[str]:
+        """The pool by load; the sort is stable, so ties keep pool order.
+
+        With a shared ledger the load is the site's: working time that day, then that
+        ISO week, across every plan. Without one it is this plan's visit count.
+        """
+        ledger = self.ledger
+        if ledger is not None:
+            return sorted(self.pool, key=lambda m: ledger.load(m, due))
+        loads = self.loads
+        return sorted(self.pool, key=lambda m: loads.get(m, 0))
 
     def explain_change(self, occurrence: Occurrence, previous: str | None) -> Occurrence:
         """The occurrence with a reason if a re-plan gave it to someone other than
