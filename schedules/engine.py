@@ -25,7 +25,7 @@ stored visit as `last_visit` for exact continuity.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -34,6 +34,7 @@ from dateutil import rrule as du
 from schedules.calendar import WorkCalendar
 from schedules.holiday_policy import apply_policy, day_params
 from schedules.occurrences import Occurrence, Status
+from schedules.periods import Period
 from schedules.plans import Anchor, HolidayPolicy, LastVisit, Plan
 from schedules.reasons import Reason, ReasonCode
 from schedules.recurrence import clamps_month_end
@@ -142,6 +143,20 @@ def _with_assignment(occurrence: Occurrence, assignment: Assignment) -> Occurren
 _Pending = tuple[Candidate, list[Reason]]
 
 
+_HOLIDAY_CODES = (ReasonCode.HOLIDAY_MOVED, ReasonCode.HOLIDAY_SKIPPED, ReasonCode.NO_WORKDAY_FOUND)
+
+
+def _nearest_within(
+    day: dt.date, first: dt.date, last: dt.date, acceptable: Callable[[dt.date], bool]
+) -> dt.date | None:
+    """The acceptable day in [first, last] closest to `day`; ties go earlier."""
+    for distance in range((last - first).days + 1):
+        for candidate in (day - dt.timedelta(days=distance), day + dt.timedelta(days=distance)):
+            if first <= candidate <= last and acceptable(candidate):
+                return candidate
+    return None
+
+
 def _clamped_day(plan: Plan, last_visit: LastVisit | None) -> int:
     """The month day a clamped rule wants (29–31), or 0 when nothing is clamped."""
     if plan.age_bands or not clamps_month_end(plan.parsed_rule, plan.starts):
@@ -226,6 +241,8 @@ class _Run:
         elif self.uses_calendar:
             chain_start -= HOLIDAY_LOOKBACK
         chain_end = self.end + (self.ceiling or dt.timedelta(0))
+        if self.ceiling is not None:
+            chain_end = self._past_next_slots(chain_end)
         if not plan.tiers[1:]:
             slots = base_slots(plan, chain_start, chain_end, self.last_visit)
             return [Candidate(slot) for slot in slots]
@@ -268,6 +285,19 @@ class _Run:
         ):
             owed += own
         return max(owed, key=lambda c: c.tier_index, default=None)
+
+    def _past_next_slots(self, after: dt.datetime) -> dt.datetime:
+        """Just past the rule's next two slots after `after`.
+
+        Whether a skipped visit near the range's end is kept for the ceiling depends on
+        the next visit; with it in the chain, that decision does not change when the
+        horizon is later extended, so a row stored as skipped is never needed after all.
+        """
+        for reach in (max(62, 2 * (self.plan.ceiling_days or 0)), 800):
+            ahead = base_slots(self.plan, after, after + dt.timedelta(days=reach), self.last_visit)
+            if len(ahead) >= 2:
+                return ahead[1] + _TICK
+        return after
 
     def _not_yet_done(self, higher: list[list[dt.datetime]]) -> list[list[dt.datetime]]:
         """Tier instances no visit has covered: counted by period, not by grid slot.
@@ -335,6 +365,11 @@ class _Run:
         candidates = self._candidates()
         self.rule_slots = {c.slot for c in candidates} if self.ceiling is not None else set()
         is_workday = self.calendar.is_workday if self.uses_calendar else None
+        period_last = (  # the last slot of each period decides whether it keeps a visit
+            {plan.each_period.of(c.slot.date()): c.slot for c in candidates}
+            if plan.each_period is not None and self.uses_calendar
+            else {}
+        )
         for candidate in candidates:
             slot = candidate.slot
             slot_day = slot.date()
@@ -360,6 +395,10 @@ class _Run:
                     Reason.of(ReasonCode.SAME_DAY_MERGED, kept_slot=kept.date().isoformat())
                 )
                 day = None
+            if plan.each_period is not None and slot == period_last.get(
+                plan.each_period.of(slot_day)
+            ):
+                day = self._kept_in_period(plan.each_period, slot_day, day, reasons)
             limit: dt.date | None = None
             while self.ceiling is not None and self.prev_day is not None:
                 limit = self.prev_day + self.ceiling
@@ -389,6 +428,36 @@ class _Run:
                 yield occurrence
         if (occurrence := self._skipped(pending)) is not None:
             yield occurrence
+
+    def _kept_in_period(
+        self, period: Period, slot_day: dt.date, day: dt.date | None, reasons: list[Reason]
+    ) -> dt.date | None:
+        """The period's last slot: if no visit is in its period yet and the holiday
+        policy moved it out or dropped it, the nearest working day inside instead
+        (or the slot's own day when the whole period is a holiday)."""
+        key = period.of(slot_day)
+        if day is not None and period.of(day) == key:
+            return day
+        if self.prev_day is not None and period.of(self.prev_day) == key:
+            return day
+        first, last = period.bounds(slot_day)
+        if self.prev_day is not None:
+            first = max(first, self.prev_day + _ONE_DAY)
+        if first > last:
+            return day
+        kept = _nearest_within(slot_day, first, last, self._acceptable)
+        reasons[:] = [r for r in reasons if r.code not in _HOLIDAY_CODES]
+        if kept is None:  # the whole period is a holiday: the law wins, on the day itself
+            kept = min(max(slot_day, first), last)
+        reasons.append(
+            Reason.of(
+                ReasonCode.PERIOD_KEPT,
+                period=period.value,
+                to=kept.isoformat(),
+                **day_params("from", slot_day, self.calendar),
+            )
+        )
+        return kept
 
     def _season_break(self, slot_day: dt.date) -> bool:
         if not self.plan.seasons or self.prev_day is None or self.ceiling is None:

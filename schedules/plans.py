@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 
+from schedules.periods import Period
 from schedules.recurrence import RecurrenceRule, parse_rule
 from schedules.seasons import SeasonWindow
 from schedules.wallclock import to_wall, zone
@@ -99,6 +100,8 @@ class Plan:
 
     `starts` is the first nominal visit as naive wall time in `timezone` (an aware
     value is converted); it fixes both the phase of the rule and the time of day.
+    `each_period` (statutory weekly/monthly work, see `schedules.periods`) keeps a
+    visit inside its ISO week or month when a holiday would move it out or skip it.
     """
 
     key: str
@@ -116,6 +119,7 @@ class Plan:
     age_bands: tuple[AgeBand, ...] = ()
     commissioned: dt.date | None = None
     ends: dt.datetime | None = None
+    each_period: Period | None = None
     parsed_rule: RecurrenceRule = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

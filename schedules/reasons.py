@@ -34,6 +34,7 @@ class ReasonCode(StrEnum):
     UNASSIGNED = "unassigned"
     MONTH_END_CLAMPED = "month_end_clamped"
     SEASON_ANCHORED = "season_anchored"
+    PERIOD_KEPT = "period_kept"
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +229,29 @@ def _season_anchored(p: Mapping[str, JsonScalar], locale: Locale) -> str:
     return f"follows the season window {p['window']}{named}: done inside it every year"
 
 
+_PERIODS = {"iso_week": ("本周", "its week"), "month": ("本月", "its month")}
+
+
+def _period_kept(p: Mapping[str, JsonScalar], locale: Locale) -> str:
+    zh, en = _PERIODS.get(str(p["period"]), (str(p["period"]),) * 2)
+    if p["to"] == p["from"]:
+        if locale == "zh":
+            return (
+                f"{_label(p, 'from', locale)}所在{zh[1:]}无工作日，仍按期进行："
+                f"法定频次要求{zh}内必须完成一次"
+            )
+        return (
+            f"kept on {_label(p, 'from', locale)} although {en} has no working day: "
+            f"the statutory frequency needs a visit in {en}"
+        )
+    if locale == "zh":
+        return f"由 {_label(p, 'from', locale)}改在 {p['to']}：法定频次要求{zh}内必须完成一次"
+    return (
+        f"moved from {_label(p, 'from', locale)} to {p['to']}: "
+        f"the statutory frequency needs a visit in {en}"
+    )
+
+
 _TEMPLATES: dict[ReasonCode, Callable[[Mapping[str, JsonScalar], Locale], str]] = {
     ReasonCode.HOLIDAY_MOVED: _holiday_moved,
     ReasonCode.HOLIDAY_SKIPPED: _holiday_skipped,
@@ -243,4 +267,5 @@ _TEMPLATES: dict[ReasonCode, Callable[[Mapping[str, JsonScalar], Locale], str]] 
     ReasonCode.UNASSIGNED: _unassigned,
     ReasonCode.MONTH_END_CLAMPED: _month_end,
     ReasonCode.SEASON_ANCHORED: _season_anchored,
+    ReasonCode.PERIOD_KEPT: _period_kept,
 }

@@ -46,6 +46,7 @@ SAMPLE_PARAMS: dict[ReasonCode, dict[str, object]] = {
     ReasonCode.UNASSIGNED: {"cause": "nobody_qualified_on_duty"},
     ReasonCode.MONTH_END_CLAMPED: {"day": 31, "to": "2027-02-28"},
     ReasonCode.SEASON_ANCHORED: {"window": "04-01..05-31", "label_zh": "雨季前"},
+    ReasonCode.PERIOD_KEPT: {"period": "iso_week", "from": "2026-02-16", "to": "2026-02-16"},
 }
 
 
