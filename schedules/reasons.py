@@ -35,6 +35,8 @@ class ReasonCode(StrEnum):
     MONTH_END_CLAMPED = "month_end_clamped"
     SEASON_ANCHORED = "season_anchored"
     PERIOD_KEPT = "period_kept"
+    OUTAGE_STAGGERED = "outage_staggered"
+    OUTAGE_UNRESOLVED = "outage_unresolved"
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +254,37 @@ def _period_kept(p: Mapping[str, JsonScalar], locale: Locale) -> str:
     )
 
 
+_OUTAGE_KINDS = {"lift": ("停梯", "lift"), "power": ("停电", "power"), "water": ("停水", "water")}
+
+
+def _outage_kind(p: Mapping[str, JsonScalar], locale: Locale) -> str:
+    zh, en = _OUTAGE_KINDS.get(str(p["kind"]), (str(p["kind"]),) * 2)
+    return zh if locale == "zh" else en
+
+
+def _outage_staggered(p: Mapping[str, JsonScalar], locale: Locale) -> str:
+    start, end = str(p["from"]).replace("T", " ")[:16], str(p["to"]).replace("T", " ")[:16]
+    if locale == "zh":
+        return f"由 {start} 错开至 {end}：避免 {p['building']} 同时{_outage_kind(p, locale)}"
+    return (
+        f"staggered from {start} to {end} so {p['building']} keeps its "
+        f"{_outage_kind(p, locale)} service"
+    )
+
+
+def _outage_unresolved(p: Mapping[str, JsonScalar], locale: Locale) -> str:
+    at = str(p["at"]).replace("T", " ")[:16]
+    if locale == "zh":
+        return (
+            f"{at} 与 {p['building']} 其他{_outage_kind(p, locale)}作业重叠，"
+            "窗口内无法错开，请人工安排"
+        )
+    return (
+        f"{at} overlaps another {_outage_kind(p, locale)} outage in {p['building']} and "
+        "cannot be staggered within its window: arrange it by hand"
+    )
+
+
 _TEMPLATES: dict[ReasonCode, Callable[[Mapping[str, JsonScalar], Locale], str]] = {
     ReasonCode.HOLIDAY_MOVED: _holiday_moved,
     ReasonCode.HOLIDAY_SKIPPED: _holiday_skipped,
@@ -268,4 +301,6 @@ _TEMPLATES: dict[ReasonCode, Callable[[Mapping[str, JsonScalar], Locale], str]] 
     ReasonCode.MONTH_END_CLAMPED: _month_end,
     ReasonCode.SEASON_ANCHORED: _season_anchored,
     ReasonCode.PERIOD_KEPT: _period_kept,
+    ReasonCode.OUTAGE_STAGGERED: _outage_staggered,
+    ReasonCode.OUTAGE_UNRESOLVED: _outage_unresolved,
 }
