@@ -346,8 +346,11 @@ class _Run:
         localize = self.localize
         before, duration = plan.tolerance_before, plan.duration
         window_end = self._window_end
-        clamp_day = self.clamp_day
-        for slot in base_slots(plan, self.start, self.end, self.last_visit):
+        slots = base_slots(plan, self.start, self.end, self.last_visit)
+        if self.clamp_day or self.season_anchored:  # rare: the slot itself needs explaining
+            yield from self._explained(slots)
+            return
+        for slot in slots:
             aware = localize(slot)
             yield Occurrence(
                 aware,
@@ -355,7 +358,20 @@ class _Run:
                 aware + duration,
                 localize(slot - before) if before else aware,
                 localize(window_end(slot, slot, None)),
-                reasons=self._rule_reasons(slot) if clamp_day or self.season_anchored else (),
+            )
+
+    def _explained(self, slots: list[dt.datetime]) -> Iterator[Occurrence]:
+        """The fast path's occurrences for clamped month ends and season-anchored rules."""
+        plan, localize = self.plan, self.localize
+        for slot in slots:
+            aware = localize(slot)
+            yield Occurrence(
+                aware,
+                aware,
+                aware + plan.duration,
+                localize(slot - plan.tolerance_before),
+                localize(self._window_end(slot, slot, None)),
+                reasons=self._rule_reasons(slot),
             )
 
     def _chained_occurrences(self) -> Iterator[Occurrence]:
