@@ -17,8 +17,11 @@ from schedules.cleaning import (
     daily_task_lists,
 )
 from schedules.engine import Assigner, Assignment, generate, generate_batches
+from schedules.loads import LoadLedger
 from schedules.occurrences import Occurrence, Status
+from schedules.outages import Outage, Staggered, stagger_outages
 from schedules.patrols import Checkpoint, PatrolRound, PatrolRoute, patrol_rounds
+from schedules.periods import Period, implied_limits
 from schedules.plans import AgeBand, Anchor, HolidayPolicy, LastVisit, Plan, Tier
 from schedules.reasons import Reason, ReasonCode
 from schedules.recurrence import RuleError, parse_rule
@@ -46,9 +49,12 @@ __all__ = [
     "LastVisit",
     "Leave",
     "Licence",
+    "LoadLedger",
     "Occurrence",
+    "Outage",
     "PatrolRound",
     "PatrolRoute",
+    "Period",
     "Plan",
     "Reason",
     "ReasonCode",
@@ -60,6 +66,7 @@ __all__ = [
     "Shift",
     "StaffAssigner",
     "StaffMember",
+    "Staggered",
     "Status",
     "Strategy",
     "TaskLine",
@@ -70,7 +77,9 @@ __all__ = [
     "daily_task_lists",
     "generate",
     "generate_batches",
+    "implied_limits",
     "parse_overrides",
     "parse_rule",
     "patrol_rounds",
+    "stagger_outages",
 ]

@@ -3,7 +3,8 @@
 Only members on duty at the due instant (per the roster) who hold the required
 licence kind, valid on the due date, are eligible. `fixed` wants its first person
 and falls back to another eligible member; `round_robin` walks the pool in turn;
-`least_loaded` takes whoever has the fewest visits so far. When the intended person
+`least_loaded` takes whoever has the fewest visits so far, or, given the site's shared
+`LoadLedger`, the least working time that day and week across all plans. When the intended person
 is passed over the occurrence says why; when nobody is eligible it is flagged
 unassigned with the reason. Same inputs in the same order → same choices.
 """
@@ -11,11 +12,13 @@ unassigned with the reason. Same inputs in the same order → same choices.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from schedules.engine import Assignment
+from schedules.loads import LoadLedger
+from schedules.occurrences import Occurrence
 from schedules.reasons import Reason, ReasonCode
 from schedules.roster import Roster
 
@@ -78,11 +81,13 @@ class StaffAssigner:
         staff: Mapping[str, StaffMember],
         roster: Roster | None = None,
         loads: Mapping[str, int] | None = None,
+        ledger: LoadLedger | None = None,
     ) -> None:
         self.rule = rule
         self.staff = staff
         self.roster = roster
         self.loads: dict[str, int] = dict(loads or {})
+        self.ledger = ledger
         self._turn = 0
         self._made: dict[tuple[str, str | None, str | None], Assignment] = {}
         if rule.people:
@@ -93,6 +98,14 @@ class StaffAssigner:
             self.pool = ()
 
     def assign(self, due: dt.datetime, ends: dt.datetime) -> Assignment:
+        """Pick a member for a visit starting at `due`; with a ledger, record it there."""
+        assignment = self._pick(due)
+        if self.ledger is not None and assignment.assignee is not None:
+            minutes = max(1, round((ends - due).total_seconds() / 60))
+            self.ledger.add(assignment.assignee, due, minutes)
+        return assignment
+
+    def _pick(self, due: dt.datetime) -> Assignment:
         """Pick a member for a visit starting at `due`.
 
         Members are checked in the order the strategy wants them and the first
@@ -105,7 +118,7 @@ class StaffAssigner:
         if not self.rule.pick_person and self.rule.team is not None:
             if any(cause(m) is None for m in self.pool):
                 return Assignment(team=self.rule.team)
-            return self._unassigned("nobody_qualified_on_duty")
+            return self._unassigned(nobody_cause(self.rule, map(cause, self.pool)))
         strategy = self.rule.strategy
         if strategy is Strategy.ROUND_ROBIN:
             size = len(self.pool)
@@ -115,15 +128,54 @@ class StaffAssigner:
                 if cause(member) is None:
                     self._turn += step + 1
                     return self._chosen(member, intended, cause(intended))
-            return self._unassigned("nobody_qualified_on_duty")
+            return self._unassigned(nobody_cause(self.rule, map(cause, self.pool)))
         intended = self.pool[0] if strategy is Strategy.FIXED else None
         if intended is not None and cause(intended) is None:
             return self._chosen(intended)
-        loads = self.loads  # least loaded first; the sort is stable, so ties keep pool order
-        for member in sorted(self.pool, key=lambda m: loads.get(m, 0)):
+        for member in self._least_loaded_first(due):
             if cause(member) is None:
                 return self._chosen(member, intended, None if intended is None else cause(intended))
-        return self._unassigned("nobody_qualified_on_duty")
+        return self._unassigned(nobody_cause(self.rule, map(cause, self.pool)))
+
+    def _least_loaded_first(self, due: dt.datetime) -> list[str]:
+        """The pool by load; the sort is stable, so ties keep pool order.
+
+        With a shared ledger the load is the site's: working time that day, then that
+        ISO week, across every plan. Without one it is this plan's visit count.
+        """
+        ledger = self.ledger
+        if ledger is not None:
+            return sorted(self.pool, key=lambda m: ledger.load(m, due))
+        loads = self.loads
+        return sorted(self.pool, key=lambda m: loads.get(m, 0))
+
+    def explain_change(self, occurrence: Occurrence, previous: str | None) -> Occurrence:
+        """The occurrence with a reason if a re-plan gave it to someone other than
+        `previous` (the stored assignee) and it does not say why yet.
+
+        A re-plan after leave, a holiday or a rebalance must never move work silently:
+        the cause is why `previous` cannot do it then, or, if they could, that the
+        pool's load was rebalanced (least loaded) or the plan re-planned.
+        """
+        if previous is None or occurrence.assignee in (None, previous):
+            return occurrence
+        if any(r.params.get("from_key") == previous for r in occurrence.reasons):
+            return occurrence
+        cause = _Causes(self, occurrence.due)(previous)
+        if cause is None:
+            least = self.rule.strategy is Strategy.LEAST_LOADED
+            cause = "rebalanced" if least else "replanned"
+        reason = self._reassigned(previous, occurrence.assignee, cause)
+        return replace(occurrence, reasons=(*occurrence.reasons, reason))
+
+    def _reassigned(self, intended: str, member: str, cause: str | None) -> Reason:
+        return Reason.of(
+            ReasonCode.REASSIGNED,
+            **{"from": self._name(intended), "to": self._name(member)},
+            from_key=intended,
+            to_key=member,
+            cause=cause,
+        )
 
     def _name(self, member: str) -> str:
         staff = self.staff.get(member)
@@ -142,20 +194,21 @@ class StaffAssigner:
         if made is None:
             reasons: tuple[Reason, ...] = ()
             if intended is not None:
-                reasons = (
-                    Reason.of(
-                        ReasonCode.REASSIGNED,
-                        **{"from": self._name(intended), "to": self._name(member)},
-                        from_key=intended,
-                        to_key=member,
-                        cause=cause,
-                    ),
-                )
+                reasons = (self._reassigned(intended, member, cause),)
             made = self._made[key] = Assignment(member, self.rule.team, reasons)
         return made
 
     def _unassigned(self, cause: str) -> Assignment:
         return Assignment(reasons=(Reason.of(ReasonCode.UNASSIGNED, cause=cause),))
+
+
+def nobody_cause(rule: AssignmentRule, causes: Iterable[str | None]) -> str:
+    """Why nobody could take a visit, truthfully: "no licensed person on duty" only when
+    a licence is required and someone on duty lacks it; otherwise nobody is on duty."""
+    licence_causes = ("no_licence", "licence_expired")
+    if rule.required_licence is not None and any(c in licence_causes for c in causes):
+        return "nobody_qualified_on_duty"
+    return "nobody_on_duty"
 
 
 class _Causes:

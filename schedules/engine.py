@@ -25,7 +25,7 @@ stored visit as `last_visit` for exact continuity.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -34,10 +34,12 @@ from dateutil import rrule as du
 from schedules.calendar import WorkCalendar
 from schedules.holiday_policy import apply_policy, day_params
 from schedules.occurrences import Occurrence, Status
-from schedules.plans import HolidayPolicy, LastVisit, Plan
+from schedules.periods import Period
+from schedules.plans import Anchor, HolidayPolicy, LastVisit, Plan
 from schedules.reasons import Reason, ReasonCode
+from schedules.recurrence import clamps_month_end
 from schedules.seasons import season_breaks_between
-from schedules.slots import base_slots, done_up_to, tier_slots
+from schedules.slots import base_slots, done_up_to, season_anchored, season_of, tier_slots
 from schedules.tiers import Candidate, merge_tiers, tier_keys_up_to, tier_names
 from schedules.wallclock import to_wall, transition_days, zone
 
@@ -141,6 +143,34 @@ def _with_assignment(occurrence: Occurrence, assignment: Assignment) -> Occurren
 _Pending = tuple[Candidate, list[Reason]]
 
 
+_HOLIDAY_CODES = (ReasonCode.HOLIDAY_MOVED, ReasonCode.HOLIDAY_SKIPPED, ReasonCode.NO_WORKDAY_FOUND)
+
+
+def _nearest_within(
+    day: dt.date, first: dt.date, last: dt.date, acceptable: Callable[[dt.date], bool]
+) -> dt.date | None:
+    """The acceptable day in [first, last] closest to `day`; ties go earlier."""
+    for distance in range((last - first).days + 1):
+        for candidate in (day - dt.timedelta(days=distance), day + dt.timedelta(days=distance)):
+            if first <= candidate <= last and acceptable(candidate):
+                return candidate
+    return None
+
+
+def _clamped_day(plan: Plan, last_visit: LastVisit | None) -> int:
+    """The month day a clamped rule wants (29–31), or 0 when nothing is clamped."""
+    if plan.age_bands or not clamps_month_end(plan.parsed_rule, plan.starts):
+        return 0
+    if plan.anchor is Anchor.COMPLETION and last_visit is not None:
+        day = done_up_to(last_visit, plan).day
+        return day if day >= 29 else 0
+    return plan.starts.day
+
+
+def _clamped(slot: dt.datetime, wanted_day: int) -> Reason:
+    return Reason.of(ReasonCode.MONTH_END_CLAMPED, day=wanted_day, to=slot.date().isoformat())
+
+
 class _Localizer:
     """Naive wall time → aware, paying the DST gap check only on transition days."""
 
@@ -194,6 +224,8 @@ class _Run:
         self.rule_slots: set[dt.datetime] = set()
         self.tier_keys = [tier_keys_up_to(plan, i) for i in range(len(plan.tiers))] or [()]
         self.carried: Candidate | None = None  # a dropped visit whose tier items are owed
+        self.clamp_day = _clamped_day(plan, last_visit)
+        self.season_anchored = season_anchored(plan)
 
     # --- candidates ----------------------------------------------------------------------
 
@@ -209,6 +241,8 @@ class _Run:
         elif self.uses_calendar:
             chain_start -= HOLIDAY_LOOKBACK
         chain_end = self.end + (self.ceiling or dt.timedelta(0))
+        if self.ceiling is not None:
+            chain_end = self._past_next_slots(chain_end)
         if not plan.tiers[1:]:
             slots = base_slots(plan, chain_start, chain_end, self.last_visit)
             return [Candidate(slot) for slot in slots]
@@ -220,8 +254,13 @@ class _Run:
             tier_slots(plan, index, chain_start - reach, chain_end + reach)
             for index in range(1, len(plan.tiers))
         ]
+        by_period = self.last_visit is not None and self.last_visit.tiers_done is not None
+        if by_period:
+            higher = self._not_yet_done(higher)
         merged = merge_tiers(plan, base, higher)
-        if self.last_visit is not None:
+        if by_period:
+            self.carried = self._owed_since(merged)
+        elif self.last_visit is not None:
             self.carried = self._owed_by_last_visit(merged, chain_start)
             chain_start = max(chain_start, done_up_to(self.last_visit, plan) + _TICK)
         return [c for c in merged if chain_start <= c.slot < chain_end]
@@ -247,6 +286,49 @@ class _Run:
             owed += own
         return max(owed, key=lambda c: c.tier_index, default=None)
 
+    def _past_next_slots(self, after: dt.datetime) -> dt.datetime:
+        """Just past the rule's next two slots after `after`.
+
+        Whether a skipped visit near the range's end is kept for the ceiling depends on
+        the next visit; with it in the chain, that decision does not change when the
+        horizon is later extended, so a row stored as skipped is never needed after all.
+        """
+        for reach in (max(62, 2 * (self.plan.ceiling_days or 0)), 800):
+            ahead = base_slots(self.plan, after, after + dt.timedelta(days=reach), self.last_visit)
+            if len(ahead) >= 2:
+                return ahead[1] + _TICK
+        return after
+
+    def _not_yet_done(self, higher: list[list[dt.datetime]]) -> list[list[dt.datetime]]:
+        """Tier instances no visit has covered: counted by period, not by grid slot.
+
+        An instance is covered by a visit of its tier or a higher one done (or planned)
+        no earlier than its merge reach before it, however the grid has moved since, so
+        a completion-anchored grid cannot hand the same annual items to a later visit.
+        """
+        assert self.last_visit is not None and self.last_visit.tiers_done is not None
+        done = {
+            key: to_wall(at, self.plan.timezone) for key, at in self.last_visit.tiers_done.items()
+        }
+        tiers = self.plan.tiers
+        kept: list[list[dt.datetime]] = []
+        for offset, instances in enumerate(higher):
+            index = offset + 1
+            covered = max((done[t.key] for t in tiers[index:] if t.key in done), default=None)
+            if covered is None:
+                kept.append(instances)
+                continue
+            covered_until = covered + dt.timedelta(days=tiers[index].merge_within_days)
+            kept.append([i for i in instances if i > covered_until])
+        return kept
+
+    def _owed_since(self, merged: list[Candidate]) -> Candidate | None:
+        """The highest uncovered tier whose visit is already behind the last visit."""
+        assert self.last_visit is not None
+        done = done_up_to(self.last_visit, self.plan)
+        owed = [c for c in merged if c.slot <= done and c.tier_index]
+        return max(owed, key=lambda c: c.tier_index, default=None)
+
     def _tier_rank(self, key: str | None) -> int:
         keys = [t.key for t in self.plan.tiers]
         return keys.index(key) if key in keys else 0
@@ -264,7 +346,11 @@ class _Run:
         localize = self.localize
         before, duration = plan.tolerance_before, plan.duration
         window_end = self._window_end
-        for slot in base_slots(plan, self.start, self.end, self.last_visit):
+        slots = base_slots(plan, self.start, self.end, self.last_visit)
+        if self.clamp_day or self.season_anchored:  # rare: the slot itself needs explaining
+            yield from self._explained(slots)
+            return
+        for slot in slots:
             aware = localize(slot)
             yield Occurrence(
                 aware,
@@ -274,6 +360,20 @@ class _Run:
                 localize(window_end(slot, slot, None)),
             )
 
+    def _explained(self, slots: list[dt.datetime]) -> Iterator[Occurrence]:
+        """The fast path's occurrences for clamped month ends and season-anchored rules."""
+        plan, localize = self.plan, self.localize
+        for slot in slots:
+            aware = localize(slot)
+            yield Occurrence(
+                aware,
+                aware,
+                aware + plan.duration,
+                localize(slot - plan.tolerance_before),
+                localize(self._window_end(slot, slot, None)),
+                reasons=self._rule_reasons(slot),
+            )
+
     def _chained_occurrences(self) -> Iterator[Occurrence]:
         """General path: each visit depends on the one before (merges, ceiling)."""
         pending: _Pending | None = None  # a skipped visit the ceiling may still need
@@ -281,6 +381,11 @@ class _Run:
         candidates = self._candidates()
         self.rule_slots = {c.slot for c in candidates} if self.ceiling is not None else set()
         is_workday = self.calendar.is_workday if self.uses_calendar else None
+        period_last = (  # the last slot of each period decides whether it keeps a visit
+            {plan.each_period.of(c.slot.date()): c.slot for c in candidates}
+            if plan.each_period is not None and self.uses_calendar
+            else {}
+        )
         for candidate in candidates:
             slot = candidate.slot
             slot_day = slot.date()
@@ -306,6 +411,10 @@ class _Run:
                     Reason.of(ReasonCode.SAME_DAY_MERGED, kept_slot=kept.date().isoformat())
                 )
                 day = None
+            if plan.each_period is not None and slot == period_last.get(
+                plan.each_period.of(slot_day)
+            ):
+                day = self._kept_in_period(plan.each_period, slot_day, day, reasons)
             limit: dt.date | None = None
             while self.ceiling is not None and self.prev_day is not None:
                 limit = self.prev_day + self.ceiling
@@ -335,6 +444,36 @@ class _Run:
                 yield occurrence
         if (occurrence := self._skipped(pending)) is not None:
             yield occurrence
+
+    def _kept_in_period(
+        self, period: Period, slot_day: dt.date, day: dt.date | None, reasons: list[Reason]
+    ) -> dt.date | None:
+        """The period's last slot: if no visit is in its period yet and the holiday
+        policy moved it out or dropped it, the nearest working day inside instead
+        (or the slot's own day when the whole period is a holiday)."""
+        key = period.of(slot_day)
+        if day is not None and period.of(day) == key:
+            return day
+        if self.prev_day is not None and period.of(self.prev_day) == key:
+            return day
+        first, last = period.bounds(slot_day)
+        if self.prev_day is not None:
+            first = max(first, self.prev_day + _ONE_DAY)
+        if first > last:
+            return day
+        kept = _nearest_within(slot_day, first, last, self._acceptable)
+        reasons[:] = [r for r in reasons if r.code not in _HOLIDAY_CODES]
+        if kept is None:  # the whole period is a holiday: the law wins, on the day itself
+            kept = min(max(slot_day, first), last)
+        reasons.append(
+            Reason.of(
+                ReasonCode.PERIOD_KEPT,
+                period=period.value,
+                to=kept.isoformat(),
+                **day_params("from", slot_day, self.calendar),
+            )
+        )
+        return kept
 
     def _season_break(self, slot_day: dt.date) -> bool:
         if not self.plan.seasons or self.prev_day is None or self.ceiling is None:
@@ -468,6 +607,8 @@ class _Run:
         aware_slot = localize(slot)
         due = aware_slot if due_wall is slot else localize(due_wall)
         includes = self.tier_keys[tier_index]
+        if (self.clamp_day or self.season_anchored) and extra_due is None:
+            reasons = [*self._rule_reasons(slot), *reasons]
         return Occurrence(
             aware_slot,
             due,
@@ -526,6 +667,24 @@ class _Run:
             reasons=tuple(reasons),
             provisional_calendar=self._provisional(slot.year),
         )
+
+    def _rule_reasons(self, slot: dt.datetime) -> tuple[Reason, ...]:
+        """What the preview shows about the slot itself: a clamped month end, the
+        season window a yearly visit follows."""
+        reasons: tuple[Reason, ...] = ()
+        if slot.day < self.clamp_day:
+            reasons += (_clamped(slot, self.clamp_day),)
+        window = season_of(slot, self.plan) if self.season_anchored else None
+        if window is not None:
+            reasons += (
+                Reason.of(
+                    ReasonCode.SEASON_ANCHORED,
+                    window=str(window),
+                    label_zh=window.label_zh or None,
+                    label_en=window.label_en or None,
+                ),
+            )
+        return reasons
 
     def _carried_reason(self, owed: Candidate) -> Reason:
         return Reason.of(

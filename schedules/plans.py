@@ -9,9 +9,12 @@ never sees database objects.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from types import MappingProxyType
 
+from schedules.periods import Period
 from schedules.recurrence import RecurrenceRule, parse_rule
 from schedules.seasons import SeasonWindow
 from schedules.wallclock import to_wall, zone
@@ -68,11 +71,27 @@ class LastVisit:
     is known) count as done and are not generated again. `tier` is the highest tier
     that visit covered: a tier instance that fell to it but was not done there is
     owed by the next visit.
+
+    `tiers_done` (tier key → when a visit including that tier was last done or
+    planned) turns on counting tiers by period: a tier instance is done when a visit
+    carrying it (or a higher tier) lies within its merge reach or after it, wherever
+    the grid has moved since; an instance that no such visit covered and whose visit
+    is already past is owed by the next visit. Without it (None) the engine knows only
+    the last visit, and a completion-anchored grid that moved may bring a tier back.
     """
 
     at: dt.datetime
     slot: dt.datetime | None = None
     tier: str | None = None
+    tiers_done: Mapping[str, dt.datetime] | None = None
+
+    def __post_init__(self) -> None:
+        if self.tiers_done is not None:  # frozen: keep it hashable and unchangeable
+            object.__setattr__(self, "tiers_done", MappingProxyType(dict(self.tiers_done)))
+
+    def __hash__(self) -> int:
+        done = tuple(sorted(self.tiers_done.items())) if self.tiers_done is not None else None
+        return hash((self.at, self.slot, self.tier, done))
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +100,8 @@ class Plan:
 
     `starts` is the first nominal visit as naive wall time in `timezone` (an aware
     value is converted); it fixes both the phase of the rule and the time of day.
+    `each_period` (statutory weekly/monthly work, see `schedules.periods`) keeps a
+    visit inside its ISO week or month when a holiday would move it out or skip it.
     """
 
     key: str
@@ -98,6 +119,7 @@ class Plan:
     age_bands: tuple[AgeBand, ...] = ()
     commissioned: dt.date | None = None
     ends: dt.datetime | None = None
+    each_period: Period | None = None
     parsed_rule: RecurrenceRule = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

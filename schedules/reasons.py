@@ -32,6 +32,11 @@ class ReasonCode(StrEnum):
     SAME_DAY_MERGED = "same_day_merged"
     REASSIGNED = "reassigned"
     UNASSIGNED = "unassigned"
+    MONTH_END_CLAMPED = "month_end_clamped"
+    SEASON_ANCHORED = "season_anchored"
+    PERIOD_KEPT = "period_kept"
+    OUTAGE_STAGGERED = "outage_staggered"
+    OUTAGE_UNRESOLVED = "outage_unresolved"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +77,9 @@ _CAUSES: dict[str, tuple[str, str]] = {
     "no_licence": ("无所需证书", "holds no required licence"),
     "licence_expired": ("证书已过期", "has an expired licence"),
     "no_candidates": ("无候选人员", "no staff are listed"),
+    "nobody_on_duty": ("无在班人员", "nobody is on duty"),
+    "rebalanced": ("因班组工作量平衡让出", "gave it up to even out the pool's work"),
+    "replanned": ("因计划重排让出", "gave it up when the plan was re-planned"),
     "nobody_qualified_on_duty": (
         "无持证在班人员",
         "nobody on duty holds the required licence",
@@ -201,6 +209,82 @@ def _unassigned(p: Mapping[str, JsonScalar], locale: Locale) -> str:
     return f"unassigned: {_cause(p, locale)}"
 
 
+_MONTHS_EN = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def _month_end(p: Mapping[str, JsonScalar], locale: Locale) -> str:
+    _, month, day = (int(part) for part in str(p["to"]).split("-"))
+    if locale == "zh":
+        return f"本月没有 {p['day']} 日，改在月末 {month}月{day}日"
+    return f"clamped to {day} {_MONTHS_EN[month - 1]}: the month has no day {p['day']}"
+
+
+def _season_anchored(p: Mapping[str, JsonScalar], locale: Locale) -> str:
+    label = p.get(f"label_{locale}")
+    if locale == "zh":
+        named = f"（{label}）" if label else " "
+        return f"按季节窗口 {p['window']}{named}安排，每年在窗口内进行"
+    named = f" ({label})" if label else ""
+    return f"follows the season window {p['window']}{named}: done inside it every year"
+
+
+_PERIODS = {"iso_week": ("本周", "its week"), "month": ("本月", "its month")}
+
+
+def _period_kept(p: Mapping[str, JsonScalar], locale: Locale) -> str:
+    zh, en = _PERIODS.get(str(p["period"]), (str(p["period"]),) * 2)
+    if p["to"] == p["from"]:
+        if locale == "zh":
+            return (
+                f"{_label(p, 'from', locale)}所在{zh[1:]}无工作日，仍按期进行："
+                f"法定频次要求{zh}内必须完成一次"
+            )
+        return (
+            f"kept on {_label(p, 'from', locale)} although {en} has no working day: "
+            f"the statutory frequency needs a visit in {en}"
+        )
+    if locale == "zh":
+        return f"由 {_label(p, 'from', locale)}改在 {p['to']}：法定频次要求{zh}内必须完成一次"
+    return (
+        f"moved from {_label(p, 'from', locale)} to {p['to']}: "
+        f"the statutory frequency needs a visit in {en}"
+    )
+
+
+_OUTAGE_KINDS = {"lift": ("停梯", "lift"), "power": ("停电", "power"), "water": ("停水", "water")}
+
+
+def _outage_kind(p: Mapping[str, JsonScalar], locale: Locale) -> str:
+    zh, en = _OUTAGE_KINDS.get(str(p["kind"]), (str(p["kind"]),) * 2)
+    return zh if locale == "zh" else en
+
+
+def _outage_staggered(p: Mapping[str, JsonScalar], locale: Locale) -> str:
+    start, end = str(p["from"]).replace("T", " ")[:16], str(p["to"]).replace("T", " ")[:16]
+    if locale == "zh":
+        return f"由 {start} 错开至 {end}：避免 {p['building']} 同时{_outage_kind(p, locale)}"
+    return (
+        f"staggered from {start} to {end} so {p['building']} keeps its "
+        f"{_outage_kind(p, locale)} service"
+    )
+
+
+def _outage_unresolved(p: Mapping[str, JsonScalar], locale: Locale) -> str:
+    at = str(p["at"]).replace("T", " ")[:16]
+    if locale == "zh":
+        return (
+            f"{at} 与 {p['building']} 其他{_outage_kind(p, locale)}作业重叠，"
+            "窗口内无法错开，请人工安排"
+        )
+    return (
+        f"{at} overlaps another {_outage_kind(p, locale)} outage in {p['building']} and "
+        "cannot be staggered within its window: arrange it by hand"
+    )
+
+
 _TEMPLATES: dict[ReasonCode, Callable[[Mapping[str, JsonScalar], Locale], str]] = {
     ReasonCode.HOLIDAY_MOVED: _holiday_moved,
     ReasonCode.HOLIDAY_SKIPPED: _holiday_skipped,
@@ -214,4 +298,9 @@ _TEMPLATES: dict[ReasonCode, Callable[[Mapping[str, JsonScalar], Locale], str]] 
     ReasonCode.SAME_DAY_MERGED: _same_day,
     ReasonCode.REASSIGNED: _reassigned,
     ReasonCode.UNASSIGNED: _unassigned,
+    ReasonCode.MONTH_END_CLAMPED: _month_end,
+    ReasonCode.SEASON_ANCHORED: _season_anchored,
+    ReasonCode.PERIOD_KEPT: _period_kept,
+    ReasonCode.OUTAGE_STAGGERED: _outage_staggered,
+    ReasonCode.OUTAGE_UNRESOLVED: _outage_unresolved,
 }

@@ -3,8 +3,10 @@
 The engine asks "which instances of this rule fall in [start, end)?" millions of
 times, so:
 
-* plain DAILY, WEEKLY-by-weekday and MONTHLY-by-month-day rules (any INTERVAL, with
-  or without UNTIL, no COUNT) are computed by calendar arithmetic, no dateutil;
+* plain DAILY, WEEKLY-by-weekday, MONTHLY-by-month-day and plain YEARLY rules (any
+  INTERVAL, with or without UNTIL, no COUNT) are computed by calendar arithmetic, no
+  dateutil. A monthly or yearly day taken from DTSTART is clamped to the month's last
+  day where the month is shorter (RFC 5545 would drop the month; see `clamps_month_end`);
 * every other rule goes to dateutil with DTSTART re-anchored to the start of the
   interval period just before the query (tech-notes §5.1: `between()` walks from
   DTSTART, so a 10-year-old DTSTART costs ~10× more). The defaults dateutil would
@@ -74,6 +76,12 @@ class RecurrenceRule:
     @property
     def is_monthly_simple(self) -> bool:
         return self.freq == du.MONTHLY and self._only("bymonthday")
+
+    @property
+    def is_yearly_simple(self) -> bool:
+        """Yearly on the start's own month and day (the one a plan started on 29 Feb
+        needs clamped); other yearly rules go to dateutil."""
+        return self.freq == du.YEARLY and self._only()
 
     def _only(self, *allowed: str) -> bool:
         if self.count is not None:
@@ -194,8 +202,26 @@ def _expand_cached(
         weekdays = tuple(sorted({d for _, d in rule.byday})) or (dtstart.weekday(),)
         return _weekly(rule.interval, rule.wkst, weekdays, dtstart, start, end)
     if rule.is_monthly_simple:
-        return _monthly(rule.interval, rule.bymonthday or (dtstart.day,), dtstart, start, end)
+        if rule.bymonthday:
+            return _monthly(rule.interval, rule.bymonthday, dtstart, start, end)
+        return _monthly(rule.interval, (dtstart.day,), dtstart, start, end, clamp=True)
+    if rule.is_yearly_simple:
+        return _monthly(12 * rule.interval, (dtstart.day,), dtstart, start, end, clamp=True)
     return _with_dateutil(rule, dtstart, start, end)
+
+
+def clamps_month_end(rule: RecurrenceRule, dtstart: dt.datetime) -> bool:
+    """True when a month without the start's day gets the month's last day instead.
+
+    RFC 5545 drops such months; a plan started on 31 January must still be done in
+    February, so a day taken from DTSTART (no BYMONTHDAY) is clamped. An explicit
+    BYMONTHDAY=31 keeps RFC meaning (use -1 for "the last day").
+    """
+    return (
+        dtstart.day >= 29
+        and (rule.is_monthly_simple or rule.is_yearly_simple)
+        and (not rule.bymonthday)
+    )
 
 
 def _daily(
@@ -248,7 +274,10 @@ def _monthly(
     dtstart: dt.datetime,
     start: dt.datetime,
     end: dt.datetime,
+    *,
+    clamp: bool = False,
 ) -> tuple[dt.datetime, ...]:
+    """Month days per `interval` months; `clamp` puts a missing day on the month's last."""
     origin = dtstart.year * 12 + dtstart.month - 1
     month = start.year * 12 + start.month - 1
     month = origin + (month - origin) // interval * interval
@@ -257,7 +286,12 @@ def _monthly(
     while True:
         year, month0 = divmod(month, 12)
         length = _month_length(year, month0 + 1)
-        days = sorted({d if d > 0 else length + 1 + d for d in monthdays if -length <= d <= length})
+        if clamp:
+            days = [min(monthdays[0], length)]
+        else:
+            days = sorted(
+                {d if d > 0 else length + 1 + d for d in monthdays if -length <= d <= length}
+            )
         for day in days:
             if day < 1:
                 continue

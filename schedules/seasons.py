@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,6 +16,8 @@ class SeasonWindow:
 
     start: tuple[int, int]
     end: tuple[int, int]
+    label_zh: str = field(default="", compare=False)
+    label_en: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
         for month, day in (self.start, self.end):
@@ -37,6 +39,30 @@ class SeasonWindow:
 
     def __str__(self) -> str:
         return f"{self.start[0]:02d}-{self.start[1]:02d}..{self.end[0]:02d}-{self.end[1]:02d}"
+
+    def next_anchor(self, after: dt.date) -> dt.date:
+        """The day a yearly visit anchored to this window falls on, first after `after`.
+
+        A week into the window (or its middle, if shorter than three weeks), so a
+        holiday move to the nearest working day still lands inside it.
+        """
+        for year in (after.year - 1, after.year, after.year + 1):
+            first = _month_day_in(year, self.start)
+            last = _month_day_in(year + (self.start > self.end), self.end)
+            anchor = first + dt.timedelta(days=min(7, (last - first).days // 2))
+            if anchor > after:
+                return anchor
+        raise AssertionError("a window recurs every year")
+
+    def label(self, locale: str) -> str:
+        return self.label_zh if locale == "zh" else self.label_en
+
+
+def _month_day_in(year: int, month_day: tuple[int, int]) -> dt.date:
+    month, day = month_day
+    if (month, day) == (2, 29) and not (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)):
+        day = 28
+    return dt.date(year, month, day)
 
 
 def in_any_season(day: dt.date, seasons: Iterable[SeasonWindow]) -> bool:

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from dateutil import rrule as du
+
 from schedules.plans import Anchor, LastVisit, Plan
 from schedules.recurrence import RecurrenceRule, expand, parse_rule
-from schedules.seasons import in_any_season
+from schedules.seasons import SeasonWindow, in_any_season
 from schedules.wallclock import to_wall
 
 
@@ -30,15 +32,53 @@ def base_slots(
     """
     if plan.ends is not None and plan.ends < end:
         end = plan.ends + dt.timedelta(microseconds=1)
+    anchored = season_anchored(plan)
+    reach = start - _A_YEAR if anchored else start  # an anchored slot moves up to a year on
     slots: list[dt.datetime] = []
-    for rule, dtstart, seg_start, seg_end in _segments(plan, start, end, last_visit):
+    for rule, dtstart, seg_start, seg_end in _segments(plan, reach, end, last_visit):
         slots.extend(expand(rule, dtstart, seg_start, seg_end))
+    if anchored:
+        slots = [s for s in map(lambda s: _into_season(s, plan.seasons), slots) if start <= s < end]
     if last_visit is not None and drop_done:
         done = done_up_to(last_visit, plan)
         slots = [s for s in slots if s > done]
-    if plan.seasons:
+    if plan.seasons and not anchored:
         slots = [s for s in slots if in_any_season(s.date(), plan.seasons)]
     return slots
+
+
+def season_anchored(plan: Plan) -> bool:
+    """A yearly (or rarer) plan with season windows is done inside a window every year.
+
+    Filtering its slots by season, as for frequent work, would drop every visit of a
+    plan started outside the window: its one slot a year never falls inside.
+    """
+    if not plan.seasons:
+        return False
+    rules = [parse_rule(b.rule) for b in plan.age_bands] or [plan.parsed_rule]
+    return all(_at_most_yearly(rule) for rule in rules)
+
+
+def season_of(slot: dt.datetime, plan: Plan) -> SeasonWindow | None:
+    """The window a slot lies in (the first, if windows overlap)."""
+    return next((w for w in plan.seasons if w.contains(slot.date())), None)
+
+
+def _at_most_yearly(rule: RecurrenceRule) -> bool:
+    if rule.freq == du.YEARLY:
+        return True
+    return rule.freq == du.MONTHLY and rule.interval % 12 == 0 and len(rule.bymonthday) <= 1
+
+
+def _into_season(slot: dt.datetime, seasons: tuple[SeasonWindow, ...]) -> dt.datetime:
+    """The slot itself when in season, else the next window's anchor day at its time."""
+    if in_any_season(slot.date(), seasons):
+        return slot
+    day = min(window.next_anchor(slot.date()) for window in seasons)
+    return dt.datetime.combine(day, slot.time())
+
+
+_A_YEAR = dt.timedelta(days=366)
 
 
 def tier_slots(

@@ -63,7 +63,10 @@ class EveryoneChecked:
         causes = {m: self.cause(m, due) for m in self.pool}
         eligible = [m for m in self.pool if causes[m] is None]
         if not eligible:
-            return unassigned("nobody_qualified_on_duty")
+            licence_missing = any(c in ("no_licence", "licence_expired") for c in causes.values())
+            if self.rule.required_licence and licence_missing:
+                return unassigned("nobody_qualified_on_duty")
+            return unassigned("nobody_on_duty")
         if not self.rule.pick_person and self.rule.team is not None:
             return Assignment(team=self.rule.team)
         least = min(eligible, key=lambda m: self.loads.get(m, 0))

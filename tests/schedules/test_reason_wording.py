@@ -44,6 +44,16 @@ SAMPLE_PARAMS: dict[ReasonCode, dict[str, object]] = {
     ReasonCode.SAME_DAY_MERGED: {"kept_slot": "2026-09-30"},
     ReasonCode.REASSIGNED: {"from": "王师傅", "to": "李师傅", "cause": "off_duty"},
     ReasonCode.UNASSIGNED: {"cause": "nobody_qualified_on_duty"},
+    ReasonCode.MONTH_END_CLAMPED: {"day": 31, "to": "2027-02-28"},
+    ReasonCode.SEASON_ANCHORED: {"window": "04-01..05-31", "label_zh": "雨季前"},
+    ReasonCode.PERIOD_KEPT: {"period": "iso_week", "from": "2026-02-16", "to": "2026-02-16"},
+    ReasonCode.OUTAGE_STAGGERED: {
+        "from": "2026-03-02T09:00+08:00",
+        "to": "2026-03-02T11:00+08:00",
+        "kind": "lift",
+        "building": "1号楼",
+    },
+    ReasonCode.OUTAGE_UNRESOLVED: {"at": "2026-03-02T09:00", "kind": "power", "building": "1号楼"},
 }
 
 
@@ -70,3 +80,9 @@ def test_a_holiday_move_names_the_holiday_and_says_later_in_chinese() -> None:
         reason.render("en")
         == "moved from 2026-10-04 (National Day) to 2026-10-08: not a working day"
     )
+
+
+def test_a_clamped_month_end_says_which_day_it_went_to() -> None:
+    reason = Reason.of(ReasonCode.MONTH_END_CLAMPED, day=31, to="2027-02-28")
+    assert reason.render("zh") == "本月没有 31 日，改在月末 2月28日"
+    assert reason.render("en") == "clamped to 28 February: the month has no day 31"

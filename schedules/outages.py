@@ -1,0 +1,142 @@
+"""Staggering planned outages so a building never loses all its lifts at once.
+
+Tasks that take equipment out of service (catalog `outage: lift | power | water`) are
+generated plan by plan, so every lift of a building used to be out at the same
+minute. `stagger_outages` takes one building's (or a site's) planned outages and
+moves the later of two clashing ones to after the earlier ends, within its window
+and working hours, or to the next acceptable day in its window; each move says why.
+
+Clashes: two outages of the same kind in one building overlap and either
+* is a power or water outage (two of those never overlap), or
+* takes out the fire lift together with another lift, or
+* leaves the building with no lift in service.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+from schedules.reasons import Reason, ReasonCode
+
+LIFT = "lift"
+
+
+@dataclass(frozen=True, slots=True)
+class Outage:
+    """One planned visit that takes equipment out of service; times are aware."""
+
+    key: str  # the caller's id, e.g. "plan key|slot"
+    building: str
+    kind: str  # "lift", "power", "water"
+    start: dt.datetime
+    end: dt.datetime
+    latest_end: dt.datetime  # the visit's window end: it may not finish later
+    label: str = ""  # what the reason names, e.g. "3号梯"
+    fire_lift: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Staggered:
+    """Where an outage goes; `reasons` is empty when it stays put."""
+
+    outage: Outage
+    start: dt.datetime
+    end: dt.datetime
+    reasons: tuple[Reason, ...] = ()
+
+    @property
+    def moved(self) -> bool:
+        return self.start != self.outage.start
+
+
+def stagger_outages(
+    outages: Iterable[Outage],
+    lifts_per_building: Mapping[str, int],
+    *,
+    acceptable_day: Callable[[dt.date], bool] = lambda _: True,
+    day_ends: dt.time = dt.time(18),
+) -> list[Staggered]:
+    """Placements in start order; earlier outages keep their time, later ones yield."""
+    placed: list[Staggered] = []
+    for outage in sorted(outages, key=lambda o: (o.start, o.key)):
+        placed.append(_place(outage, placed, lifts_per_building, acceptable_day, day_ends))
+    return placed
+
+
+def _place(
+    outage: Outage,
+    placed: list[Staggered],
+    lifts: Mapping[str, int],
+    acceptable_day: Callable[[dt.date], bool],
+    day_ends: dt.time,
+) -> Staggered:
+    length = outage.end - outage.start
+    start = outage.start
+    while start + length <= outage.latest_end:
+        clashes = [p for p in placed if _clash(outage, start, start + length, p, placed, lifts)]
+        if not clashes:
+            if start == outage.start:
+                return Staggered(outage, start, start + length)
+            reason = Reason.of(
+                ReasonCode.OUTAGE_STAGGERED,
+                **{"from": outage.start.isoformat(timespec="minutes")},
+                to=start.isoformat(timespec="minutes"),
+                kind=outage.kind,
+                building=outage.building,
+            )
+            return Staggered(outage, start, start + length, (reason,))
+        start = max(p.end for p in clashes)
+        closing = dt.datetime.combine(start.date(), day_ends, start.tzinfo)
+        if start + length > closing or not acceptable_day(start.date()):
+            start = _next_day(start, outage.start.timetz(), acceptable_day, outage.latest_end)
+    return Staggered(outage, outage.start, outage.end, (_unresolved(outage),))
+
+
+def _next_day(
+    after: dt.datetime,
+    time_of_day: dt.time,
+    acceptable_day: Callable[[dt.date], bool],
+    latest: dt.datetime,
+) -> dt.datetime:
+    day = after.date() + dt.timedelta(days=1)
+    while not acceptable_day(day) and day <= latest.date():
+        day += dt.timedelta(days=1)
+    return dt.datetime.combine(day, time_of_day.replace(tzinfo=None), after.tzinfo)
+
+
+def _clash(
+    outage: Outage,
+    start: dt.datetime,
+    end: dt.datetime,
+    other: Staggered,
+    placed: list[Staggered],
+    lifts: Mapping[str, int],
+) -> bool:
+    """Would `outage` at [start, end) break a rule together with `other`?"""
+    mine = other.outage
+    if mine.building != outage.building or mine.kind != outage.kind:
+        return False
+    if not (start < other.end and other.start < end):
+        return False
+    if outage.kind != LIFT or outage.fire_lift or mine.fire_lift:
+        return True
+    out_at_once = 1 + sum(
+        1
+        for p in placed
+        if p.outage.building == outage.building
+        and p.outage.kind == LIFT
+        and p.start < end
+        and start < p.end
+    )
+    return out_at_once >= lifts.get(outage.building, 1)
+
+
+def _unresolved(outage: Outage) -> Reason:
+    return Reason.of(
+        ReasonCode.OUTAGE_UNRESOLVED,
+        kind=outage.kind,
+        building=outage.building,
+        at=outage.start.isoformat(timespec="minutes"),
+    )

@@ -1,0 +1,75 @@
+"""Yearly tasks with a season window are done inside it every year, whatever the start.
+
+The lightning-protection test is due "before the rainy season". Filtering a yearly
+rule by season dropped every visit when the plan started outside the window; the
+engine now anchors such a plan to the window and says which window it follows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from schedules import HolidayPolicy, Plan, ReasonCode, SeasonWindow, WorkCalendar, generate
+
+RAINY = SeasonWindow((4, 1), (5, 31), label_zh="雨季前", label_en="before the rainy season")
+WINDOWS = [RAINY, SeasonWindow.parse("10-01..11-30"), SeasonWindow.parse("11-15..02-28")]
+
+
+def yearly(
+    starts: dt.date, window: SeasonWindow, policy: HolidayPolicy = HolidayPolicy.IGNORE
+) -> Plan:
+    return Plan(
+        "lightning",
+        "FREQ=YEARLY",
+        dt.datetime.combine(starts, dt.time(9)),
+        holiday_policy=policy,
+        seasons=(window,),
+    )
+
+
+def test_a_lightning_test_started_in_july_comes_before_the_rainy_season_every_year(
+    calendar: WorkCalendar,
+) -> None:
+    plan = yearly(dt.date(2026, 7, 20), RAINY, HolidayPolicy.NEAREST)
+    visits = list(generate(plan, calendar, dt.date(2026, 7, 1), dt.date(2031, 7, 1)))
+    assert [v.due.year for v in visits] == [2027, 2028, 2029, 2030, 2031]
+    assert all(RAINY.contains(v.due.date()) for v in visits)
+    anchored = [r for r in visits[0].reasons if r.code is ReasonCode.SEASON_ANCHORED]
+    assert anchored[0].render("zh") == "按季节窗口 04-01..05-31（雨季前）安排，每年在窗口内进行"
+    assert "before the rainy season" in anchored[0].render("en")
+
+
+def test_a_yearly_visit_already_inside_its_window_keeps_its_day(calendar: WorkCalendar) -> None:
+    plan = yearly(dt.date(2026, 4, 20), RAINY)
+    visits = list(generate(plan, calendar, dt.date(2026, 1, 1), dt.date(2028, 1, 1)))
+    assert [v.slot.date() for v in visits] == [dt.date(2026, 4, 20), dt.date(2027, 4, 20)]
+
+
+def test_frequent_seasonal_work_is_still_filtered_by_the_window(calendar: WorkCalendar) -> None:
+    plan = Plan("sump", "FREQ=WEEKLY", dt.datetime(2026, 1, 5, 9), seasons=(RAINY,))
+    visits = list(generate(plan, calendar, dt.date(2026, 1, 1), dt.date(2027, 1, 1)))
+    assert visits and all(RAINY.contains(v.slot.date()) for v in visits)
+    assert not any(r.code is ReasonCode.SEASON_ANCHORED for v in visits for r in v.reasons)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    starts=st.dates(dt.date(2024, 1, 1), dt.date(2027, 12, 31)),
+    window=st.sampled_from(WINDOWS),
+    every=st.sampled_from(["FREQ=YEARLY", "FREQ=MONTHLY;INTERVAL=12"]),
+)
+def test_a_seasonal_yearly_plan_gets_one_visit_inside_its_window_every_year(
+    starts: dt.date, window: SeasonWindow, every: str, calendar: WorkCalendar
+) -> None:
+    plan = Plan("seasonal", every, dt.datetime.combine(starts, dt.time(9)), seasons=(window,))
+    first, last = starts + dt.timedelta(days=366), starts + dt.timedelta(days=5 * 366)
+    visits = list(generate(plan, calendar, first, last))
+    days = [v.due.date() for v in visits]
+    assert all(window.contains(day) for day in days)
+    assert len(days) in (4, 5)  # one a year over about five years
+    assert all(300 <= (b - a).days <= 430 for a, b in itertools.pairwise(days))
+    assert all(any(r.code is ReasonCode.SEASON_ANCHORED for r in v.reasons) for v in visits)

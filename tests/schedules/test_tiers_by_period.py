@@ -1,0 +1,203 @@
+"""Tier chains counted by period across completions: re-planning from every visit done.
+
+The app re-plans an elevator from each completion (`LastVisit`). A completion-anchored
+grid then moves, and without the tiers' own history the annual items came back a month
+later. These tests live a year the way the app does: take the next planned visit,
+complete it on time, early, late or not at all, and re-plan from there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections import Counter
+from dataclasses import dataclass, field
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from schedules import (
+    Anchor,
+    HolidayPolicy,
+    LastVisit,
+    Plan,
+    Status,
+    Tier,
+    WorkCalendar,
+    generate,
+)
+
+PERIOD_TIERS = (
+    Tier("half_monthly"),
+    Tier("quarterly", "FREQ=MONTHLY;INTERVAL=3"),
+    Tier("half_yearly", "FREQ=MONTHLY;INTERVAL=6"),
+    Tier("annual", "FREQ=YEARLY"),
+)
+PERIOD_DAYS = {"quarterly": 91, "half_yearly": 182, "annual": 365}
+LOOKAHEAD = dt.timedelta(days=70)
+OUTCOMES = ("on_time", "early", "late", "missed")
+
+
+def lift_plan(starts: dt.date, anchor: Anchor) -> Plan:
+    """The catalog's lift: every 15 days, at most 15 apart, tiers stacked on it."""
+    return Plan(
+        "lift",
+        "FREQ=DAILY;INTERVAL=15",
+        dt.datetime.combine(starts, dt.time(9)),
+        holiday_policy=HolidayPolicy.NEAREST,
+        ceiling_days=15,
+        anchor=anchor,
+        tiers=PERIOD_TIERS,
+        tolerance_before=dt.timedelta(days=5),
+    )
+
+
+@dataclass
+class LiftYear:
+    """What was done in a simulated year: (day done, tier keys carried) per visit."""
+
+    done: list[tuple[dt.datetime, tuple[str, ...]]] = field(default_factory=list)
+
+    def days_with(self, tier: str) -> list[dt.date]:
+        return [at.date() for at, includes in self.done if tier in includes]
+
+
+def live_a_year(
+    plan: Plan,
+    calendar: WorkCalendar,
+    outcomes: list[tuple[str, int]],
+    *,
+    with_tier_history: bool = True,
+) -> LiftYear:
+    """Re-plan from each visit as the app does; `outcomes` say how each visit went."""
+    year = LiftYear()
+    now = plan.starts - dt.timedelta(days=10)  # a holiday may move the first visit earlier
+    end = plan.starts + dt.timedelta(days=365)
+    last: LastVisit | None = None
+    tiers_done: dict[str, dt.datetime] = {}
+    for outcome, days in outcomes:
+        upcoming = (
+            o
+            for o in generate(
+                plan, calendar, now - dt.timedelta(days=31), now + LOOKAHEAD, last_visit=last
+            )
+            if o.status is Status.PLANNED and o.due.replace(tzinfo=None) > now
+        )
+        visit = next(upcoming, None)
+        if visit is None or visit.due.replace(tzinfo=None) >= end:
+            break
+        due = visit.due.replace(tzinfo=None)
+        slot = visit.slot.replace(tzinfo=None)
+        if outcome == "missed":  # the app keeps it as the last visit, done or not
+            now = due + dt.timedelta(hours=1)
+            last = LastVisit(due, slot, visit.tier, dict(tiers_done) if with_tier_history else None)
+            continue
+        shift = {"on_time": 0, "early": -days, "late": days}[outcome]
+        at = max(due + dt.timedelta(days=shift), now + dt.timedelta(hours=1))
+        year.done.append((at, visit.includes))
+        tiers_done.update(dict.fromkeys(visit.includes, at))
+        restarts = plan.anchor is Anchor.COMPLETION
+        last = LastVisit(
+            at,
+            None if restarts else slot,
+            visit.tier,
+            dict(tiers_done) if with_tier_history else None,
+        )
+        now = at
+    return year
+
+
+def on_time(visits: int = 40) -> list[tuple[str, int]]:
+    return [("on_time", 0)] * visits
+
+
+def test_a_lift_completed_on_time_all_year_gets_each_tier_once_per_period(
+    calendar: WorkCalendar,
+) -> None:
+    year = live_a_year(lift_plan(dt.date(2026, 1, 5), Anchor.COMPLETION), calendar, on_time())
+    first_year = [includes for at, includes in year.done if at.date() < dt.date(2026, 12, 20)]
+    tiers = Counter(includes[-1] for includes in first_year)
+    assert (tiers["annual"], tiers["half_yearly"], tiers["quarterly"]) == (1, 1, 2)
+    assert year.days_with("annual")[:1] == [dt.date(2026, 1, 5)]
+
+
+def test_the_annual_items_do_not_come_back_a_month_after_they_were_done(
+    calendar: WorkCalendar,
+) -> None:
+    year = live_a_year(lift_plan(dt.date(2026, 1, 5), Anchor.COMPLETION), calendar, on_time())
+    annual = year.days_with("annual")
+    assert all((later - earlier).days > 300 for earlier, later in itertools.pairwise(annual))
+
+
+def test_without_the_tiers_history_the_moving_grid_repeats_the_annual_visit(
+    calendar: WorkCalendar,
+) -> None:
+    """The defect the history fixes, kept visible: the app must pass `tiers_done`."""
+    year = live_a_year(
+        lift_plan(dt.date(2026, 1, 5), Anchor.COMPLETION),
+        calendar,
+        on_time(),
+        with_tier_history=False,
+    )
+    annual = year.days_with("annual")
+    assert (annual[1] - annual[0]).days < 60
+
+
+def test_a_missed_quarterly_visit_hands_its_items_to_the_next_visit(
+    calendar: WorkCalendar,
+) -> None:
+    plan = lift_plan(dt.date(2026, 1, 5), Anchor.FIXED)
+    outcomes = [*on_time(6), ("missed", 0), *on_time(30)]
+    year = live_a_year(plan, calendar, outcomes)
+    quarterly = [d for d in year.days_with("quarterly") if d > dt.date(2026, 2, 1)]
+    assert dt.date(2026, 4, 1) <= quarterly[0] <= dt.date(2026, 4, 30)
+    assert all((later - earlier).days > 45 for earlier, later in itertools.pairwise(quarterly))
+
+
+OUTCOME = st.tuples(st.sampled_from(OUTCOMES), st.integers(1, 4))
+
+
+def _no_three_misses(outcomes: list[tuple[str, int]]) -> bool:
+    kinds = "".join(kind[0] for kind, _ in outcomes)
+    return "mmm" not in kinds
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    starts=st.dates(dt.date(2025, 1, 1), dt.date(2026, 12, 31)),
+    anchor=st.sampled_from([Anchor.COMPLETION, Anchor.FIXED]),
+    outcomes=st.lists(OUTCOME, min_size=40, max_size=40).filter(_no_three_misses),
+)
+def test_each_tier_is_done_once_per_period_whatever_the_completions(
+    starts: dt.date, anchor: Anchor, outcomes: list[tuple[str, int]], calendar: WorkCalendar
+) -> None:
+    plan = lift_plan(starts, anchor)
+    year = live_a_year(plan, calendar, outcomes)
+    last_day = starts + dt.timedelta(days=365)
+    for tier in PERIOD_TIERS[1:]:
+        period = PERIOD_DAYS[tier.key]
+        days = year.days_with(tier.key)
+        windows, months = [], 0
+        while True:  # each instance: done once between a month early and half a period late
+            instance = _add_months(starts, months)
+            window = (instance - dt.timedelta(days=30), instance + dt.timedelta(days=period // 2))
+            if window[1] + dt.timedelta(days=10) >= last_day:
+                break
+            windows.append(window)
+            months += round(period / 30.4)
+        for first, last in windows:
+            assert len([d for d in days if first <= d < last]) == 1, (tier.key, first, days)
+        checked = [d for d in days if d < windows[-1][1]] if windows else []
+        assert len(checked) == len(windows), (tier.key, windows, days)  # nothing extra
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later, as FREQ=MONTHLY would give it (short months clamp)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, candidate)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
