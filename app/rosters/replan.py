@@ -3,7 +3,7 @@ receiver (app/scheduling/receivers.py) asks before it re-plans them.
 
 Who may be given a plan's visits: its named assignee, then the members of its team —
 the plan's own, else the team that maintains its equipment (`team_of` in
-app/scheduling/generation.py). A person's duties come from every team they belong
+app/scheduling/generation/rows.py). A person's duties come from every team they belong
 to, so a change to one person (leave, licence, rotation, leaving a team, being
 deactivated) reaches the plans of all their teams and the plans naming them.
 

@@ -11,6 +11,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import select
 
 from app.calendars.models import CalendarOverride
+from app.calendars.services import follow_calendar, set_override
 from app.core import clock
 from app.extensions import db
 from app.plans.models import Plan
@@ -148,3 +149,18 @@ def test_saving_an_override_unchanged_on_the_page_reschedules_nothing(
 
     page = again.get_data(as_text=True)
     assert "Saved." in page and "future work orders updated" not in page
+
+
+def test_a_holiday_and_the_visit_it_moves_are_undone_together(
+    world: World, make_plan: Callable[..., Plan]
+) -> None:
+    """The re-plan runs in the override's transaction: a crash before commit loses both."""
+    plan = weekly_plan(make_plan)
+    set_override(None, WEDNESDAYS[2], "holiday", "公司活动日")
+    assert follow_calendar(None) == 1
+    assert due_day(by_slot_day(plan)[WEDNESDAYS[2]]) == dt.date(2026, 3, 19)
+
+    db.session.rollback()
+
+    assert db.session.scalar(select(CalendarOverride)) is None
+    assert due_day(by_slot_day(plan)[WEDNESDAYS[2]]) == WEDNESDAYS[2]

@@ -15,6 +15,7 @@ import pytest
 
 import app.scheduling.receivers as replan_module
 from app.core import clock
+from app.core.signals import one_replan
 from app.extensions import db
 from app.people import services
 from app.people.models import Licence, Team, User
@@ -382,3 +383,14 @@ def test_a_roster_change_and_its_new_schedule_are_undone_together(
 
     assert li.active
     assert assignees(switchroom, [MON, WED]) == before == [li.id, li.id]
+
+
+def test_changes_inside_one_replan_regenerate_each_plan_once_when_the_block_ends(
+    switchroom: Plan, li: User, zhang: User, runs: list[list[int]]
+) -> None:
+    with one_replan():
+        services.deactivate_user(li, li.version)
+        add_leave(zhang, MON, FRI, "sick")
+        assert runs == []  # both changes reach the switch room; nothing is redone yet
+    assert runs == [[switchroom.id]]
+    assert assignees(switchroom, [MON]) not in ([li.id], [zhang.id])

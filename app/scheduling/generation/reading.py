@@ -1,0 +1,222 @@
+"""Reading plans in batches, and where each unit's chain continues from (its history)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    Row,
+    and_,
+    func,
+    or_,
+    select,
+)
+
+from app.extensions import db
+from app.scheduling.generation.results import (
+    DONE,
+    NOT_VISITS,
+    PLAN_TABLE,
+    REPLACEABLE,
+    WO_TABLE,
+    Mode,
+)
+from app.scheduling.generation.rows import unit_start
+from app.scheduling.mapping import (
+    PLAN_COLUMNS,
+    PlanFacts,
+    Unit,
+    base_of,
+    facts_of,
+)
+from schedules import (
+    Anchor,
+    LastVisit,
+    Strategy,
+)
+from schedules import Plan as EnginePlan
+
+
+def _plan_select() -> Any:
+    return select(*(PLAN_TABLE.c[name] for name in PLAN_COLUMNS))
+
+
+def plan_facts(ids: Iterable[int]) -> list[PlanFacts]:
+    id_list = sorted(set(ids))
+    if not id_list:
+        return []
+    rows = db.session.execute(
+        _plan_select().where(PLAN_TABLE.c.id.in_(id_list)).order_by(PLAN_TABLE.c.id)
+    )
+    return [facts_of(row) for row in rows]
+
+
+def group_members(plans: Iterable[PlanFacts]) -> dict[tuple[int, int | None, str], list[PlanFacts]]:
+    """Active members of the tier groups of `plans`, by group key."""
+    keys = {p.group_key for p in plans if p.group_key is not None}
+    if not keys:
+        return {}
+    assets = {k[1] for k in keys if k[1] is not None}
+    on_assets = PLAN_TABLE.c.equipment_id.in_(assets)
+    stmt = _plan_select().where(
+        PLAN_TABLE.c.active.is_(True),
+        PLAN_TABLE.c.site_id.in_({k[0] for k in keys}),
+        PLAN_TABLE.c.tier_group.in_({k[2] for k in keys}),
+        or_(on_assets, PLAN_TABLE.c.equipment_id.is_(None))
+        if None in {k[1] for k in keys}
+        else on_assets,
+    )
+    groups: dict[tuple[int, int | None, str], list[PlanFacts]] = {}
+    for row in db.session.execute(stmt.order_by(PLAN_TABLE.c.id)):
+        facts = facts_of(row)
+        if facts.group_key in keys:
+            groups.setdefault(facts.group_key, []).append(facts)  # type: ignore[arg-type]
+    return groups
+
+
+def site_plan_batches(site_id: int, mode: Mode, size: int) -> Iterator[list[PlanFacts]]:
+    """Keyset pages over a site's plans (active ones only when inserting)."""
+    last_id = 0
+    while True:
+        stmt = _plan_select().where(PLAN_TABLE.c.site_id == site_id, PLAN_TABLE.c.id > last_id)
+        if mode is Mode.INSERT:
+            stmt = stmt.where(PLAN_TABLE.c.active.is_(True))
+        batch = [
+            facts_of(r) for r in db.session.execute(stmt.order_by(PLAN_TABLE.c.id).limit(size))
+        ]
+        if not batch:
+            return
+        last_id = batch[-1].id or last_id
+        yield batch
+
+
+@dataclass
+class _Batch:
+    units: list[list[PlanFacts]]  # members of each unit, base first once mapped
+    retired: set[int]  # plan ids whose untouched future rows must go (replace mode)
+
+
+def batch_units(batch: Sequence[PlanFacts], seen_bases: set[int], explicit: bool) -> _Batch:
+    """Group a page of plans into units; every group is scheduled once, under its base."""
+    groups = group_members(batch)
+    result = _Batch([], set())
+    for plan in batch:
+        assert plan.id is not None
+        if not plan.active:
+            result.retired.add(plan.id)
+            members = groups.get(plan.group_key, []) if plan.group_key and explicit else []
+        elif plan.group_key is None:
+            members = [plan]
+        else:
+            members = groups.get(plan.group_key) or [plan]
+        if not members:
+            continue
+        base = base_of(members)
+        result.retired.update(m.id for m in members if m.id is not None and m.id != base.id)
+        if base.id in seen_bases or (base.id != plan.id and not explicit):
+            continue  # the base's own page (or an earlier one) schedules the group
+        seen_bases.add(base.id)  # type: ignore[arg-type]
+        result.units.append(members)
+    return result
+
+
+def _latest_rows(plan_ids: Sequence[int], *conditions: Any) -> dict[int, Row[Any]]:
+    """Per plan, the row with the latest slot among those matching `conditions`."""
+    if not plan_ids:
+        return {}
+    latest = (
+        select(WO_TABLE.c.plan_id, func.max(WO_TABLE.c.slot).label("slot"))
+        .where(WO_TABLE.c.plan_id.in_(list(plan_ids)), *conditions)
+        .group_by(WO_TABLE.c.plan_id)
+        .subquery()
+    )
+    stmt = select(
+        WO_TABLE.c.plan_id,
+        WO_TABLE.c.slot,
+        WO_TABLE.c.due_at,
+        WO_TABLE.c.completed_at,
+        WO_TABLE.c.status,
+        WO_TABLE.c.tier,
+        WO_TABLE.c.assignee_id,
+    ).join(latest, and_(WO_TABLE.c.plan_id == latest.c.plan_id, WO_TABLE.c.slot == latest.c.slot))
+    return {row.plan_id: row for row in db.session.execute(stmt)}
+
+
+def _as_last_visit(row: Row[Any], *, restart_at_completion: bool) -> LastVisit:
+    """Done visits count from when they were done (late or not), others from their due."""
+    if row.status in DONE:
+        at = row.completed_at or row.due_at
+        slot = None if restart_at_completion else row.slot
+        return LastVisit(at=at, slot=slot, tier=row.tier)
+    return LastVisit(at=row.due_at, slot=row.slot, tier=row.tier)
+
+
+@dataclass(frozen=True)
+class History:
+    last_visits: dict[int, LastVisit]
+    round_robin_after: dict[int, int]  # base plan id → last assignee before the run
+
+
+def unit_history(units: Sequence[Unit], mode: Mode, now: dt.datetime) -> History:
+    """Last visits and round-robin positions, from rows this run does not write.
+
+    * completion-anchored plans restart from the last kept visit: when inserting,
+      the latest stored visit (so new rows continue after it); when replacing, the
+      latest visit that survives (done, touched or already due);
+    * fixed plans with a ceiling or a tier chain continue from the latest stored
+      visit when inserting (so new rows extend the stored chain, however it was
+      shifted), and from the latest completed visit when replacing: a late
+      completion restarts the ceiling, and the tiers it covered are not due again.
+      A visit older than the chain can remember changes nothing and is left out;
+    * round robin continues after the last person sent to a visit already due
+      (only visits due after now are assigned, see `FutureOnly`).
+    """
+    completion = [u for u in units if u.plan.anchor is Anchor.COMPLETION]
+    chained = [
+        u for u in units if u.plan.anchor is Anchor.FIXED and (u.plan.ceiling_days or u.plan.tiers)
+    ]
+    last_visits: dict[int, LastVisit] = {}
+    if completion:
+        ids = [u.base.id for u in completion if u.base.id is not None]
+        conditions: list[Any] = [WO_TABLE.c.status.not_in(NOT_VISITS)]
+        if mode is Mode.REPLACE:
+            conditions.append(
+                or_(
+                    WO_TABLE.c.touched.is_(True),
+                    WO_TABLE.c.status.not_in(REPLACEABLE),
+                    WO_TABLE.c.due_at <= now,
+                )
+            )
+        for plan_id, row in _latest_rows(ids, *conditions).items():
+            last_visits[plan_id] = _as_last_visit(row, restart_at_completion=True)
+    if chained:
+        kept = (
+            WO_TABLE.c.status.in_(DONE)
+            if mode is Mode.REPLACE
+            else WO_TABLE.c.status.not_in(NOT_VISITS)
+        )
+        rows = _latest_rows([u.base.id for u in chained if u.base.id], kept)
+        for unit in chained:
+            row = rows.get(unit.base.id)  # type: ignore[arg-type]
+            if row is None:
+                continue
+            visit = _as_last_visit(row, restart_at_completion=False)
+            if visit.at >= unit_start(unit, now) - _chain_memory(unit.plan):
+                last_visits[unit.base.id] = visit  # type: ignore[index]
+    rotating = [
+        u.base.id
+        for u in units
+        if u.base.id is not None and u.base.assignment_strategy == Strategy.ROUND_ROBIN.value
+    ]
+    latest = _latest_rows(rotating, WO_TABLE.c.assignee_id.is_not(None), WO_TABLE.c.due_at <= now)
+    after = {plan_id: row.assignee_id for plan_id, row in latest.items()}
+    return History(last_visits, after)
+
+
+def _chain_memory(plan: EnginePlan) -> dt.timedelta:
+    """How far back a visit still shapes the chain: two ceilings, or two tier reaches."""
+    reach = max((t.merge_within_days for t in plan.tiers), default=0)
+    return dt.timedelta(days=2 * max(plan.ceiling_days or 0, reach))

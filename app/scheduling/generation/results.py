@@ -1,0 +1,86 @@
+"""Constants of a run and what it reports back: counts, problems, batch progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from app.plans.models import Plan
+from app.workorders.models import WorkOrder, WorkOrderStatus
+
+ROW_BATCH = 2000
+PLAN_BATCH = 500
+LOOKBACK_DAYS = 31
+"""A holiday move is at most 30 days (`schedules.holiday_policy.SEARCH_DAYS`)."""
+NEXT_VISIT_REACH = dt.timedelta(days=5 * 366)
+"""How far past the horizon to look for the next visit of a yearly (or rarer) plan."""
+
+REPLACEABLE = (
+    WorkOrderStatus.PLANNED.value,
+    WorkOrderStatus.ASSIGNED.value,
+    WorkOrderStatus.SKIPPED.value,
+)
+DONE = (WorkOrderStatus.DONE.value, WorkOrderStatus.DONE_LATE.value)
+NOT_VISITS = (WorkOrderStatus.SKIPPED.value, WorkOrderStatus.CANCELLED.value)
+COMPARED = (
+    "site_id",
+    "equipment_id",
+    "location_id",
+    "title",
+    "tier",
+    "includes",
+    "due_at",
+    "ends_at",
+    "window_start",
+    "window_end",
+    "status",
+    "assignee_id",
+    "team_id",
+    "unassigned",
+    "reasons",
+    "provisional_calendar",
+)
+"""The columns generation owns; a change in any of them is a new revision."""
+
+WO_TABLE = WorkOrder.__table__
+PLAN_TABLE = Plan.__table__
+
+
+class Mode(StrEnum):
+    INSERT = "insert"  # add what is missing, never change a stored row
+    REPLACE = "replace"  # also bring untouched future rows up to date
+
+
+@dataclass(frozen=True)
+class BatchProgress:
+    """Told to `on_batch` after every committed batch (progress bars, crash tests)."""
+
+    plans_done: int
+    plans_total: int
+    rows_written: int
+
+
+@dataclass(frozen=True)
+class PlanProblem:
+    plan_id: int | None
+    message: str
+
+
+@dataclass
+class GenerationResult:
+    now: dt.datetime
+    until: dt.datetime
+    plans: int = 0
+    units: int = 0
+    occurrences: int = 0
+    inserted: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    batches: int = 0
+    problems: list[PlanProblem] = field(default_factory=list)
+
+
+OnBatch = Callable[[BatchProgress], None]

@@ -1,0 +1,173 @@
+"""Occurrences of a unit and the work-order row each one becomes, with its assignee."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from app.rosters.services import StaffPool, staff_key, team_key
+from app.scheduling.generation.results import LOOKBACK_DAYS, NEXT_VISIT_REACH
+from app.scheduling.mapping import (
+    Unit,
+)
+from app.workorders.models import WorkOrderKind, WorkOrderStatus
+from schedules import (
+    Assignment,
+    AssignmentRule,
+    HolidayPolicy,
+    LastVisit,
+    Occurrence,
+    StaffAssigner,
+    Status,
+    Strategy,
+    WorkCalendar,
+)
+from schedules import generate as engine_generate
+
+
+def _lookback(unit: Unit) -> dt.timedelta:
+    plan = unit.plan
+    if plan.holiday_policy is HolidayPolicy.IGNORE and not plan.ceiling_days:
+        return dt.timedelta(0)  # due is always the slot
+    return dt.timedelta(days=max(LOOKBACK_DAYS, plan.ceiling_days or 0) + 1)
+
+
+def unit_start(unit: Unit, now: dt.datetime) -> dt.datetime:
+    return now - _lookback(unit)
+
+
+def team_of(unit: Unit) -> int | None:
+    """The plan's team, else the team that maintains its equipment."""
+    if unit.base.team_id is not None:
+        return unit.base.team_id
+    return unit.equipment.maintainer_team_id if unit.equipment else None
+
+
+def assigner_for(unit: Unit, pool: StaffPool | None, after: int | None) -> StaffAssigner | None:
+    """The engine assigner of a unit, or None when contractors/authorities do the work.
+
+    The pool is the named assignee first, then the team's active members by id (the
+    plan's team, else the equipment's maintainer team). Round robin starts after
+    `after`, the last person it sent before this run, so a rerun keeps the turn.
+    """
+    base = unit.base
+    if not base.staffed or pool is None:
+        return None
+    team_id = team_of(unit)
+    people = [base.assignee_id] if base.assignee_id is not None else []
+    if team_id is not None:
+        people += [m for m in pool.members_of(team_id) if m != base.assignee_id]
+    people = [p for p in people if staff_key(p) in pool.staff]  # inactive people drop out
+    try:
+        strategy = Strategy(base.assignment_strategy)
+    except ValueError:
+        strategy = Strategy.FIXED
+    if strategy is Strategy.ROUND_ROBIN and after in people:
+        turn = people.index(after) + 1
+        people = people[turn:] + people[:turn]
+    rule = AssignmentRule(
+        strategy=strategy,
+        people=tuple(staff_key(p) for p in people),
+        team=team_key(team_id) if team_id is not None else None,
+        required_licence=base.licence_kind,
+    )
+    return StaffAssigner(rule, pool.staff, pool.roster)
+
+
+@dataclass(frozen=True)
+class FutureOnly:
+    """Assigns only visits due after `now`, the ones that get stored.
+
+    The engine replays a month before now for continuity; letting those visits
+    take round-robin turns or add to loads would make who goes depend on when the
+    run happened.
+    """
+
+    inner: StaffAssigner
+    now: dt.datetime
+
+    def assign(self, due: dt.datetime, ends: dt.datetime) -> Assignment:
+        if due <= self.now:
+            return Assignment()
+        return self.inner.assign(due, ends)
+
+
+def occurrences(
+    unit: Unit,
+    calendar: WorkCalendar,
+    *,
+    now: dt.datetime,
+    until: dt.datetime,
+    last_visit: LastVisit | None,
+    assigner: StaffAssigner | None,
+) -> Iterator[Occurrence]:
+    """Engine occurrences due after `now` with slots before `until`, plus, when there
+    is no planned one among them nor a later visit on file, the next ones up to the
+    first planned visit."""
+    future_only = FutureOnly(assigner, now) if assigner is not None else None
+    planned_ahead = last_visit is not None and last_visit.at > now  # already on file
+    for occurrence in engine_generate(
+        unit.plan,
+        calendar,
+        unit_start(unit, now),
+        until,
+        last_visit=last_visit,
+        assigner=future_only,
+    ):
+        if occurrence.due <= now:
+            continue
+        planned_ahead = planned_ahead or occurrence.status is Status.PLANNED
+        yield occurrence
+    if planned_ahead:
+        return
+    for occurrence in engine_generate(
+        unit.plan, calendar, until, until + NEXT_VISIT_REACH, last_visit=last_visit,
+        assigner=future_only,
+    ):  # fmt: skip
+        if occurrence.due <= now:
+            continue
+        yield occurrence
+        if occurrence.status is Status.PLANNED:
+            return
+
+
+def _status(occurrence: Occurrence) -> str:
+    if occurrence.status is Status.SKIPPED:
+        return WorkOrderStatus.SKIPPED.value
+    if occurrence.assignee is not None:
+        return WorkOrderStatus.ASSIGNED.value
+    return WorkOrderStatus.PLANNED.value
+
+
+def row_for(unit: Unit, occurrence: Occurrence, now: dt.datetime) -> dict[str, Any]:
+    """The work_order row of one occurrence (every column, for executemany)."""
+    base = unit.base
+    return {
+        "kind": WorkOrderKind.PLANNED.value,
+        "plan_id": base.id,
+        "slot": occurrence.slot,
+        "site_id": base.site_id,
+        "equipment_id": base.equipment_id,
+        "location_id": unit.location_id,
+        "title": unit.titles.get(occurrence.tier) or unit.titles[next(iter(unit.titles))],
+        "tier": occurrence.tier,
+        "includes": list(occurrence.includes),
+        "due_at": occurrence.due,
+        "ends_at": occurrence.ends,
+        "window_start": occurrence.window_start,
+        "window_end": occurrence.window_end,
+        "status": _status(occurrence),
+        "assignee_id": int(occurrence.assignee) if occurrence.assignee else None,
+        "team_id": int(occurrence.team) if occurrence.team else None,
+        "unassigned": occurrence.unassigned,
+        "reasons": [reason.to_json() for reason in occurrence.reasons],
+        "provisional_calendar": occurrence.provisional_calendar,
+        "completed_at": None,
+        "touched": False,
+        "revision": 0,
+        "version": 1,
+        "created_at": now,
+        "updated_at": now,
+    }
