@@ -17,7 +17,7 @@ from app.audit.listeners import register_audit_listeners
 from app.auth.permissions import enforce_permissions, user_can
 from app.auth.session import init_login
 from app.config import Config, check_production_safety
-from app.core import errors, i18n, navigation
+from app.core import errors, headers, i18n, navigation
 from app.core.registry import register_blueprints, register_cli
 from app.core.sqlite import register_sqlite_pragmas
 from app.extensions import bootstrap, csrf, db, login_manager, migrate
@@ -56,6 +56,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.globals["can"] = user_can
     errors.init_app(app)
     navigation.init_app(app)
+    headers.init_app(app)
     register_blueprints(app)
     register_cli(app)
     return app
