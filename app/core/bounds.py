@@ -27,7 +27,7 @@ MAX_JSON_BYTES = 64 * 1024
 """Serialized size of one structured field."""
 
 
-class BoundedIntConverter(IntegerConverter):
+class BoundedIntegerConverter(IntegerConverter):
     """`<int:...>` that answers 404 for an id no row can have, instead of asking the DB."""
 
     def __init__(
@@ -77,7 +77,7 @@ def refuse_unstorable_query_integers() -> None:
 
 def init_app(app: Flask) -> None:
     """Replace the `int` converter for every route (registered before any blueprint)."""
-    app.url_map.converters["int"] = BoundedIntConverter
+    app.url_map.converters["int"] = BoundedIntegerConverter
     app.before_request(refuse_unstorable_query_integers)
 
 

@@ -159,7 +159,7 @@ def _int_routes(app: Flask, method: str) -> list[str]:
     rules = []
     for rule in app.url_map.iter_rules():
         if method in (rule.methods or ()) and any(
-            type(c).__name__ == "BoundedIntConverter" for c in rule._converters.values()
+            type(c).__name__ == "BoundedIntegerConverter" for c in rule._converters.values()
         ):
             rules.append(rule.rule)
     return sorted(rules)
