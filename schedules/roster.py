@@ -105,7 +105,10 @@ class Roster:
         return any(lv.first_day <= day <= lv.last_day for lv in self._leaves.get(member, ()))
 
     def team_members(self, team: str) -> tuple[str, ...]:
-        return self.teams[team].members
+        """A team the roster does not know (nobody on it yet) has no members: its visits stay
+        unassigned instead of failing the plan's generation with a KeyError."""
+        known = self.teams.get(team)
+        return known.members if known is not None else ()
 
 
 def build_roster(

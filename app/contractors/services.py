@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from sqlalchemy import Select, or_, select
 
 from app.contractors.models import Contractor
-from app.core.text import check_lines, clean_name
+from app.core.text import check_lines, clean_code, clean_name
 from app.core.validation import (
     N_,
     UNSET,
@@ -89,7 +89,7 @@ def create_contractor(
     texts = {
         "name": clean_name(name),
         "qualification": qualification.strip(),
-        "licence_number": clean_name(licence_number),
+        "licence_number": clean_code(licence_number),
         "contact_name": clean_name(contact_name),
         "contact_phone": contact_phone.strip(),
     }
@@ -125,7 +125,7 @@ def update_contractor(
     texts = {
         "name": clean_name(pick(name, contractor.name)),
         "qualification": pick(qualification, contractor.qualification).strip(),
-        "licence_number": clean_name(pick(licence_number, contractor.licence_number)),
+        "licence_number": clean_code(pick(licence_number, contractor.licence_number)),
         "contact_name": clean_name(pick(contact_name, contractor.contact_name)),
         "contact_phone": pick(contact_phone, contractor.contact_phone).strip(),
     }

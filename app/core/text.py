@@ -1,9 +1,9 @@
 """One cleaning of typed text for forms, the API and imports alike.
 
-Names and codes are NFKC-normalised (full-width ＡＢ１２ becomes AB12), and lose control
-characters, bidi overrides and zero-width characters, so two look-alike asset codes are
-one code and a name cannot reorder itself on screen. One-line fields refuse line breaks:
-they end up in calendar lines, CSV cells and page titles.
+Codes are NFKC-normalised and names have full-width letters and digits folded (ＡＢ１２
+becomes AB12); both lose control characters, bidi overrides and zero-width characters,
+so two look-alike asset codes are one code and a name cannot reorder itself on screen.
+One-line fields refuse line breaks: they end up in calendar lines, CSV cells and titles.
 """
 
 import re
@@ -17,6 +17,11 @@ _INVISIBLE = re.compile(
     "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
 )
 _SPACES = re.compile(r"[ \t]+")
+_FULL_WIDTH = {
+    code: code - 0xFEE0
+    for code in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B), 0xFF0D]
+} | {0x3000: 0x20}
+"""Full-width 0-9, A-Z, a-z and hyphen, and the ideographic space, to their ASCII forms."""
 
 
 def clean_text(value: object) -> str:
@@ -27,13 +32,22 @@ def clean_text(value: object) -> str:
     return _INVISIBLE.sub("", text).replace("\t", " ").strip()
 
 
-def clean_name(value: object) -> str:
-    """A name or code as stored and compared: NFKC, no invisible characters, trimmed.
+def clean_code(value: object) -> str:
+    """A code as stored and compared (asset, site, team and location codes, serial numbers):
+    NFKC, so ＰＵＭＰ－０１ and PUMP-01 are one code; no invisible characters; trimmed.
 
     Line breaks are kept (as \\n) so `line_problem` can refuse them with a message
     instead of silently gluing two lines together.
     """
     text = unicodedata.normalize("NFKC", clean_text(value))
+    return _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip()
+
+
+def clean_name(value: object) -> str:
+    """A name as stored: full-width letters, digits and spaces folded, invisible characters
+    gone, trimmed. Not full NFKC: that would rewrite Chinese punctuation （，：） and units
+    (m³, ℃) that belong in a name; look-alike letters and digits are what matter here."""
+    text = unicodedata.normalize("NFC", clean_text(value)).translate(_FULL_WIDTH)
     return _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip()
 
 

@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel
 from openpyxl.utils.exceptions import InvalidFileException
 
-from app.core.text import clean_name
+from app.core.text import clean_code
 from app.core.validation import N_, Msg
 from app.equipment.columns import BY_FIELD, COLUMNS, REQUIRED_KEYS, Column, column_for_header
 from app.equipment.columns import unneutralise as _unneutralise
@@ -275,7 +275,7 @@ class _RowReader:
         return values
 
     def site_ref(self, values: dict[str, Any]) -> tuple[int | str | None, Msg | None]:
-        written = clean_name(values.pop("site_id", ""))
+        written = clean_code(values.pop("site_id", ""))
         if self.forced_site is None:
             return written or None, None
         if written and written.casefold() != self.forced_site.code.casefold():
@@ -347,7 +347,7 @@ def import_equipment(
             report.problems.append(RowProblem(row, header("site_id"), problem, "site_id"))
             continue
         site = lookups.site(site_ref)[0] if site_ref is not None else None
-        code = clean_name(values.get("asset_code"))
+        code = clean_code(values.get("asset_code"))
         existing = asset_code_taken(site, code, None) if site and code else None
         base = EquipmentInput.from_equipment(existing) if existing else EquipmentInput()
         data_in = base.updated({**values, "site_id": site_ref})

@@ -25,7 +25,7 @@ from app.catalog.current import current_catalog
 from app.contractors.models import Contractor
 from app.core import clock
 from app.core.bounds import MAX_JSON_BYTES, structure_problem
-from app.core.text import clean_name, clean_text, line_problem
+from app.core.text import clean_code, clean_name, clean_text, line_problem
 from app.core.validation import N_, Msg, StaleEdit, ValidationError
 from app.equipment.models import (
     CRITICALITY_LABELS,
@@ -72,6 +72,14 @@ TEXT_FIELDS = (
     "notes",
 )
 MULTILINE_FIELDS = frozenset({"notes"})
+_CLEANERS = {
+    "notes": clean_text,
+    "asset_code": clean_code,
+    "type_key": clean_code,
+    "serial_number": clean_code,
+    "registration_number": clean_code,
+}
+"""How each text field is cleaned; the rest are names (see app/core/text.py)."""
 """Every other text field is one line: it ends up in calendar lines, CSV cells and titles."""
 COMPONENT_DATES = "component_dates"
 """Attribute mapping a catalog age rule's component (governor, manufacture) to its ISO date."""
@@ -538,7 +546,7 @@ def check(
     errors, values = result.errors, result.values
 
     text = {
-        name: clean_text(value) if name in MULTILINE_FIELDS else clean_name(value)
+        name: _CLEANERS.get(name, clean_name)(value)
         for name in TEXT_FIELDS
         for value in (getattr(data, name),)
     }

@@ -20,7 +20,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.access.roles import ROLES
 from app.core import clock
 from app.core.signals import staff_changed
-from app.core.text import check_lines, clean_name
+from app.core.text import check_lines, clean_code, clean_name
 from app.core.validation import (
     N_,
     UNSET,
@@ -289,7 +289,7 @@ def _check_team(
 def create_team(
     site_id: int, code: str, name: str, kind: str, shift_pattern: str | None = None
 ) -> Team:
-    code, name = clean_name(code), clean_name(name)
+    code, name = clean_code(code), clean_name(name)
     shift_pattern = (shift_pattern or "").strip() or None
     _check_team(None, site_id, code, name, kind, shift_pattern)
     team = Team(site_id=site_id, code=code, name=name, kind=kind, shift_pattern=shift_pattern)
@@ -312,7 +312,7 @@ def update_team(
     A new shift pattern moves its members' duties, so their future visits follow.
     """
     check_version(team, version)
-    new_code = clean_name(pick(code, team.code))
+    new_code = clean_code(pick(code, team.code))
     new_name = clean_name(pick(name, team.name))
     new_kind = pick(kind, team.kind)
     new_pattern = (pick(shift_pattern, team.shift_pattern) or "").strip() or None

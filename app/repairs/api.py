@@ -25,7 +25,7 @@ REPAIR_SCHEMA = schema(
         "required": ["reference", "work_order_id", "state", "status"],
         "properties": {
             "id": {"type": "integer"},
-            "reference": {"type": "string", "description": "e.g. BX-20260302-0007"},
+            "reference": {"type": "string", "description": "e.g. BX-7K3M-Q9TD-2WXA"},
             "site_id": {"type": "integer"},
             "equipment_id": {"type": ["integer", "null"]},
             "location_id": {"type": ["integer", "null"]},

@@ -77,4 +77,4 @@ class LookupForm(FlaskForm):
     class Meta:
         csrf = False  # a GET lookup changes nothing
 
-    ref = StringField(_l("Reference number"), render_kw={"placeholder": "BX-20260302-0001"})
+    ref = StringField(_l("Reference number"), render_kw={"placeholder": "BX-7K3M-Q9TD-2WXA"})

@@ -1,6 +1,6 @@
 """A repair request (报修) and the corrective work order it became.
 
-The reference number (BX-20260302-0007) is what the caller writes down; it is
+The reference number (BX-7K3M-Q9TD-2WXA, random) is what the caller writes down; it is
 unique, and the public status page looks it up without showing staff names.
 """
 

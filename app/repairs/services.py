@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import Select, func, select
@@ -32,6 +33,7 @@ from app.workorders.files import Upload
 from app.workorders.models import AttachmentKind, WorkOrderStatus
 
 PREFIX = "BX"
+REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 RATE_LIMIT = 5
 RATE_WINDOW = timedelta(minutes=10)
 REFERENCE_ATTEMPTS = 5
@@ -144,16 +146,14 @@ def check(data: RepairInput, problems: Problems) -> _Checked | None:
     return _Checked(site, equipment, location)
 
 
-def _next_reference(day: str) -> str:
-    prefix = f"{PREFIX}-{day}-"
-    last = db.session.scalar(
-        select(RepairRequest.reference)
-        .where(RepairRequest.reference.like(f"{prefix}%"))
-        .order_by(RepairRequest.reference.desc())
-        .limit(1)
-    )
-    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{number:04d}"
+def new_reference() -> str:
+    """BX-7K3M-Q9TD-2WXA: 60 random bits in Crockford base32 (no I, L, O, U to misread).
+
+    The reference alone opens the public status page, so it must not be guessable:
+    sequential BX-20260302-0007 let anyone walk every request of the day.
+    """
+    raw = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(12))
+    return f"{PREFIX}-{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
 def _title(checked: _Checked, data: RepairInput) -> str:
@@ -172,10 +172,10 @@ def create_request(
     created_by: User | None = None,
     client: str | None = None,
 ) -> RepairRequest:
-    """Record the request and its corrective job; the reference is unique per day and site.
+    """Record the request and its corrective job under a new random reference.
 
-    Two requests in the same instant may pick the same number; the loser retries in a
-    savepoint with the next one, so the caller never sees a collision.
+    A collision (one in 2**60) fails the unique index; the retry in a savepoint draws
+    again, so the caller never sees it.
     """
     problems = Problems()
     checked = check(data, problems)
@@ -195,10 +195,9 @@ def create_request(
     db.session.flush()
     if data.photo is not None:
         files.store(data.photo, job, AttachmentKind.PHOTO, uploaded_by=created_by)
-    day = now.astimezone(ZoneInfo(checked.site.timezone)).strftime("%Y%m%d")
     for attempt in range(REFERENCE_ATTEMPTS):
         request = RepairRequest(
-            reference=_next_reference(day),
+            reference=new_reference(),
             site_id=checked.site.id,
             equipment_id=checked.equipment.id if checked.equipment else None,
             location_id=checked.location.id if checked.location else None,
@@ -224,7 +223,9 @@ def create_request(
 
 
 def find_by_reference(reference: str) -> RepairRequest | None:
-    stmt = select(RepairRequest).where(RepairRequest.reference == reference.strip().upper())
+    """Case and spacing as the caller typed it; full-width letters from a phone keyboard too."""
+    written = unicodedata.normalize("NFKC", reference).strip().upper().replace(" ", "")
+    stmt = select(RepairRequest).where(RepairRequest.reference == written[:32])
     return db.session.scalar(stmt)
 
 
@@ -238,13 +239,11 @@ PUBLIC_STATES: dict[str, tuple[str, str]] = {
 
 @dataclass(frozen=True)
 class PublicStatus:
-    """What anyone with the reference may see: no staff names, no phone numbers."""
+    """What anyone with the reference may see: its state. No place, times, names or phones:
+    the reporter knows where and when, and a stranger holding a reference learns nothing."""
 
     reference: str
     state: str
-    reported_at: datetime
-    finished_at: datetime | None
-    place: str
 
 
 def public_state(status: str) -> str:
@@ -261,15 +260,7 @@ def public_status(reference: str) -> PublicStatus | None:
     request = find_by_reference(reference)
     if request is None:
         return None
-    job = request.work_order
-    place = request.equipment.name if request.equipment else request.place
-    return PublicStatus(
-        reference=request.reference,
-        state=public_state(job.status),
-        reported_at=request.created_at,
-        finished_at=job.completed_at,
-        place=place,
-    )
+    return PublicStatus(reference=request.reference, state=public_state(request.work_order.status))
 
 
 def requests_query() -> Select[tuple[RepairRequest]]:

@@ -12,7 +12,7 @@ from zoneinfo import available_timezones
 
 from sqlalchemy import select
 
-from app.core.text import check_lines, clean_name
+from app.core.text import check_lines, clean_code, clean_name
 from app.core.validation import (
     N_,
     UNSET,
@@ -86,7 +86,7 @@ def create_site(
     timezone: str = "Asia/Shanghai",
     service_level: int = 2,
 ) -> Site:
-    code, name, address = clean_name(code), clean_name(name), clean_name(address)
+    code, name, address = clean_code(code), clean_name(name), clean_name(address)
     timezone = timezone.strip()
     _check_site(None, code, name, address, timezone, service_level)
     site = Site(
@@ -109,7 +109,7 @@ def update_site(
 ) -> Site:
     """Change the given fields of a site edited at `version`."""
     check_version(site, version)
-    new_code = clean_name(pick(code, site.code))
+    new_code = clean_code(pick(code, site.code))
     new_name = clean_name(pick(name, site.name))
     new_address = clean_name(pick(address, site.address))
     new_timezone = pick(timezone, site.timezone).strip()
@@ -224,7 +224,7 @@ def create_location(
     parent_id: int | None = None,
     sort_key: str = "",
 ) -> Location:
-    code, name, sort_key = clean_name(code), clean_name(name), clean_name(sort_key)
+    code, name, sort_key = clean_code(code), clean_name(name), clean_name(sort_key)
     parent = _check_location(site, None, code, name, kind, parent_id, sort_key)
     location = Location(
         site=site, parent=parent, code=code, name=name, kind=kind, sort_key=sort_key
@@ -246,7 +246,7 @@ def update_location(
 ) -> Location:
     """Change the given fields; a new `parent_id` moves the location (None = top level)."""
     check_version(location, version)
-    new_code = clean_name(pick(code, location.code))
+    new_code = clean_code(pick(code, location.code))
     new_name = clean_name(pick(name, location.name))
     new_kind = pick(kind, location.kind)
     new_parent_id = pick(parent_id, location.parent_id)

@@ -12,6 +12,7 @@ from flask import flash
 from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, StringField, SubmitField
 
+from app.core.bounds import in_range
 from app.core.validation import StaleEdit, ValidationError
 from app.extensions import db
 
@@ -39,7 +40,10 @@ def optional_int(value: Any) -> int | None:
     """Coerce for selects whose first choice is "none"."""
     if value in (None, "", "None"):
         return None
-    return int(value)
+    number = int(value)
+    if not in_range(number):
+        raise ValueError("not an id the database can hold")  # the field reports an invalid choice
+    return number
 
 
 class ServiceForm(FlaskForm):

@@ -28,6 +28,9 @@ RESIDENT = {
 }
 
 
+REFERENCE = re.compile(r"BX-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}")
+
+
 def _requests() -> list[RepairRequest]:
     return list(db.session.scalars(select(RepairRequest).order_by(RepairRequest.id)))
 
@@ -49,12 +52,13 @@ def test_the_front_desk_records_a_call_as_a_corrective_job_with_a_reference(
     assert response.status_code == 302
     [repair] = _requests()
     job = repair.work_order
-    assert repair.reference == "BX-20260302-0001" and repair.channel == "desk"
+    assert REFERENCE.fullmatch(repair.reference) and repair.channel == "desk"
     assert (job.kind, job.priority, job.equipment_id) == ("corrective", "urgent", place.pump.id)
     assert job.due_at == NOW + timedelta(hours=2)
     assert job.team_id == place.team.id and job.equipment_down
     client.post("/repairs/new", data={**form, "urgency": "normal"})
-    assert [r.reference for r in _requests()] == ["BX-20260302-0001", "BX-20260302-0002"]
+    first, second = (r.reference for r in _requests())
+    assert first == repair.reference and REFERENCE.fullmatch(second) and second != first
     assert _requests()[1].work_order.due_at == NOW + timedelta(hours=72)
 
 
@@ -105,6 +109,7 @@ def test_a_resident_scans_the_qr_code_and_can_follow_the_status_without_staff_na
     status = resident.get(f"/r/status?ref={repair.reference.lower()}").get_data(as_text=True)
     assert "已修复" in status
     assert "王师傅" not in status and "工程部" not in status and "138" not in status
+    assert place.pump.name not in status and "2026-03" not in status  # no place, no times
 
 
 def test_the_public_page_is_limited_to_five_reports_per_address_in_ten_minutes(
@@ -181,6 +186,7 @@ def test_unknown_assets_and_references_are_not_found(app: Flask, place: Place) -
     resident = client_for(app)
     assert resident.get("/r/YG/NOPE").status_code == 404
     assert resident.get("/r/status?ref=BX-20990101-0001").status_code == 404
+    assert resident.get("/r/status?ref=BX-0000-0000-0000").status_code == 404
     assert resident.get("/r/status").status_code == 200
 
 
@@ -197,7 +203,7 @@ def test_the_api_records_a_request_for_front_desk_systems(
     response = api_for(front_desk).post("/api/v1/repairs", body)
     assert response.status_code == 201, response.get_json()
     created = response.get_json()
-    assert created["reference"] == "BX-20260302-0001" and created["state"] == "received"
+    assert REFERENCE.fullmatch(created["reference"]) and created["state"] == "received"
     job = db.session.get(WorkOrder, created["work_order_id"])
     assert job is not None and job.team_id == place.team.id  # the site's engineering team
     looked_up = api_for(front_desk).get(f"/api/v1/repairs/{created['reference']}")
@@ -205,3 +211,25 @@ def test_the_api_records_a_request_for_front_desk_systems(
     assert api_for(place.tech).post("/api/v1/repairs", body).status_code == 403
     invalid = api_for(front_desk).post("/api/v1/repairs", {**body, "reporter_phone": "x"})
     assert invalid.status_code == 422 and "reporter_phone" in invalid.get_json()["error"]["fields"]
+
+
+def test_references_are_random_so_one_request_does_not_reveal_the_next(
+    place: Place, front_desk: User, login_as: Login
+) -> None:
+    client = login_as(front_desk)
+    form = {
+        "site_id": str(place.site.id),
+        "asset_code": "WP-01",
+        "description": "水泵异响",
+        "urgency": "normal",
+        "reporter_name": "王先生",
+        "reporter_phone": "13900001111",
+    }
+    for _ in range(5):
+        assert client.post("/repairs/new", data=form).status_code == 302
+    references = [r.reference for r in _requests()]
+    assert len(set(references)) == 5
+    assert all(REFERENCE.fullmatch(ref) for ref in references)
+    spaced = references[0].lower().replace("-", "- ", 1)
+    resident = client_for(client.application)
+    assert resident.get(f"/r/status?ref={spaced}").status_code == 200

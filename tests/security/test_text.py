@@ -3,7 +3,7 @@
 import pytest
 from flask.testing import FlaskClient
 
-from app.core.text import clean_name, clean_text, line_problem, one_line
+from app.core.text import clean_code, clean_name, clean_text, line_problem, one_line
 from app.equipment.models import Equipment
 from app.extensions import db
 from tests.security.conftest import Api, Estate, changed_tables, snapshot
@@ -30,6 +30,12 @@ LOOK_ALIKES = [
 )
 def test_names_are_normalised_and_lose_invisible_characters(typed: str, stored: str) -> None:
     assert clean_name(typed) == stored
+    assert clean_code(typed) == stored
+
+
+def test_names_keep_chinese_punctuation_and_units_that_codes_fold() -> None:
+    assert clean_name("屋顶消防水箱（18m³）：Ａ区") == "屋顶消防水箱（18m³）：A区"
+    assert clean_code("ＷＰ－０１（18m³）") == "WP-01(18m3)"
 
 
 def test_line_breaks_of_every_kind_become_one_refusable_newline() -> None:
