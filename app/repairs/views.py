@@ -13,6 +13,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from app.audit.actor import Actor, acting_as
 from app.auth.permissions import PUBLIC, requires
@@ -56,7 +57,7 @@ def index() -> ResponseReturnValue:
 def new() -> ResponseReturnValue:
     form = DeskRepairForm()
     sites = db.session.scalars(select(Site).order_by(Site.code)).all()
-    form.site_id.choices = [(s.id, s.name) for s in sites]
+    form.site_id.choices = [SelectChoice(s.id, s.name) for s in sites]
     status = 200
     if form.validate_on_submit():
         try:

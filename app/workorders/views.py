@@ -24,6 +24,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from app.auth.permissions import requires
 from app.core import clock
@@ -363,8 +364,11 @@ def reassign(work_order_id: int) -> ResponseReturnValue:
         select(Team).where(Team.site_id == work_order.site_id).order_by(Team.code)
     ).all()
     people = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name)).all()
-    form.team_id.choices = [(None, "—"), *[(t.id, t.name) for t in teams]]
-    form.assignee_id.choices = [(None, "—"), *[(u.id, u.name) for u in people]]
+    form.team_id.choices = [SelectChoice(None, "—"), *(SelectChoice(t.id, t.name) for t in teams)]
+    form.assignee_id.choices = [
+        SelectChoice(None, "—"),
+        *(SelectChoice(u.id, u.name) for u in people),
+    ]
     if form.validate_on_submit():
         try:
             saved, _result = attempt(
