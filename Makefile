@@ -1,10 +1,12 @@
 # Rounds — two commands:
 #   make run    install what is missing, upgrade the database, load the demo, serve on :5000
 #   make test   the same installs plus the test extras, then ruff, pytest on SQLite and on PostgreSQL
+#   make lock   recompile the lock files in requirements/ from pyproject.toml
 #
 # Every target is idempotent: the virtualenv is made once, pip runs again only when
-# pyproject.toml changes (stamp files inside .venv), and system packages are checked
-# with dpkg before any apt work.
+# the lock file or pyproject.toml changes (stamp files inside .venv), and system packages
+# are checked with dpkg before any apt work. Installs take exact versions with hashes from
+# requirements/*.txt, so a new upstream release changes nothing until `make lock`.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -21,12 +23,16 @@ PYTEST_WORKERS ?= 2
 RUN_STAMP := $(VENV)/.rounds-installed
 TEST_STAMP := $(VENV)/.rounds-test-installed
 
-.PHONY: help run test lint test-sqlite test-postgres bench translations \
+RUN_LOCK := requirements/run.txt
+TEST_LOCK := requirements/test.txt
+
+.PHONY: help run test lock lint test-sqlite test-postgres bench translations \
 	system-packages system-packages-test install install-test
 
 help:
 	@echo "make run           install Rounds and serve it on http://$(HOST):$(PORT) with the demo data"
 	@echo "make test          install the test extras, then ruff + pytest (SQLite, then PostgreSQL)"
+	@echo "make lock          recompile requirements/*.txt from pyproject.toml (LOCK_ARGS=--upgrade for newest)"
 	@echo "make bench         run the benchmarks in tests/bench (not part of make test)"
 	@echo "make translations  extract messages and update + compile app/translations (zh)"
 
@@ -76,11 +82,20 @@ install-test: $(TEST_STAMP)
 $(BIN)/python:
 	scripts/make-venv.sh $(PYTHON) $(VENV)
 
-$(RUN_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --editable .
+# Exact, hash-checked versions first; then Rounds itself, whose dependencies are all there.
+$(RUN_STAMP): $(RUN_LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(RUN_LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --editable .
 	touch $@
 
-# The test extras include everything `install` does, so both stamps become fresh.
-$(TEST_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --editable '.[test]'
+# The test lock includes everything the run lock does, so both stamps become fresh.
+$(TEST_STAMP): $(TEST_LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(TEST_LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --editable .
 	touch $@ $(RUN_STAMP)
+
+# pip-tools is only needed here, so it is not part of either lock.
+LOCK_ARGS ?=
+lock: | $(BIN)/python
+	@$(BIN)/pip-compile --version >/dev/null 2>&1 || $(BIN)/python -m pip install --quiet pip-tools
+	scripts/lock.sh $(VENV) $(LOCK_ARGS)

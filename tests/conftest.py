@@ -25,6 +25,8 @@ from app.extensions import db
 from app.people.models import User
 from app.people.services import create_user
 
+pytest_plugins = ["tests.factories"]  # create_site, create_plan, ...: one set for all packages
+
 PINNED_NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # Monday 09:00 in Shanghai
 TEST_PASSWORD = "correct-horse-9"
 

@@ -17,6 +17,7 @@ import stat
 import subprocess
 import sys
 import time
+import tomllib
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,6 +29,8 @@ from alembic.migration import MigrationContext
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import downgrade, upgrade
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 from sqlalchemy import create_engine, inspect, make_url, text
 
 from app import create_app
@@ -276,26 +279,87 @@ def test_serving_does_not_ask_for_the_test_only_packages(tmp_path: Path) -> None
     assert not apt_log.exists()
 
 
-# --- make: stamps keyed on pyproject.toml -----------------------------------------------
+# --- make: stamps keyed on the lock files and pyproject.toml ----------------------------
 
 
-def test_make_reinstalls_only_when_pyproject_changes(tmp_path: Path) -> None:
+def test_make_reinstalls_only_when_the_lock_or_pyproject_changes(tmp_path: Path) -> None:
     shutil.copy(ROOT / "Makefile", tmp_path / "Makefile")
     (tmp_path / "pyproject.toml").write_text("[project]\n")
+    (tmp_path / "requirements").mkdir()
+    for lock in ("run.txt", "test.txt"):
+        (tmp_path / "requirements" / lock).write_text("x==1\n")
     venv_bin = tmp_path / ".venv" / "bin"
     venv_bin.mkdir(parents=True)
     (venv_bin / "python").touch()
     time.sleep(0.01)
-    for stamp in (".rounds-installed", ".rounds-test-installed"):
-        (tmp_path / ".venv" / stamp).touch()
+
+    def stamp_all() -> None:
+        for stamp in (".rounds-installed", ".rounds-test-installed"):
+            (tmp_path / ".venv" / stamp).touch()
 
     def up_to_date(target: str) -> bool:
         return subprocess.run(["make", "-q", target], cwd=tmp_path).returncode == 0
 
+    stamp_all()
     assert up_to_date("install") and up_to_date("install-test")
     time.sleep(0.01)
     (tmp_path / "pyproject.toml").write_text("[project]\ndependencies = ['x']\n")
     assert not up_to_date("install") and not up_to_date("install-test")
+
+    time.sleep(0.01)
+    stamp_all()
+    time.sleep(0.01)
+    (tmp_path / "requirements" / "test.txt").write_text("x==2\n")
+    assert up_to_date("install") and not up_to_date("install-test")
+
+
+# --- the lock files (make lock, scripts/lock.sh) -----------------------------------------
+
+
+def _pins(lock: Path) -> dict[str, str]:
+    """Package name -> pinned version, read from a pip-compile output."""
+    pins = {}
+    for line in lock.read_text().splitlines():
+        if match := re.match(r"^([A-Za-z0-9._-]+)==([^\s;\\]+)", line):
+            pins[canonicalize_name(match[1])] = match[2]
+    return pins
+
+
+def _declared(extra: str | None) -> list[Requirement]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    declared = project["dependencies"] + (
+        project["optional-dependencies"][extra] if extra else []
+    )
+    return [Requirement(line) for line in declared]
+
+
+@pytest.mark.parametrize(("lock", "extra"), [("run.txt", None), ("test.txt", "test")])
+def test_the_lock_pins_every_declared_dependency_within_its_range(
+    lock: str, extra: str | None
+) -> None:
+    pins = _pins(ROOT / "requirements" / lock)
+    stale = [
+        str(requirement)
+        for requirement in _declared(extra)
+        if canonicalize_name(requirement.name) not in pins
+        or pins[canonicalize_name(requirement.name)] not in requirement.specifier
+    ]
+    assert stale == [], f"pyproject.toml changed since the lock; run `make lock`: {stale}"
+
+
+def test_run_and_test_locks_agree_and_every_pin_carries_a_hash() -> None:
+    run, test = _pins(ROOT / "requirements" / "run.txt"), _pins(ROOT / "requirements" / "test.txt")
+    assert {name: test.get(name) for name in run} == run
+    for lock in ("run.txt", "test.txt"):
+        text = (ROOT / "requirements" / lock).read_text()
+        assert text.count("--hash=sha256:") >= len(_pins(ROOT / "requirements" / lock))
+        assert re.findall(r"^[A-Za-z0-9._-]+==\S+$", text, flags=re.MULTILINE) == []
+
+
+def test_the_production_constraints_are_the_run_lock_without_hashes() -> None:
+    constraints = ROOT / "requirements" / "constraints.txt"
+    assert _pins(constraints) == _pins(ROOT / "requirements" / "run.txt")
+    assert "--hash" not in constraints.read_text()
 
 
 # --- make run (scripts/run.sh) ---------------------------------------------------------

@@ -17,6 +17,7 @@ from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
 from wtforms import (
     BooleanField,
+    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
@@ -88,23 +89,32 @@ class EquipmentForm(FlaskForm):
     def fill_choices(self) -> None:
         """Options from the database, labelled in the user's language."""
         sites = db.session.scalars(select(Site).order_by(Site.code)).all()
-        self.site_id.choices = [("", "—")] + [(s.id, str(s)) for s in sites]
-        self.category.choices = [("", "—")] + [(k, label(v)) for k, v in CATEGORY_LABELS.items()]
-        self.status.choices = [(k, label(v)) for k, v in STATUS_CHOICES.items()]
-        self.criticality.choices = [(k, label(v)) for k, v in CRITICALITY_CHOICES.items()]
+        self.site_id.choices = [SelectChoice("", "—")] + [SelectChoice(s.id, str(s)) for s in sites]
+        self.category.choices = [SelectChoice("", "—")] + [
+            SelectChoice(k, label(v)) for k, v in CATEGORY_LABELS.items()
+        ]
+        self.status.choices = [SelectChoice(k, label(v)) for k, v in STATUS_CHOICES.items()]
+        self.criticality.choices = [
+            SelectChoice(k, label(v)) for k, v in CRITICALITY_CHOICES.items()
+        ]
         site_codes = {s.id: s.code for s in sites}
         locations = db.session.scalars(select(Location)).all()
         location_choices = sorted(
-            ((loc.id, f"{site_codes.get(loc.site_id, '')} · {loc.path}") for loc in locations),
-            key=lambda choice: choice[1],
+            (
+                SelectChoice(loc.id, f"{site_codes.get(loc.site_id, '')} · {loc.path}")
+                for loc in locations
+            ),
+            key=lambda choice: choice.label,
         )
-        self.location_id.choices = [("", "—"), *location_choices]
+        self.location_id.choices = [SelectChoice("", "—"), *location_choices]
         teams = db.session.scalars(select(Team).order_by(Team.site_id, Team.name)).all()
-        self.maintainer_team_id.choices = [("", "—")] + [
-            (t.id, f"{site_codes.get(t.site_id, '')} · {t.name}") for t in teams
+        self.maintainer_team_id.choices = [SelectChoice("", "—")] + [
+            SelectChoice(t.id, f"{site_codes.get(t.site_id, '')} · {t.name}") for t in teams
         ]
         contractors = db.session.scalars(select(Contractor).order_by(Contractor.name)).all()
-        self.maintainer_contractor_id.choices = [("", "—")] + [(c.id, c.name) for c in contractors]
+        self.maintainer_contractor_id.choices = [SelectChoice("", "—")] + [
+            SelectChoice(c.id, c.name) for c in contractors
+        ]
 
     def to_input(self) -> EquipmentInput:
         return EquipmentInput(
@@ -170,8 +180,8 @@ class ImportForm(FlaskForm):
 
     def fill_choices(self) -> None:
         sites = db.session.scalars(select(Site).order_by(Site.code)).all()
-        self.site_code.choices = [("", _l("As given in the file (项目编号)"))] + [
-            (s.code, str(s)) for s in sites
+        self.site_code.choices = [SelectChoice("", _l("As given in the file (项目编号)"))] + [
+            SelectChoice(s.code, str(s)) for s in sites
         ]
 
 

@@ -3,7 +3,14 @@
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, IntegerField, SelectField, StringField, SubmitField
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import Optional
 
 from app.core.i18n import label
@@ -26,7 +33,7 @@ class FeedForm(ServiceForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.scope.choices = [(key, label(pair)) for key, pair in SCOPE_LABELS.items()]
-        self.alarm_minutes.choices = [("", _l("No reminder"))] + [
-            (str(m), _l("%(n)d min before", n=m)) for m in ALARM_CHOICES
+        self.scope.choices = [SelectChoice(key, label(pair)) for key, pair in SCOPE_LABELS.items()]
+        self.alarm_minutes.choices = [SelectChoice("", _l("No reminder"))] + [
+            SelectChoice(str(m), _l("%(n)d min before", n=m)) for m in ALARM_CHOICES
         ]

@@ -9,6 +9,7 @@ from wtforms import (
     DateField,
     IntegerField,
     PasswordField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -34,8 +35,8 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def _role_choices() -> list[tuple[str, str]]:
-    return [(key, label(pair)) for key, pair in ROLES.items()]
+def _role_choices() -> list[SelectChoice]:
+    return [SelectChoice(key, label(pair)) for key, pair in ROLES.items()]
 
 
 class StaffForm(ServiceForm):
@@ -82,11 +83,11 @@ class TeamForm(ServiceForm):
 
     def __init__(self, sites: list[tuple[int, str]], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.site_id.choices = sites
-        self.kind.choices = [(key, label(pair)) for key, pair in TEAM_KINDS.items()]
+        self.site_id.choices = [SelectChoice(value, name) for value, name in sites]
+        self.kind.choices = [SelectChoice(key, label(pair)) for key, pair in TEAM_KINDS.items()]
         self.shift_pattern.choices = [
-            ("", _l("(none)")),
-            *((p.key, label((p.name_zh, p.name_en))) for p in PRESETS.values()),
+            SelectChoice("", _l("(none)")),
+            *(SelectChoice(p.key, label((p.name_zh, p.name_en))) for p in PRESETS.values()),
         ]
 
     def values(self, *names: str) -> dict[str, Any]:
@@ -104,7 +105,7 @@ class MemberForm(ServiceForm):
 
     def __init__(self, candidates: list[tuple[int, str]], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.user_id.choices = candidates
+        self.user_id.choices = [SelectChoice(value, name) for value, name in candidates]
 
 
 class LicenceForm(ServiceForm):
@@ -117,7 +118,9 @@ class LicenceForm(ServiceForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.kind.choices = [(k.key, label((k.zh, k.en))) for k in LICENCE_KINDS.values()]
+        self.kind.choices = [
+            SelectChoice(k.key, label((k.zh, k.en))) for k in LICENCE_KINDS.values()
+        ]
 
 
 class ProfileForm(ServiceForm):
@@ -129,7 +132,8 @@ class ProfileForm(ServiceForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.locale.choices = [
-            (code, LANGUAGE_NAMES.get(code, code)) for code in current_app.config["LANGUAGES"]
+            SelectChoice(code, LANGUAGE_NAMES.get(code, code))
+            for code in current_app.config["LANGUAGES"]
         ]
 
 

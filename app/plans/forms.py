@@ -12,6 +12,7 @@ from wtforms import (
     DateField,
     IntegerField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -47,6 +48,11 @@ class MultiCheckboxField(SelectMultipleField):
 
 def _ordinal_label(nth: int) -> Any:
     return _l("last") if nth == LAST else str(nth)
+
+
+def _none_and(pairs: Choices) -> list[SelectChoice]:
+    """A "—" option (no value) before the (value, label) pairs the view found."""
+    return [SelectChoice(None, "—"), *(SelectChoice(value, text) for value, text in pairs)]
 
 
 class PlanForm(ServiceForm):
@@ -99,27 +105,30 @@ class PlanForm(ServiceForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        none: Choices = [(None, "—")]
-        self.kind.choices = [(k.value, label(pair)) for k, pair in KIND_LABELS.items()]
-        self.equipment_id.choices = none + list(equipment)
-        self.location_id.choices = none + list(locations)
-        presets: Choices = [(p.value, label(pair)) for p, pair in PRESET_LABELS.items()]
+        self.kind.choices = [SelectChoice(k.value, label(pair)) for k, pair in KIND_LABELS.items()]
+        self.equipment_id.choices = _none_and(equipment)
+        self.location_id.choices = _none_and(locations)
+        presets = [SelectChoice(p.value, label(pair)) for p, pair in PRESET_LABELS.items()]
         if current_rule is not None:
             keep = _l("Keep: %(rule)s", rule=describe_rrule(current_rule, engine_locale()))
-            presets.insert(0, (KEEP_RULE, keep))
+            presets.insert(0, SelectChoice(KEEP_RULE, keep))
         self.preset.choices = presets
-        self.weekdays.choices = [(i, label(pair)) for i, pair in enumerate(WEEKDAY_NAMES)]
-        self.month_day.choices = [(None, "—"), *((d, str(d)) for d in range(1, 32))]
-        self.month_day.choices.append((LAST, _l("Last day")))
-        self.nth.choices = [(None, "—"), *((n, _ordinal_label(n)) for n in (1, 2, 3, 4, LAST))]
-        self.weekday.choices = [(None, "—"), *((i, label(p)) for i, p in enumerate(WEEKDAY_NAMES))]
-        self.holiday_policy.choices = [
-            (k.value, label(p)) for k, p in HOLIDAY_POLICY_LABELS.items()
+        self.weekdays.choices = [
+            SelectChoice(i, label(pair)) for i, pair in enumerate(WEEKDAY_NAMES)
         ]
-        self.team_id.choices = none + list(teams)
-        self.assignee_id.choices = none + list(people)
-        self.contractor_id.choices = none + list(contractors)
-        self.assignment_strategy.choices = [(k.value, label(p)) for k, p in STRATEGY_LABELS.items()]
+        self.month_day.choices = _none_and([*((d, str(d)) for d in range(1, 32))])
+        self.month_day.choices.append(SelectChoice(LAST, _l("Last day")))
+        self.nth.choices = _none_and([(n, _ordinal_label(n)) for n in (1, 2, 3, 4, LAST)])
+        self.weekday.choices = _none_and([(i, label(p)) for i, p in enumerate(WEEKDAY_NAMES)])
+        self.holiday_policy.choices = [
+            SelectChoice(k.value, label(p)) for k, p in HOLIDAY_POLICY_LABELS.items()
+        ]
+        self.team_id.choices = _none_and(teams)
+        self.assignee_id.choices = _none_and(people)
+        self.contractor_id.choices = _none_and(contractors)
+        self.assignment_strategy.choices = [
+            SelectChoice(k.value, label(p)) for k, p in STRATEGY_LABELS.items()
+        ]
         self.catalog_plan = catalog_plan
         if catalog_plan:
             del self.checklist  # a catalog checklist changes through catalog updates only

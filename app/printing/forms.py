@@ -12,7 +12,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import Optional
 
 from app.core.i18n import label
@@ -23,7 +23,11 @@ from app.sites.models import Site
 from app.vocab.categories import CATEGORIES
 from schedules import PRESETS
 
-LANGUAGE_CHOICES = [("", _l("My language")), ("zh", "中文"), ("en", "English")]
+LANGUAGE_CHOICES = [
+    SelectChoice("", _l("My language")),
+    SelectChoice("zh", "中文"),
+    SelectChoice("en", "English"),
+]
 SPAN_LABELS = {"week": _l("Week"), "month": _l("Month")}
 
 
@@ -40,17 +44,17 @@ class PrintForm(FlaskForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         sites = db.session.scalars(select(Site).order_by(Site.code)).all()
-        self.site.choices = [(s.code, f"{s.name} ({s.code})") for s in sites]
+        self.site.choices = [SelectChoice(s.code, f"{s.name} ({s.code})") for s in sites]
         for field in self:
             field.id = f"{self.name}-{field.name}"
 
 
-def _team_choices(blank: bool = False) -> list[tuple[str, str]]:
+def _team_choices(blank: bool = False) -> list[SelectChoice]:
     teams = db.session.execute(
         select(Team.code, Team.name).distinct().order_by(Team.code, Team.name)
     ).all()
-    choices = [(code, f"{name} ({code})") for code, name in teams]
-    return [("", "—"), *choices] if blank else choices
+    choices = [SelectChoice(code, f"{name} ({code})") for code, name in teams]
+    return [SelectChoice("", "—"), *choices] if blank else choices
 
 
 class ChecklistForm(PrintForm):
@@ -76,8 +80,8 @@ class PatrolForm(PrintForm):
         self.team.choices = _team_choices()
         shifts = {s.key: s for pattern in PRESETS.values() for s in pattern.shifts}
         self.shift.choices = [
-            ("", _l("Every shift")),
-            *((key, label((s.name_zh, s.name_en))) for key, s in shifts.items()),
+            SelectChoice("", _l("Every shift")),
+            *(SelectChoice(key, label((s.name_zh, s.name_en))) for key, s in shifts.items()),
         ]
 
 
@@ -85,15 +89,20 @@ class RosterForm(PrintForm):
     name = "roster"
     team = SelectField(_l("Team"), validators=[Optional()])
     start = DateField(_l("A day in the period"), validators=[Optional()])
-    span = SelectField(_l("Period"), choices=[(s, SPAN_LABELS[s]) for s in SPANS], default="week")
+    span = SelectField(
+        _l("Period"), choices=[SelectChoice(s, SPAN_LABELS[s]) for s in SPANS], default="week"
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.team.choices = _team_choices()
 
 
-def _category_choices() -> list[tuple[str, str]]:
-    return [("", "—"), *((key, label((c.zh, c.en))) for key, c in CATEGORIES.items())]
+def _category_choices() -> list[SelectChoice]:
+    return [
+        SelectChoice("", "—"),
+        *(SelectChoice(key, label((c.zh, c.en))) for key, c in CATEGORIES.items()),
+    ]
 
 
 class LabelsForm(PrintForm):

@@ -9,6 +9,7 @@ from wtforms import (
     BooleanField,
     FileField,
     RadioField,
+    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
@@ -20,9 +21,9 @@ from app.web.forms import optional_int
 from app.workorders.files import Upload
 
 URGENCY_CHOICES = [
-    ("normal", _l("Normal (within 3 days)")),
-    ("high", _l("High (within 24 hours)")),
-    ("urgent", _l("Urgent (within 2 hours)")),
+    SelectChoice("normal", _l("Normal (within 3 days)")),
+    SelectChoice("high", _l("High (within 24 hours)")),
+    SelectChoice("urgent", _l("Urgent (within 2 hours)")),
 ]
 
 

@@ -12,6 +12,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from app.audit.actor import Actor, acting_as
 from app.auth.permissions import PUBLIC, requires
@@ -56,7 +57,7 @@ def index() -> ResponseReturnValue:
 def new() -> ResponseReturnValue:
     """The front desk enters a repair request for a resident."""
     form = DeskRepairForm()
-    form.site_id.choices = [(s.id, s.name) for s in sites_by_code()]
+    form.site_id.choices = [SelectChoice(s.id, s.name) for s in sites_by_code()]
     status = 200
     if form.validate_on_submit():
         saved, repair = save(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField, StringField, SubmitField
+from wtforms import DateField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import Optional
 
 from app.core.i18n import label
@@ -22,4 +22,4 @@ class LeaveForm(ServiceForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.kind.choices = [(key, label(pair)) for key, pair in LEAVE_KINDS.items()]
+        self.kind.choices = [SelectChoice(key, label(pair)) for key, pair in LEAVE_KINDS.items()]

@@ -3,7 +3,7 @@
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, StringField, SubmitField
+from wtforms import SelectChoice, SelectField, StringField, SubmitField
 
 from app.core.i18n import label
 from app.sites.models import SERVICE_LEVELS
@@ -24,7 +24,9 @@ class SiteForm(ServiceForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.service_level.choices = [(level, label(p)) for level, p in SERVICE_LEVELS.items()]
+        self.service_level.choices = [
+            SelectChoice(level, label(p)) for level, p in SERVICE_LEVELS.items()
+        ]
 
 
 class LocationForm(ServiceForm):
@@ -38,5 +40,10 @@ class LocationForm(ServiceForm):
 
     def __init__(self, parents: list[tuple[int, str]], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.parent_id.choices = [(None, _l("(top level)")), *parents]
-        self.kind.choices = [(k.key, label((k.zh, k.en))) for k in LOCATION_KINDS.values()]
+        self.parent_id.choices = [
+            SelectChoice(None, _l("(top level)")),
+            *(SelectChoice(value, name) for value, name in parents),
+        ]
+        self.kind.choices = [
+            SelectChoice(k.key, label((k.zh, k.en))) for k in LOCATION_KINDS.values()
+        ]

@@ -8,6 +8,7 @@ from flask import abort, flash, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from app.auth.permissions import requires
 from app.people.queries import active_people, teams_by_code
@@ -70,8 +71,11 @@ def reassign(work_order_id: int) -> ResponseReturnValue:
         team_id=work_order.team_id,
     )
     teams = teams_by_code(work_order.site_id)
-    form.team_id.choices = [(None, "—"), *[(t.id, t.name) for t in teams]]
-    form.assignee_id.choices = [(None, "—"), *[(u.id, u.name) for u in active_people()]]
+    form.team_id.choices = [SelectChoice(None, "—"), *(SelectChoice(t.id, t.name) for t in teams)]
+    form.assignee_id.choices = [
+        SelectChoice(None, "—"),
+        *(SelectChoice(u.id, u.name) for u in active_people()),
+    ]
     if form.validate_on_submit():
         try:
             saved, _result = save(

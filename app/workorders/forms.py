@@ -23,6 +23,7 @@ from wtforms import (
     HiddenField,
     MultipleFileField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -87,10 +88,10 @@ class ActionForm(FlaskForm):
     version = VersionField()
 
 
-def _check_choices(item: Item) -> list[tuple[str, Any]]:
-    choices: list[tuple[str, Any]] = [(Result.PASS, _l("Pass")), (Result.FAIL, _l("Fail"))]
+def _check_choices(item: Item) -> list[SelectChoice]:
+    choices = [SelectChoice(Result.PASS, _l("Pass")), SelectChoice(Result.FAIL, _l("Fail"))]
     if not item.required:
-        choices.append((Result.NA, _l("N/A")))
+        choices.append(SelectChoice(Result.NA, _l("N/A")))
     return choices
 
 
@@ -108,7 +109,10 @@ def _item_fields(item: Item) -> dict[str, Any]:
     elif item.kind == "choice":
         fields[name] = RadioField(
             title,
-            choices=[(key, label((n.get("zh", key), n.get("en", key)))) for key, n in item.choices],
+            choices=[
+                SelectChoice(key, label((n.get("zh", key), n.get("en", key))))
+                for key, n in item.choices
+            ],
             validators=[Optional()],
             validate_choice=False,
         )
@@ -124,7 +128,7 @@ def _item_fields(item: Item) -> dict[str, Any]:
 
 
 def completion_form_class(
-    items: Sequence[Item], rules: RecordRules, crew_choices: Sequence[tuple[int, str]]
+    items: Sequence[Item], rules: RecordRules, crew_choices: Sequence[SelectChoice]
 ) -> type[FlaskForm]:
     """The form for one visit: its items, then what its kind of record needs."""
     fields: dict[str, Any] = {}
@@ -248,8 +252,8 @@ def keep_good_photos(form: FlaskForm, good: Sequence[tuple[str | None, Upload]])
     return len(entries)
 
 
-def crew_choices(members: Sequence[User]) -> list[tuple[int, str]]:
-    return [(m.id, m.name) for m in members]
+def crew_choices(members: Sequence[User]) -> list[SelectChoice]:
+    return [SelectChoice(m.id, m.name) for m in members]
 
 
 def sheet_exceptions(

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+import yaml
 from jsonschema import Draft202012Validator
 
 from app.catalog import AgeRule, Catalog, Confidence, Criticality, Task
@@ -23,12 +24,21 @@ def _all_tasks(catalog: Catalog) -> list[tuple[str, Task]]:
 
 
 def test_the_schema_is_a_valid_draft_2020_12_json_schema() -> None:
-    Draft202012Validator.check_schema(catalog_schema())
+    schema = catalog_schema()
+    Draft202012Validator.check_schema(schema)  # raises SchemaError when it is not
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert not Draft202012Validator(schema).is_valid({})  # it does reject something
 
 
 @pytest.mark.parametrize("source", shipped_sources(), ids=lambda source: source.name)
 def test_every_shipped_file_validates_on_its_own(source: Source) -> None:
-    load_sources([source])
+    catalog = load_sources([source])  # raises CatalogError when it does not
+    document = yaml.safe_load(source.text)
+    if "family" in document:
+        assert list(catalog.families) == [document["family"]]
+        assert catalog.families[document["family"]].types
+    else:
+        assert getattr(catalog, document["library"]) is not None
 
 
 def test_every_family_and_library_of_the_issue_ships(shipped_catalog: Catalog) -> None:

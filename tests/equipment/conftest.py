@@ -1,7 +1,7 @@
 """A small property to put equipment in: two sites, a location tree, teams and a contractor.
 
-Built with the models directly, so these tests do not depend on the sites and
-people services being written in parallel.
+Built with the shared factories (models directly), so these tests do not depend on the
+sites and people services.
 """
 
 from collections.abc import Callable
@@ -37,29 +37,29 @@ class Ledger:
     contractor: Contractor
 
 
-def _location(site: Site, code: str, name: str, kind: str, parent: Location | None) -> Location:
-    loc = Location(site=site, code=code, name=name, kind=kind, parent=parent, sort_key=code)
-    db.session.add(loc)
-    return loc
-
-
 @pytest.fixture
-def ledger(app: Flask) -> Ledger:
-    site = Site(code="YG", name="阳光花园", timezone="Asia/Shanghai")
-    other = Site(code="XH", name="星河湾", timezone="Asia/Shanghai")
-    db.session.add_all([site, other])
-    b1 = _location(site, "B1-BLD", "1号楼", "building", None)
-    basement = _location(site, "B1-B1", "B1", "floor", b1)
-    pump = _location(site, "B1-B1-PUMP", "水泵房", "plant_room", basement)
-    floor3 = _location(site, "B1-3F", "3F", "floor", b1)
-    switch = _location(site, "B1-3F-SW", "配电房", "plant_room", floor3)
-    b2 = _location(site, "B2-BLD", "2号楼", "building", None)
-    other_b = _location(other, "XH-1", "1号楼", "building", None)
-    db.session.flush()
-    team = Team(site_id=site.id, code="ENG", name="工程部", kind="engineering")
-    other_team = Team(site_id=other.id, code="ENG", name="星河工程部", kind="engineering")
-    contractor = Contractor(name="上海三菱电梯维保")
-    db.session.add_all([team, other_team, contractor])
+def ledger(
+    create_site: Callable[..., Site],
+    create_location: Callable[..., Location],
+    create_team: Callable[..., Team],
+    create_contractor: Callable[..., Contractor],
+) -> Ledger:
+    site = create_site("YG", "阳光花园")
+    other = create_site("XH", "星河湾")
+
+    def location(site: Site, code: str, name: str, kind: str, parent: Location | None) -> Location:
+        return create_location(site, code, name, kind, parent=parent, sort_key=code)
+
+    b1 = location(site, "B1-BLD", "1号楼", "building", None)
+    basement = location(site, "B1-B1", "B1", "floor", b1)
+    pump = location(site, "B1-B1-PUMP", "水泵房", "plant_room", basement)
+    floor3 = location(site, "B1-3F", "3F", "floor", b1)
+    switch = location(site, "B1-3F-SW", "配电房", "plant_room", floor3)
+    b2 = location(site, "B2-BLD", "2号楼", "building", None)
+    other_b = location(other, "XH-1", "1号楼", "building", None)
+    team = create_team(site, "ENG", "工程部", "engineering")
+    other_team = create_team(other, "ENG", "星河工程部", "engineering")
+    contractor = create_contractor("上海三菱电梯维保")
     db.session.commit()
     return Ledger(
         site, other, b1, basement, pump, switch, b2, other_b, team, other_team, contractor

@@ -21,7 +21,6 @@ from app.equipment.models import Equipment
 from app.extensions import db
 from app.feeds.services import Issued, issue_feed
 from app.people.models import Team, TeamMembership, User
-from app.people.services import create_user
 from app.plans.models import Plan
 from app.sites.models import Location, Site
 from app.workorders.models import WorkOrder
@@ -69,71 +68,46 @@ class Estate:
     orders: dict[str, WorkOrder]
 
 
-def _user(username: str, name: str, role: str, locale: str | None = None) -> User:
-    user = create_user(username, name, [role], password=TEST_PASSWORD)
-    user.locale = locale
-    return user
-
-
-def _loc(site: Site, code: str, name: str, kind: str, parent: Location | None = None) -> Location:
-    loc = Location(
-        site_id=site.id, code=code, name=name, kind=kind, parent_id=parent.id if parent else None
-    )
-    db.session.add(loc)
-    db.session.flush()
-    return loc
-
-
 @pytest.fixture
-def estate(app: Flask) -> Estate:
+def estate(
+    app: Flask,
+    create_site: Callable[..., Site],
+    create_location: Callable[..., Location],
+    create_user: Callable[..., User],
+    create_team: Callable[..., Team],
+    create_membership: Callable[..., TeamMembership],
+    create_equipment: Callable[..., Equipment],
+    create_plan: Callable[..., Plan],
+    create_work_order: Callable[..., WorkOrder],
+) -> Estate:
     app.config["ROUNDS_BASE_URL"] = BASE_URL
-    site = Site(code="DEMO", name="阳光花园", timezone="Asia/Shanghai", service_level=2)
-    db.session.add(site)
-    db.session.flush()
-    b1 = _loc(site, "T1", "1号楼", "building")
-    basement = _loc(site, "T1-B1", "B1", "floor", b1)
-    pump_room = _loc(site, "T1-B1-WP", "水泵房", "plant_room", basement)
-    ground = _loc(site, "T1-1F", "1F", "floor", b1)
-    lobby = _loc(site, "T1-LOBBY", "大堂", "lobby", ground)
-    b2 = _loc(site, "T2", "2号楼", "building")
+    site = create_site("DEMO", "阳光花园", service_level=2)
+    b1 = create_location(site, "T1", "1号楼", "building")
+    basement = create_location(site, "T1-B1", "B1", "floor", parent=b1)
+    pump_room = create_location(site, "T1-B1-WP", "水泵房", "plant_room", parent=basement)
+    ground = create_location(site, "T1-1F", "1F", "floor", parent=b1)
+    lobby = create_location(site, "T1-LOBBY", "大堂", "lobby", parent=ground)
+    b2 = create_location(site, "T2", "2号楼", "building")
 
-    tech1 = _user("zhangwei", "张伟", "technician")
-    tech2 = _user("liqiang", "李强", "technician")
-    cleaner = _user("wangfang", "王芳", "cleaner")
-    lead = _user("zhaolei", "赵磊", "supervisor")
-    eng = Team(site_id=site.id, code="ENG", name="工程部", kind="engineering")
-    cleaning = Team(site_id=site.id, code="CLN", name="保洁部", kind="cleaning")
-    db.session.add_all([eng, cleaning])
-    db.session.flush()
-    db.session.add_all(
-        [
-            TeamMembership(team_id=eng.id, user_id=tech1.id),
-            TeamMembership(team_id=eng.id, user_id=tech2.id),
-            TeamMembership(team_id=cleaning.id, user_id=cleaner.id),
-        ]
-    )
+    tech1 = create_user("zhangwei", "张伟", "technician", password=TEST_PASSWORD)
+    tech2 = create_user("liqiang", "李强", "technician", password=TEST_PASSWORD)
+    cleaner = create_user("wangfang", "王芳", "cleaner", password=TEST_PASSWORD)
+    lead = create_user("zhaolei", "赵磊", "supervisor", password=TEST_PASSWORD)
+    eng = create_team(site, "ENG", "工程部", "engineering")
+    cleaning = create_team(site, "CLN", "保洁部", "cleaning")
+    create_membership(eng, tech1)
+    create_membership(eng, tech2)
+    create_membership(cleaning, cleaner)
 
-    def equipment(code: str, name: str, category: str, type_key: str, loc: Location) -> Equipment:
-        eq = Equipment(
-            site_id=site.id, asset_code=code, name=name, category=category, type_key=type_key,
-            location_id=loc.id,
-        )  # fmt: skip
-        db.session.add(eq)
-        db.session.flush()
-        return eq
-
-    lift = equipment("T1-L2", "2#客梯", "elevator", "traction_elevator", b1)
-    tank = equipment("T1-WT", "生活水箱", "water", "water_tank", pump_room)
-    pump = equipment("T2-BP", "生活变频泵组", "water", "booster_pump_set", b2)
+    lift = create_equipment(site, "T1-L2", "2#客梯", "elevator", location=b1,
+                            type_key="traction_elevator")  # fmt: skip
+    tank = create_equipment(site, "T1-WT", "生活水箱", "water", location=pump_room,
+                            type_key="water_tank")  # fmt: skip
+    pump = create_equipment(site, "T2-BP", "生活变频泵组", "water", location=b2,
+                            type_key="booster_pump_set")  # fmt: skip
 
     def plan(name: str, kind: str, checklist: list[dict[str, object]], **kw: object) -> Plan:
-        p = Plan(
-            site_id=site.id, name=name, kind=kind, rrule="FREQ=MONTHLY",
-            starts_on=datetime(2026, 1, 1).date(), checklist=checklist, **kw,
-        )  # fmt: skip
-        db.session.add(p)
-        db.session.flush()
-        return p
+        return create_plan(site, name, rrule="FREQ=MONTHLY", kind=kind, checklist=checklist, **kw)
 
     lift_plan = plan(
         "电梯半月保养", "maintenance",
@@ -161,163 +135,53 @@ def estate(app: Flask) -> Estate:
         catalog_type_key="booster_pump_set", catalog_task_key="monthly_check",
     )  # fmt: skip
 
+    orders: dict[str, WorkOrder] = {}
+
     def order(
         key: str, plan: Plan, start: datetime, minutes: int, *, title: str,
         status: str = "assigned", assignee: User | None = None, team: Team | None = None,
         location: Location | None = None, includes: list[str] | None = None, **kw: object,
-    ) -> WorkOrder:  # fmt: skip
-        wo = WorkOrder(
-            plan_id=plan.id, slot=start, site_id=site.id, equipment_id=plan.equipment_id,
-            location_id=(location.id if location else None), title=title,
-            includes=includes or [], due_at=start, ends_at=start + timedelta(minutes=minutes),
-            window_start=start, window_end=start + timedelta(days=1), status=status,
+    ) -> None:  # fmt: skip
+        orders[key] = create_work_order(
+            plan, start, title=title, duration=timedelta(minutes=minutes), status=status,
+            location_id=location.id if location else None, includes=includes or [],
             assignee_id=assignee.id if assignee else None, team_id=team.id if team else None,
             **kw,
         )  # fmt: skip
-        db.session.add(wo)
-        db.session.flush()
-        orders[key] = wo
-        return wo
 
-    orders: dict[str, WorkOrder] = {}
     lift_title = "电梯半月保养 · 1号楼 2#客梯"
-    order(
-        "lift_mar03",
-        lift_plan,
-        at("2026-03-03", "09:00"),
-        120,
-        title=lift_title,
-        assignee=tech1,
-        team=eng,
-        location=b1,
-        includes=[str(lift_plan.id)],
-        revision=1,
-    )
-    order(
-        "tank_mar10",
-        tank_plan,
-        at("2026-03-10", "08:00"),
-        360,
-        title="水箱清洗消毒 · 1号楼 生活水箱",
-        assignee=tech1,
-        team=eng,
-        location=pump_room,
-        reasons=[
-            {
-                "code": "holiday_moved",
-                "params": {"holiday": "元宵节", "from": "2026-03-03", "to": "2026-03-10"},
-            }
-        ],
-    )
-    order(
-        "lift_mar18",
-        lift_plan,
-        at("2026-03-18", "09:00"),
-        180,
-        title="电梯季度保养 · 1号楼 2#客梯",
-        assignee=tech2,
-        team=eng,
-        location=b1,
-        includes=[str(lift_plan.id), str(lift_quarterly.id)],
-        tier=str(lift_quarterly.id),
-    )
-    order(
-        "lobby_mar02",
-        lobby_plan,
-        at("2026-03-02", "07:00"),
-        60,
-        title="大堂保洁 · 1号楼/1F/大堂",
-        status="done",
-        assignee=cleaner,
-        team=cleaning,
-        location=lobby,
-    )
-    order(
-        "lift_cancelled",
-        lift_plan,
-        at("2026-03-05", "09:00"),
-        60,
-        title=lift_title,
-        status="cancelled",
-        assignee=tech1,
-        team=eng,
-        location=b1,
-    )
-    order(
-        "lift_skipped",
-        lift_plan,
-        at("2026-03-20", "09:00"),
-        60,
-        title=lift_title,
-        status="skipped",
-        assignee=tech1,
-        team=eng,
-        location=b1,
-    )
-    order(
-        "lift_far",
-        lift_plan,
-        at("2026-07-01", "09:00"),
-        60,
-        title=lift_title,
-        assignee=tech1,
-        team=eng,
-        location=b1,
-    )
-    order(
-        "lift_feb10",
-        lift_plan,
-        at("2026-02-10", "09:00"),
-        60,
-        title=lift_title,
-        status="done",
-        assignee=tech1,
-        team=eng,
-        location=b1,
-    )
-    order(
-        "lift_old",
-        lift_plan,
-        at("2026-01-15", "09:00"),
-        60,
-        title=lift_title,
-        status="done",
-        assignee=tech1,
-        team=eng,
-        location=b1,
-    )
-    order(
-        "lift_missed",
-        lift_plan,
-        at("2026-02-20", "09:00"),
-        60,
-        title=lift_title,
-        status="missed",
-        assignee=tech1,
-        team=eng,
-        location=b1,
-    )
-    order(
-        "pump_mar12",
-        pump_plan,
-        at("2026-03-12", "14:00"),
-        45,
-        title="水泵月度检查 · 2号楼 生活变频泵组",
-        assignee=tech2,
-        team=eng,
-        location=b2,
-    )
-    order(
-        "tank_unassigned",
-        tank_plan,
-        at("2026-05-20", "08:00"),
-        360,
-        title="水箱清洗消毒 · 1号楼 生活水箱",
-        status="planned",
-        team=eng,
-        location=pump_room,
-        provisional_calendar=True,
-    )
+    tank_title = "水箱清洗消毒 · 1号楼 生活水箱"
+    moved = {"holiday": "元宵节", "from": "2026-03-03", "to": "2026-03-10"}
+    lift_by_tech1 = {"title": lift_title, "assignee": tech1, "team": eng, "location": b1}
+    order("lift_mar03", lift_plan, at("2026-03-03", "09:00"), 120, **lift_by_tech1,
+          includes=[str(lift_plan.id)], revision=1)  # fmt: skip
+    order("tank_mar10", tank_plan, at("2026-03-10", "08:00"), 360, title=tank_title,
+          assignee=tech1, team=eng, location=pump_room,
+          reasons=[{"code": "holiday_moved", "params": moved}])  # fmt: skip
+    order("lift_mar18", lift_plan, at("2026-03-18", "09:00"), 180,
+          title="电梯季度保养 · 1号楼 2#客梯", assignee=tech2, team=eng, location=b1,
+          includes=[str(lift_plan.id), str(lift_quarterly.id)],
+          tier=str(lift_quarterly.id))  # fmt: skip
+    order("lobby_mar02", lobby_plan, at("2026-03-02", "07:00"), 60,
+          title="大堂保洁 · 1号楼/1F/大堂", status="done", assignee=cleaner, team=cleaning,
+          location=lobby)  # fmt: skip
+    order("lift_cancelled", lift_plan, at("2026-03-05", "09:00"), 60, **lift_by_tech1,
+          status="cancelled")  # fmt: skip
+    order("lift_skipped", lift_plan, at("2026-03-20", "09:00"), 60, **lift_by_tech1,
+          status="skipped")  # fmt: skip
+    order("lift_far", lift_plan, at("2026-07-01", "09:00"), 60, **lift_by_tech1)
+    order("lift_feb10", lift_plan, at("2026-02-10", "09:00"), 60, **lift_by_tech1,
+          status="done")  # fmt: skip
+    order("lift_old", lift_plan, at("2026-01-15", "09:00"), 60, **lift_by_tech1,
+          status="done")  # fmt: skip
+    order("lift_missed", lift_plan, at("2026-02-20", "09:00"), 60, **lift_by_tech1,
+          status="missed")  # fmt: skip
+    order("pump_mar12", pump_plan, at("2026-03-12", "14:00"), 45,
+          title="水泵月度检查 · 2号楼 生活变频泵组", assignee=tech2, team=eng,
+          location=b2)  # fmt: skip
+    order("tank_unassigned", tank_plan, at("2026-05-20", "08:00"), 360, title=tank_title,
+          status="planned", team=eng, location=pump_room,
+          provisional_calendar=True)  # fmt: skip
     db.session.commit()
     return Estate(
         site, b1, b2, pump_room, lobby, eng, cleaning, tech1, tech2, cleaner, lead, lift, tank,

@@ -17,36 +17,34 @@ from tests.sites.conftest import Api
 
 
 @pytest.fixture
-def site(app: Flask) -> Site:
-    site = Site(code="DEMO", name="阳光花园", timezone="Asia/Shanghai", service_level=2)
-    db.session.add(site)
-    db.session.flush()
-    return site
-
-
-def _staff(team: Team, prefix: str, name: str, count: int, step: int) -> list[User]:
-    people = []
-    for index in range(count):
-        user = User(username=f"{prefix}{index}", name=f"{name}{index}", active=True)
-        db.session.add(user)
-        db.session.flush()
-        offset = step * (index // 2)
-        db.session.add(TeamMembership(team_id=team.id, user_id=user.id, rotation_offset=offset))
-        people.append(user)
-    db.session.flush()
-    return people
+def site(create_site: Callable[..., Site]) -> Site:
+    return create_site("DEMO", "阳光花园", service_level=2)
 
 
 @pytest.fixture
-def engineering(site: Site) -> Team:
+def add_staff(
+    create_user: Callable[..., User], create_membership: Callable[..., TeamMembership]
+) -> Callable[..., list[User]]:
+    """`add_staff(team, "tech", "技工", count, step)`: pairs of people `step` days apart."""
+
+    def add(team: Team, prefix: str, name: str, count: int, step: int) -> list[User]:
+        people = []
+        for index in range(count):
+            user = create_user(f"{prefix}{index}", f"{name}{index}")
+            create_membership(team, user, rotation_offset=step * (index // 2))
+            people.append(user)
+        return people
+
+    return add
+
+
+@pytest.fixture
+def engineering(
+    site: Site, create_team: Callable[..., Team], add_staff: Callable[..., list[User]]
+) -> Team:
     """工程部 on 四班三运转: eight technicians, two per crew, crews 2 days apart."""
-    team = Team(
-        site_id=site.id, code="ENG", name="工程部", kind="engineering",
-        shift_pattern="four_team_three_shift",
-    )  # fmt: skip
-    db.session.add(team)
-    db.session.flush()
-    _staff(team, "tech", "技工", 8, 2)
+    team = create_team(site, "ENG", "工程部", "engineering", shift_pattern="four_team_three_shift")
+    add_staff(team, "tech", "技工", 8, 2)
     return team
 
 
@@ -56,52 +54,37 @@ def technicians(engineering: Team) -> list[User]:
 
 
 @pytest.fixture
-def cleaning_team(site: Site) -> Team:
-    team = Team(
-        site_id=site.id, code="CLN", name="保洁部", kind="cleaning", shift_pattern="office_week"
-    )
-    db.session.add(team)
-    db.session.flush()
-    _staff(team, "cleaner", "保洁员", 2, 0)
+def cleaning_team(
+    site: Site, create_team: Callable[..., Team], add_staff: Callable[..., list[User]]
+) -> Team:
+    team = create_team(site, "CLN", "保洁部", "cleaning", shift_pattern="office_week")
+    add_staff(team, "cleaner", "保洁员", 2, 0)
     return team
 
 
 @pytest.fixture
-def lift_company(app: Flask) -> Contractor:
-    contractor = Contractor(name="迅达电梯维保")
-    db.session.add(contractor)
-    db.session.flush()
-    return contractor
+def lift_company(create_contractor: Callable[..., Contractor]) -> Contractor:
+    return create_contractor("迅达电梯维保")
 
 
 @pytest.fixture
-def elevator(site: Site, engineering: Team, lift_company: Contractor) -> Equipment:
-    equipment = Equipment(
-        site_id=site.id,
-        asset_code="T1-L1",
-        name="1号楼1号客梯",
-        category="elevator",
-        type_key="traction_elevator",
-        commissioned_on=date(2018, 6, 1),
-        maintainer_team_id=engineering.id,
+def elevator(
+    site: Site,
+    engineering: Team,
+    lift_company: Contractor,
+    create_equipment: Callable[..., Equipment],
+) -> Equipment:
+    return create_equipment(
+        site, "T1-L1", "1号楼1号客梯", "elevator", type_key="traction_elevator",
+        commissioned_on=date(2018, 6, 1), maintainer_team_id=engineering.id,
         maintainer_contractor_id=lift_company.id,
-    )
-    db.session.add(equipment)
-    db.session.flush()
-    return equipment
+    )  # fmt: skip
 
 
 @pytest.fixture
-def lobby(site: Site) -> Location:
-    building = Location(site_id=site.id, code="T1", name="1号楼", kind="building")
-    db.session.add(building)
-    db.session.flush()
-    hall = Location(
-        site_id=site.id, parent_id=building.id, code="T1-LOBBY", name="1号楼大堂", kind="lobby"
-    )
-    db.session.add(hall)
-    db.session.flush()
-    return hall
+def lobby(site: Site, create_location: Callable[..., Location]) -> Location:
+    building = create_location(site, "T1", "1号楼", "building")
+    return create_location(site, "T1-LOBBY", "1号楼大堂", "lobby", parent=building)
 
 
 @pytest.fixture

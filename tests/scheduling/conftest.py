@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from flask import Flask
 
 from app.equipment.models import Equipment
 from app.extensions import db
@@ -32,45 +31,30 @@ class World:
 
 
 @pytest.fixture
-def world(app: Flask) -> World:
-    site = Site(code="SUN", name="阳光花园", timezone="Asia/Shanghai")
-    db.session.add(site)
-    db.session.flush()
-    building = Location(site_id=site.id, code="B1", name="1号楼", kind="building")
-    db.session.add(building)
-    db.session.flush()
-    room = Location(
-        site_id=site.id, parent_id=building.id, code="B1-MR", name="电梯机房", kind="room"
+def world(
+    create_site: Callable[..., Site],
+    create_location: Callable[..., Location],
+    create_equipment: Callable[..., Equipment],
+) -> World:
+    site = create_site("SUN", "阳光花园")
+    building = create_location(site, "B1", "1号楼", "building")
+    room = create_location(site, "B1-MR", "电梯机房", "room", parent=building)
+    elevator = create_equipment(
+        site, "EL-02", "2#客梯", "elevator", location=room, commissioned_on=dt.date(2015, 6, 1)
     )
-    db.session.add(room)
-    db.session.flush()
-    elevator = Equipment(
-        site_id=site.id,
-        asset_code="EL-02",
-        name="2#客梯",
-        category="elevator",
-        location_id=room.id,
-        commissioned_on=dt.date(2015, 6, 1),
-    )
-    db.session.add(elevator)
     db.session.commit()
     return World(site, building, room, elevator)
 
 
 @pytest.fixture
-def make_plan(world: World) -> Callable[..., Plan]:
+def make_plan(world: World, create_plan: Callable[..., Plan]) -> Callable[..., Plan]:
+    """A daily 09:00 plan of the world's site (holidays: next working day), committed."""
+
     def make(**fields: Any) -> Plan:
-        values: dict[str, Any] = {
-            "site_id": world.site.id,
-            "name": "巡检",
-            "rrule": "FREQ=DAILY",
-            "starts_on": dt.date(2026, 1, 1),
-            "time_of_day": dt.time(9, 0),
-            "holiday_policy": "next",
-        }
+        site = db.session.get(Site, fields.pop("site_id", world.site.id))
+        values: dict[str, Any] = {"time_of_day": dt.time(9, 0), "holiday_policy": "next"}
         values.update(fields)
-        plan = Plan(**values)
-        db.session.add(plan)
+        plan = create_plan(site, **values)
         db.session.commit()
         return plan
 
@@ -96,7 +80,11 @@ def elevator_group(world: World, make_plan: Callable[..., Plan]) -> list[Plan]:
 
 
 @pytest.fixture
-def make_staff(world: World) -> Callable[..., User]:
+def make_staff(
+    world: World,
+    create_user: Callable[..., User],
+    create_membership: Callable[..., TeamMembership],
+) -> Callable[..., User]:
     def make(
         username: str,
         name: str,
@@ -105,11 +93,9 @@ def make_staff(world: World) -> Callable[..., User]:
         offset: int = 0,
         licences: tuple[tuple[str, dt.date | None], ...] = (),
     ) -> User:
-        user = User(username=username, name=name)
-        db.session.add(user)
-        db.session.flush()
+        user = create_user(username, name)
         if team is not None:
-            db.session.add(TeamMembership(team_id=team.id, user_id=user.id, rotation_offset=offset))
+            create_membership(team, user, rotation_offset=offset)
         for kind, expires in licences:
             db.session.add(Licence(user_id=user.id, kind=kind, expires_on=expires))
         db.session.commit()
@@ -119,10 +105,9 @@ def make_staff(world: World) -> Callable[..., User]:
 
 
 @pytest.fixture
-def make_team(world: World) -> Callable[..., Team]:
+def make_team(world: World, create_team: Callable[..., Team]) -> Callable[..., Team]:
     def make(code: str, pattern: str | None, kind: str = "engineering") -> Team:
-        team = Team(site_id=world.site.id, code=code, name=code, kind=kind, shift_pattern=pattern)
-        db.session.add(team)
+        team = create_team(world.site, code, code, kind, shift_pattern=pattern)
         db.session.commit()
         return team
 

@@ -34,10 +34,14 @@ def test_a_second_scheduler_refuses_to_start(app: Flask, tmp_path: Path) -> None
 
 
 def test_the_lock_is_free_again_once_the_first_scheduler_stops(app: Flask, tmp_path: Path) -> None:
+    started = []
     with single_scheduler(db.engine, str(tmp_path)):
-        pass
+        started.append("first")
     with single_scheduler(db.engine, str(tmp_path)):
-        pass
+        started.append("second")
+        with pytest.raises(AlreadyRunning), single_scheduler(db.engine, str(tmp_path)):
+            started.append("third")  # the second holds the lock as the first did
+    assert started == ["first", "second"]
 
 
 def _work_order(site: Site, plan: Plan, window_end: datetime, status: str) -> WorkOrder:

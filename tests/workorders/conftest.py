@@ -21,7 +21,7 @@ from app.contractors.models import Contractor
 from app.equipment.models import Equipment
 from app.extensions import db
 from app.people.models import Team, TeamMembership, User
-from app.people.services import create_user, issue_api_token, set_password
+from app.people.services import issue_api_token, set_password
 from app.plans.models import Plan
 from app.sites.models import Location, Site
 from app.workorders.models import WorkOrder, WorkOrderStatus
@@ -81,68 +81,42 @@ class Place:
     pump_plan: Plan
 
 
-def _user(username: str, name: str, role: str) -> User:
-    """Without a password (hashing is slow); `login_as` sets one when a test logs in."""
-    return create_user(username, name, [role])
-
-
 @pytest.fixture
-def place(app: Flask) -> Place:
-    site = Site(code="YG", name="阳光花园", timezone="Asia/Shanghai")
-    db.session.add(site)
-    db.session.flush()
-    building = Location(site_id=site.id, code="B1", name="1号楼", kind="building")
-    db.session.add(building)
-    db.session.flush()
-    pump_room = Location(
-        site_id=site.id, parent_id=building.id, code="B1-PUMP", name="水泵房", kind="plant_room"
+def place(
+    create_site: Callable[..., Site],
+    create_location: Callable[..., Location],
+    create_team: Callable[..., Team],
+    create_contractor: Callable[..., Contractor],
+    create_user: Callable[..., User],
+    create_membership: Callable[..., TeamMembership],
+    create_equipment: Callable[..., Equipment],
+    create_plan: Callable[..., Plan],
+) -> Place:
+    """Users have no password (hashing is slow); `login_as` sets one when a test logs in."""
+    site = create_site("YG", "阳光花园")
+    building = create_location(site, "B1", "1号楼", "building")
+    pump_room = create_location(site, "B1-PUMP", "水泵房", "plant_room", parent=building)
+    team = create_team(site, "ENG", "工程部", "engineering")
+    other_team = create_team(site, "CLN", "保洁部", "cleaning")
+    contractor = create_contractor("迅达电梯维保")
+    tech = create_user("wang", "王师傅", "technician")
+    other_tech = create_user("li", "李师傅", "technician")
+    lead = create_user("zhao", "赵班长", "cleaning_lead")
+    supervisor = create_user("chen", "陈主管", "supervisor")
+    create_membership(team, tech)
+    create_membership(other_team, other_tech)
+    create_membership(other_team, lead, is_lead=True)
+    pump = create_equipment(
+        site, "WP-01", "1号生活水泵", "water", location=pump_room, maintainer_team_id=team.id
     )
-    team = Team(site_id=site.id, code="ENG", name="工程部", kind="engineering")
-    other_team = Team(site_id=site.id, code="CLN", name="保洁部", kind="cleaning")
-    contractor = Contractor(name="迅达电梯维保")
-    db.session.add_all([pump_room, team, other_team, contractor])
-    db.session.flush()
-    tech = _user("wang", "王师傅", "technician")
-    other_tech = _user("li", "李师傅", "technician")
-    lead = _user("zhao", "赵班长", "cleaning_lead")
-    supervisor = _user("chen", "陈主管", "supervisor")
-    db.session.add_all(
-        [
-            TeamMembership(team_id=team.id, user_id=tech.id),
-            TeamMembership(team_id=other_team.id, user_id=other_tech.id),
-            TeamMembership(team_id=other_team.id, user_id=lead.id, is_lead=True),
-        ]
-    )
-    pump = Equipment(
-        site_id=site.id,
-        asset_code="WP-01",
-        name="1号生活水泵",
-        category="water",
-        location_id=pump_room.id,
-        maintainer_team_id=team.id,
-    )
-    elevator = Equipment(
-        site_id=site.id,
-        asset_code="T1-L1",
-        name="1号楼1号客梯",
-        category="elevator",
-        location_id=building.id,
+    elevator = create_equipment(
+        site, "T1-L1", "1号楼1号客梯", "elevator", location=building,
         maintainer_contractor_id=contractor.id,
-    )
-    db.session.add_all([pump, elevator])
-    db.session.flush()
-    pump_plan = Plan(
-        site_id=site.id,
-        equipment_id=pump.id,
-        name="水泵日巡检",
-        kind="inspection",
-        rrule="FREQ=DAILY",
-        starts_on=date(2025, 1, 1),
-        ceiling_days=2,
-        team_id=team.id,
-        checklist=PUMP_CHECKLIST,
-    )
-    db.session.add(pump_plan)
+    )  # fmt: skip
+    pump_plan = create_plan(
+        site, "水泵日巡检", rrule="FREQ=DAILY", starts_on=date(2025, 1, 1), equipment_id=pump.id,
+        kind="inspection", ceiling_days=2, team_id=team.id, checklist=PUMP_CHECKLIST,
+    )  # fmt: skip
     db.session.commit()
     return Place(
         site, pump_room, team, other_team, tech, other_tech, lead, supervisor, contractor,

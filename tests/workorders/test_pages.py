@@ -213,11 +213,12 @@ def test_photos_are_served_only_to_people_who_may_see_the_work(
         == 302
     )
     photo = db.session.scalars(select(WorkAttachment)).one()
-    response = client.get(f"/work/files/{photo.id}")
-    assert response.status_code == 200 and response.data == JPEG
-    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    with client.get(f"/work/files/{photo.id}") as response:  # closes the served file
+        assert response.status_code == 200 and response.data == JPEG
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert login_as(place.other_tech).get(f"/work/files/{photo.id}").status_code == 403
-    assert login_as(place.supervisor).get(f"/work/files/{photo.id}").status_code == 200
+    with login_as(place.supervisor).get(f"/work/files/{photo.id}") as response:
+        assert response.status_code == 200
     anonymous = client_for(client.application)
     assert anonymous.get(f"/work/files/{photo.id}").status_code in (302, 401)
 
