@@ -19,7 +19,8 @@ from flask import Flask
 
 from app import create_app
 from app.extensions import db
-from tests.simulation.harness import Record, Scenario, Simulation
+from tests.simulation.harness import Simulation
+from tests.simulation.record import Record, Scenario
 
 FIXED = (Scenario(7, "next", 2026), Scenario(7, "skip", 2026))
 FIRST_YEAR, LAST_YEAR = 2004, 2027

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from itertools import pairwise
 from typing import Any
 
-from tests.simulation.harness import TZ, Record, Row
+from tests.simulation.record import TZ, Record, Row
 
 SHOWN = 5
 Check = Callable[[Record], list[str]]

@@ -25,7 +25,7 @@ from app import create_app
 from app.extensions import db
 from tests.simulation import invariants as inv
 from tests.simulation.conftest import live_year
-from tests.simulation.harness import Scenario
+from tests.simulation.record import Scenario
 
 
 def _template(folder: Path) -> str:

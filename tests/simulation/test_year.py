@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from tests.simulation import invariants as inv
 from tests.simulation.conftest import defect
-from tests.simulation.harness import Record
+from tests.simulation.record import Record
 
 
 def _holds(check: inv.Check, year: Record) -> None:
