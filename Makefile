@@ -26,7 +26,7 @@ TEST_STAMP := $(VENV)/.rounds-test-installed
 RUN_LOCK := requirements/run.txt
 TEST_LOCK := requirements/test.txt
 
-.PHONY: help run test lock lint test-sqlite test-postgres bench translations \
+.PHONY: help run test lock lint test-sqlite test-postgres bench soak translations \
 	system-packages system-packages-test install install-test
 
 help:
@@ -34,6 +34,7 @@ help:
 	@echo "make test          install the test extras, then ruff + pytest (SQLite, then PostgreSQL)"
 	@echo "make lock          recompile requirements/*.txt from pyproject.toml (LOCK_ARGS=--upgrade for newest)"
 	@echo "make bench         run the benchmarks in tests/bench (not part of make test)"
+	@echo "make soak          simulate 20 seeds x every year 2004-2027 and check every invariant"
 	@echo "make translations  extract messages and update + compile app/translations (zh)"
 
 run: system-packages install
@@ -65,6 +66,11 @@ bench: system-packages install-test
 		done; \
 		[ $$found -eq 1 ] || echo "No benchmarks yet (tests/bench/run.py or tests/bench/bench_*.py)."; \
 	fi
+
+# The long year simulation (issue 12): 20 seeds x every year 2004-2027, every invariant;
+# `make test` runs a few years of it (tests/simulation). SOAK_ARGS narrows it.
+soak: install-test
+	$(BIN)/python -m tests.simulation.soak $(SOAK_ARGS)
 
 translations: install
 	$(BIN)/python scripts/translations.py update
