@@ -238,6 +238,7 @@ EVERY_PACKAGE = {
     "poppler-utils",
     "zbar-tools",
     "postgresql",
+    "chromium-headless-shell",
 }
 
 

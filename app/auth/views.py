@@ -18,6 +18,7 @@ from flask_login import current_user, login_user, logout_user
 
 from app.auth.forms import LoginForm
 from app.auth.permissions import AUTHENTICATED, PUBLIC, requires
+from app.core.navigation import home_endpoint
 from app.extensions import db
 from app.people.services import authenticate
 
@@ -34,6 +35,7 @@ def _safe_next(target: str | None) -> str:
 @bp.route("/login", methods=["GET", "POST"])
 @requires(PUBLIC)
 def login() -> ResponseReturnValue:
+    """The login form; afterwards the user lands where their work is, or where they were going."""
     form = LoginForm()
     if form.validate_on_submit():
         user = authenticate(
@@ -47,7 +49,10 @@ def login() -> ResponseReturnValue:
             flash(_("Wrong username or password, or the account is locked for a while."), "danger")
             return render_template("auth/login.html", form=form), 401
         login_user(user, remember=bool(form.remember.data))
-        return redirect(_safe_next(request.args.get("next")))
+        target = request.args.get("next")
+        if not target or target.rstrip("?") == "/":  # nothing asked for: go where the work is
+            target = url_for(home_endpoint(user.roles))
+        return redirect(_safe_next(target))
     return render_template("auth/login.html", form=form)
 
 
