@@ -34,7 +34,7 @@ from app.equipment.models import Equipment
 from app.extensions import db
 from app.people.models import Team, TeamMembership, User
 from app.sites.models import Location, Site
-from app.workorders import completion, files, forms, services
+from app.workorders import completion, files, forms, services, sheets
 from app.workorders.charts import trend_chart
 from app.workorders.checklist import Item, item_field, items_for, parse_number, tier_plans
 from app.workorders.files import path_of
@@ -124,6 +124,7 @@ def my_work() -> ResponseReturnValue:
         tz=ZoneInfo(_tz_name()),
         today=clock.local_today(_tz_name()),
         is_overdue=services.is_overdue,
+        my_sheet=sheets.my_sheet(current_user),
     )
 
 
@@ -229,8 +230,7 @@ def _crew_members(work_order: WorkOrder) -> list[User]:
 def _fill_defaults(form: Any, work_order: WorkOrder, tz: ZoneInfo) -> None:
     form.signature_name.data = current_user.name
     form.finished_at.data = clock.utcnow().astimezone(tz).replace(tzinfo=None, second=0)
-    if work_order.started_at is not None:
-        form.started_at.data = work_order.started_at.astimezone(tz).replace(tzinfo=None)
+    form.started_at.data = services.likely_start(work_order).astimezone(tz).replace(tzinfo=None)
     form.crew_user_ids.data = [current_user.id]
     if "maintenance_unit" in form:
         maintainer = work_order.contractor or (
@@ -459,8 +459,11 @@ def sheet() -> ResponseReturnValue:
     site_id = _int_arg("site")
     sites = db.session.scalars(select(Site).order_by(Site.code)).all()
     site = db.session.get(Site, site_id) if site_id else (sites[0] if len(sites) == 1 else None)
-    day = _date_arg("day") or clock.local_today(_tz_name())
-    team_id = _int_arg("team")
+    choice = sheets.sheet_choice(
+        current_user, site.id if site else None, site.timezone if site else _tz_name(),
+        _int_arg("team"), _date_arg("day"),
+    )  # fmt: skip
+    day, team_id = choice.day, (choice.team.id if choice.team else None)
     location_id = _int_arg("location")
     orders: list[WorkOrder] = []
     if site is not None:
@@ -500,11 +503,7 @@ def sheet() -> ResponseReturnValue:
             if status == 409
             else orders
         )
-    teams = (
-        db.session.scalars(select(Team).where(Team.site_id == site.id).order_by(Team.code)).all()
-        if site
-        else []
-    )
+    teams = sheets.sheet_teams(current_user, site.id) if site else []
     areas = (
         db.session.scalars(
             select(Location)
@@ -519,6 +518,7 @@ def sheet() -> ResponseReturnValue:
         site=site,
         sites=sites,
         teams=teams,
+        any_team=sheets.may_enter_any_team(current_user),
         areas=areas,
         day=day,
         team_id=team_id,

@@ -10,6 +10,7 @@ Playwright may not download its own browser here, so it drives Debian's
 `chromium-headless-shell` (about 4x faster per test than the full `chromium`).
 """
 
+import logging
 import os
 import re
 import threading
@@ -45,6 +46,8 @@ PHONE: dict[str, Any] = {
 DESKTOP: dict[str, Any] = {"viewport": {"width": 1280, "height": 900}}
 SIZES = {"phone": PHONE, "desktop": DESKTOP}
 CLIENT_ERROR = re.compile(r"Failed to load resource: the server responded with a status of 4\d\d")
+logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request drowns failures
+ACTION_TIMEOUT_MS = 15_000  # a busy CI machine; a missing element still fails in seconds, not 30
 DEMO_ROLES = ("admin", "supervisor", "tech", "cleanlead", "guardlead", "viewer")
 
 
@@ -181,6 +184,7 @@ def open_page(
         if username is not None:
             args["storage_state"] = auth_state(username)
         page = new_context(**args).new_page()
+        page.set_default_timeout(ACTION_TIMEOUT_MS)
         _watch(page, console_errors)
         return page
 
