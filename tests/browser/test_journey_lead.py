@@ -53,6 +53,7 @@ def test_the_cleaning_lead_gets_tomorrows_sheet_for_her_team_in_two_clicks(
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(body)).pages)
     assert "2026-03-03" in text or "2026年3月3日" in text
     assert "保洁部" in text
+    print(f"journey: {journey.clicks} actions, {journey.loads} page loads")
     assert journey.clicks <= MAX_ACTIONS, journey.clicks
     assert journey.loads <= MAX_LOADS, journey.loads
 

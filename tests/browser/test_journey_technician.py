@@ -54,6 +54,7 @@ def test_a_technician_subscribes_from_my_work_on_a_phone_in_two_taps(open_page) 
     qr = mine.get_by_role("img", name=re.compile("二维码"))
     expect(qr).to_be_visible()
     assert qr.evaluate("img => img.naturalWidth") > 100  # the app served a real image
+    print(f"journey: {journey.clicks} actions, {journey.loads} page loads")
     assert journey.clicks <= MAX_SUBSCRIBE_ACTIONS, journey.clicks
     assert journey.loads <= MAX_SUBSCRIBE_LOADS, journey.loads
 
@@ -90,5 +91,6 @@ def test_a_technician_completes_a_checklist_with_a_reading_and_a_photo_on_a_phon
 
     expect(page.get_by_role("alert").first).to_contain_text("已登记")
     expect(page.locator(".work-card", has_text="1号楼公共区域照明")).to_have_count(0)
+    print(f"journey: {journey.clicks} actions, {journey.loads} page loads")
     assert journey.clicks <= MAX_COMPLETE_ACTIONS, journey.clicks
     assert journey.loads <= MAX_COMPLETE_LOADS, journey.loads
