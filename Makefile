@@ -1,6 +1,7 @@
 # Rounds — two commands:
 #   make run    install what is missing, upgrade the database, load the demo, serve on :5000
-#   make test   the same installs plus the test extras, then ruff, pytest on SQLite and on PostgreSQL
+#   make test   the same installs plus the test extras, then ruff, pytest on SQLite, the
+#               browser tests in Chromium, and pytest on PostgreSQL
 #   make lock   recompile the lock files in requirements/ from pyproject.toml
 #
 # Every target is idempotent: the virtualenv is made once, pip runs again only when
@@ -19,6 +20,9 @@ PORT ?= 5000
 PYTEST_ARGS ?= -q -ra
 # Both passes spread over the cores (pytest-xdist); each worker has its own database.
 PYTEST_WORKERS ?= 2
+# Failed browser tests leave a screenshot and a Playwright trace here (a CI artefact);
+# view a trace offline with `playwright show-trace --host 127.0.0.1 --port 9323 FILE`.
+BROWSER_RESULTS ?= test-results
 
 RUN_STAMP := $(VENV)/.rounds-installed
 TEST_STAMP := $(VENV)/.rounds-test-installed
@@ -26,12 +30,12 @@ TEST_STAMP := $(VENV)/.rounds-test-installed
 RUN_LOCK := requirements/run.txt
 TEST_LOCK := requirements/test.txt
 
-.PHONY: help run test lock lint test-sqlite test-postgres bench soak translations \
+.PHONY: help run test lock lint test-sqlite test-browser test-postgres bench soak translations \
 	system-packages system-packages-test install install-test
 
 help:
 	@echo "make run           install Rounds and serve it on http://$(HOST):$(PORT) with the demo data"
-	@echo "make test          install the test extras, then ruff + pytest (SQLite, then PostgreSQL)"
+	@echo "make test          install the test extras, then ruff + pytest (SQLite, browser, PostgreSQL)"
 	@echo "make lock          recompile requirements/*.txt from pyproject.toml (LOCK_ARGS=--upgrade for newest)"
 	@echo "make bench         run the benchmarks in tests/bench (not part of make test)"
 	@echo "make soak          simulate 20 seeds x every year 2004-2027 and check every invariant"
@@ -40,7 +44,7 @@ help:
 run: system-packages install
 	HOST=$(HOST) PORT=$(PORT) scripts/run.sh $(VENV)
 
-test: system-packages-test install-test lint test-sqlite test-postgres
+test: system-packages-test install-test lint test-sqlite test-browser test-postgres
 
 lint: install-test
 	$(BIN)/ruff check .
@@ -49,10 +53,17 @@ lint: install-test
 test-sqlite: system-packages-test install-test lint
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
+# Chromium journeys and page sweep (marker `browser`, skipped by the plain pytest run) on
+# SQLite, with Debian's chromium-headless-shell; `scripts/with-postgres.sh` runs them on
+# PostgreSQL too: `scripts/with-postgres.sh .venv/bin/python -m pytest -m browser`.
+test-browser: system-packages-test install-test lint
+	$(BIN)/python -m pytest $(PYTEST_ARGS) -m browser tests/browser \
+		--screenshot only-on-failure --tracing retain-on-failure --output $(BROWSER_RESULTS)
+
 # Every database-backed test (marker `db`, set in tests/conftest.py) again on a
 # throw-away PostgreSQL cluster; skipped where the server isn't installed, unless CI=true.
-test-postgres: system-packages-test install-test test-sqlite
-	scripts/with-postgres.sh $(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS) -m db
+test-postgres: system-packages-test install-test test-sqlite test-browser
+	scripts/with-postgres.sh $(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS) -m "db and not browser"
 
 # tests/bench/run.py when there is one, otherwise each tests/bench/bench_*.py in turn.
 bench: system-packages install-test

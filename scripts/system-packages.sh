@@ -18,7 +18,9 @@ RUN_PACKAGES=(
     libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-cjk
     fonts-dejavu-core
 )
-TEST_PACKAGES=(poppler-utils zbar-tools postgresql)
+# chromium-headless-shell: the browser tests' Chromium (Playwright cannot download its own
+# offline, and the headless shell is ~4x faster per test than the full `chromium`).
+TEST_PACKAGES=(poppler-utils zbar-tools postgresql chromium-headless-shell)
 
 case "${1:-}" in
     run) wanted=("${RUN_PACKAGES[@]}") ;;

@@ -19,7 +19,7 @@ def test_anonymous_visitor_is_sent_to_the_login_page(client: FlaskClient) -> Non
     assert "/login" in response.headers["Location"]
 
 
-def test_staff_member_logs_in_and_sees_the_overview(
+def test_supervisor_logs_in_and_sees_the_work_board(
     client: FlaskClient, make_user: Callable[..., User]
 ) -> None:
     make_user("supervisor", "wang")
@@ -27,9 +27,7 @@ def test_staff_member_logs_in_and_sees_the_overview(
         "/login", data={"username": "wang", "password": TEST_PASSWORD}, follow_redirects=True
     )
     assert response.status_code == 200
-    assert "概览" in response.get_data(as_text=True) or "Overview" in response.get_data(
-        as_text=True
-    )
+    assert "全部工作" in response.get_data(as_text=True)
 
 
 def test_repeated_wrong_passwords_lock_this_address_out_even_for_the_right_password(
@@ -144,3 +142,26 @@ def test_production_cookies_are_secure_httponly_and_samesite_lax(
 def test_session_cookie_is_httponly_and_samesite(app: Flask) -> None:
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+@pytest.mark.parametrize(
+    ("role", "landing"),
+    [("technician", "/work/"), ("cleaning_lead", "/work/"), ("supervisor", "/work/board"),
+     ("admin", "/"), ("customer_service", "/repairs/")],
+)
+def test_after_login_each_role_lands_where_its_work_is(
+    client: FlaskClient, make_user: Callable[..., User], role: str, landing: str
+) -> None:
+    user = make_user(role)
+    response = client.post("/login", data={"username": user.username, "password": TEST_PASSWORD})
+    assert response.headers["Location"] == landing
+
+
+def test_login_from_the_home_page_still_lands_on_the_users_work(
+    client: FlaskClient, make_user: Callable[..., User]
+) -> None:
+    user = make_user("technician")
+    response = client.post(
+        "/login?next=/?", data={"username": user.username, "password": TEST_PASSWORD}
+    )
+    assert response.headers["Location"] == "/work/"

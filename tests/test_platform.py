@@ -241,6 +241,7 @@ EVERY_PACKAGE = {
     "poppler-utils",
     "zbar-tools",
     "postgresql",
+    "chromium-headless-shell",
 }
 
 

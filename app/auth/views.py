@@ -21,6 +21,7 @@ from app.people.login import LoginPolicy, authenticate
 from app.people.services import remember_language
 from app.people.sessions import end_sessions
 from app.web.forms import save
+from app.web.navigation import home_endpoint
 
 bp = Blueprint("auth", __name__)
 
@@ -33,7 +34,10 @@ def _safe_next(target: str | None) -> str:
 @bp.route("/login", methods=["GET", "POST"])
 @requires(PUBLIC)
 def login() -> ResponseReturnValue:
-    """Log in; failed attempts are counted so guessing locks the account for a while."""
+    """The login form; afterwards the user lands where their work is, or where they were going.
+
+    Failed attempts are counted per account and per source, so guessing slows down.
+    """
     form = LoginForm()
     if form.validate_on_submit():
         _saved, result = save(  # commits the failed-attempt counts too
@@ -55,7 +59,10 @@ def login() -> ResponseReturnValue:
             flash(_("Wrong username or password, or the account is locked for a while."), "danger")
             return render_template("auth/login.html", form=form), 401
         login_user(user, remember=bool(form.remember.data))
-        return redirect(_safe_next(request.args.get("next")))
+        target = request.args.get("next")
+        if not target or target.rstrip("?") == "/":  # nothing asked for: go where the work is
+            target = url_for(home_endpoint(user.roles))
+        return redirect(_safe_next(target))
     return render_template("auth/login.html", form=form)
 
 

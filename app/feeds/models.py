@@ -34,7 +34,7 @@ class CalendarFeed(TimestampMixin, db.Model):
 
     __tablename__ = "calendar_feed"
     __audited__ = True
-    __audit_exclude__ = frozenset({"token_hash"})
+    __audit_exclude__ = frozenset({"token_hash", "token_salt"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(
@@ -48,6 +48,9 @@ class CalendarFeed(TimestampMixin, db.Model):
     # The readable last path element; fixed at issue so renames never break a subscription.
     slug: Mapped[str] = mapped_column(String(64))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The token is HMAC(server key, salt): the owner can be shown the link again, the
+    # database alone reveals none. None on links made before this existed.
+    token_salt: Mapped[str | None] = mapped_column(String(32))
     days_back: Mapped[int] = mapped_column(default=30)
     days_ahead: Mapped[int] = mapped_column(default=90)
     alarm_minutes: Mapped[int | None] = mapped_column()

@@ -1,19 +1,24 @@
 """Feed links: issue, regenerate, revoke, find by token, and serve (cached) bodies.
 
-A link is a capability: `/feeds/<token>/<slug>.ics`. The token has 144 random bits,
-is shown once and stored only as its sha256; it reads the one feed its row names and
-nothing else. Services flush; views and the CLI commit.
+A link is a capability: `/feeds/<token>/<slug>.ics`. The token is 144 bits of an HMAC
+of a random per-link salt under the server's key, stored only as its sha256: the owner
+can be shown their link again (one link per calendar, not a new one per tap), while
+the database alone reveals none. It reads the one feed its row names and nothing
+else. Services flush; views and the CLI commit.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import logging
 import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import bindparam, select
 
 from app.core import clock
@@ -68,7 +73,7 @@ class FeedError(ValidationError):
 
 @dataclass(frozen=True)
 class Issued:
-    """A link just made: the only moment its token exists in clear."""
+    """A feed's link in clear, for its owner's eyes only."""
 
     feed: CalendarFeed
     url: str
@@ -77,6 +82,36 @@ class Issued:
 
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _new_salt() -> str:
+    return secrets.token_hex(16)
+
+
+def _derive_token(salt: str) -> str:
+    """The link's secret: HMAC of the salt under the server key, cut to TOKEN_BYTES."""
+    key = hashlib.sha256(b"rounds-feed-token:" + str(current_app.config["SECRET_KEY"]).encode())
+    digest = hmac.new(key.digest(), salt.encode(), hashlib.sha256).digest()[:TOKEN_BYTES]
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def _rekey(feed: CalendarFeed) -> str:
+    """A fresh salt and its token for this feed; the previous link stops working."""
+    feed.token_salt = _new_salt()
+    raw = _derive_token(feed.token_salt)
+    feed.token_hash = hash_token(raw)
+    return raw
+
+
+def current_link(feed: CalendarFeed) -> Issued | None:
+    """The feed's live link again, or None when it cannot be rebuilt (made before salts,
+    or the server key changed since): then only a new link can be shown."""
+    if feed.token_salt is None:
+        return None
+    raw = _derive_token(feed.token_salt)
+    if not hmac.compare_digest(hash_token(raw), feed.token_hash):
+        return None
+    return _issued(feed, raw)
 
 
 def feed_url(raw: str, slug: str) -> str:
@@ -142,29 +177,49 @@ def issue_feed(
     days_ahead: int | None = None,
     alarm_minutes: int | None = None,
 ) -> Issued:
-    """A new link to one scope + target the owner may read; the same checks for the profile
-    page and `rounds feeds issue`. Every bad field is reported at once."""
+    """The link to one scope + target the owner may read; the same checks for the profile
+    page and `rounds feeds issue`. Every bad field is reported at once. Asking again for a
+    calendar the owner already has a link to gives that link (settings unchanged), so
+    repeated taps never leave several live links to one calendar."""
     problems = Problems()
     target = _target(problems, owner, scope, (code or "").strip() or None)
     back, ahead, alarm = _check_settings(problems, days_back, days_ahead, alarm_minutes)
     problems.raise_if_any(FeedError)
     assert target is not None
-    raw = secrets.token_urlsafe(TOKEN_BYTES)
+    existing = _existing_feed(owner, target)
+    if existing is not None:
+        return current_link(existing) or _issued(existing, _rekey(existing))
     feed = CalendarFeed(
         user_id=owner.id,
         scope=target.scope.value,
         target_id=target.id,
         site_id=target.site_id,
         slug=_fit_slug(target_slug(target)),
-        token_hash=hash_token(raw),
         days_back=back,
         days_ahead=ahead,
         alarm_minutes=alarm,
         locale=feed_locale(owner.locale),
     )
+    raw = _rekey(feed)
     db.session.add(feed)
     db.session.flush()
     return _issued(feed, raw)
+
+
+def _existing_feed(owner: User, target: Target) -> CalendarFeed | None:
+    """The owner's live link to this very calendar, if they have one."""
+    stmt = (
+        select(CalendarFeed)
+        .where(
+            CalendarFeed.user_id == owner.id,
+            CalendarFeed.scope == target.scope.value,
+            CalendarFeed.target_id == target.id,
+            CalendarFeed.revoked_at.is_(None),
+        )
+        .order_by(CalendarFeed.id)
+        .limit(1)
+    )
+    return db.session.scalar(stmt)
 
 
 def _own_feed(owner: User, feed_id: int) -> CalendarFeed:
@@ -177,10 +232,39 @@ def _own_feed(owner: User, feed_id: int) -> CalendarFeed:
 def regenerate_feed(owner: User, feed_id: int) -> Issued:
     """A new token for the same feed: the old link stops working, subscribers re-subscribe."""
     feed = _own_feed(owner, feed_id)
-    raw = secrets.token_urlsafe(TOKEN_BYTES)
-    feed.token_hash = hash_token(raw)
+    raw = _rekey(feed)
     db.session.flush()
     return _issued(feed, raw)
+
+
+def own_link(owner: User, feed_id: int) -> Issued | None:
+    """One of the owner's live links, shown again (its QR code, the card on 我的工作)."""
+    return current_link(_own_feed(owner, feed_id))
+
+
+@dataclass(frozen=True)
+class SubscriptionCard:
+    """One calendar the person may subscribe to from 我的工作, and their link if they have one."""
+
+    scope: str
+    code: str
+    name: str
+    link: Issued | None
+    has_feed: bool  # a live link exists even when it cannot be shown again (renew it)
+
+
+def subscription_cards(owner: User, choices: list[tuple[str, str, str]]) -> list[SubscriptionCard]:
+    """For each (scope, code, name) choice: the owner's existing link to it, if any."""
+    cards = []
+    for scope, code, name in choices:
+        try:
+            target = resolve(FeedScope(scope), code, owner)
+        except (TargetError, ValueError):
+            continue
+        feed = _existing_feed(owner, target)
+        link = current_link(feed) if feed is not None else None
+        cards.append(SubscriptionCard(scope, code, name, link, feed is not None))
+    return cards
 
 
 def revoke_feed(owner: User, feed_id: int) -> CalendarFeed:

@@ -3,6 +3,7 @@ download, and the page where people make, renew and withdraw their links."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 
 import segno
@@ -128,8 +129,7 @@ def feeds_panel(
             FeedRow(item, label(SCOPE_LABELS[item.scope]), target.name if target else "—",
                     size, events)
         )  # fmt: skip
-    quick = [(FeedScope.PERSON.value, me.username, _("My work"))]
-    quick += [(FeedScope.TEAM.value, code, name) for code, name in choosable_teams(me)]
+    quick = _quick_choices(me)
     qr = None
     if issued is not None:
         qr = Markup(segno.make(issued.webcal, error="m").svg_inline(scale=4, border=2))
@@ -138,15 +138,30 @@ def feeds_panel(
     return Panel(rows, form, quick, back, issued, qr)
 
 
+def _quick_choices(me: User) -> list[tuple[str, str, str]]:
+    """(scope, code, label): the person's own work, then each team they may follow."""
+    quick = [(FeedScope.PERSON.value, me.username, _("My work"))]
+    quick += [(FeedScope.TEAM.value, code, name) for code, name in choosable_teams(me)]
+    return quick
+
+
+def subscription_cards() -> list[services.SubscriptionCard]:
+    """The 我的工作 card's calendars; templates call it, like `feeds_panel`."""
+    me = _me()
+    return services.subscription_cards(me, _quick_choices(me))
+
+
 @bp.app_context_processor
 def _inject() -> dict[str, object]:
-    return {"feeds_panel": feeds_panel}
+    return {"feeds_panel": feeds_panel, "subscription_cards": subscription_cards}
+
+
+BACK_PAGES = ("feeds", "work")
 
 
 def _back() -> str:
-    return (
-        "feeds" if request.form.get("feed-back", request.form.get("back")) == "feeds" else "profile"
-    )
+    back = request.form.get("feed-back", request.form.get("back"))
+    return back if back in BACK_PAGES else "profile"
 
 
 def _page(panel: Panel) -> str:
@@ -174,6 +189,8 @@ def create() -> ResponseReturnValue:
                 days_back=form.days_back.data, days_ahead=form.days_ahead.data,
                 alarm_minutes=form.alarm_minutes.data,
             ), form)  # fmt: skip
+        if saved and _back() == "work":  # the card on 我的工作 shows the link and its QR code
+            return redirect(url_for("work.my_work", _anchor="calendar"))
         if saved:
             return _page(feeds_panel(issued, back=_back())), 201, NO_STORE
     return _page(feeds_panel(form=form, back=_back())), page_status(form)
@@ -200,4 +217,20 @@ def revoke(feed_id: int) -> ResponseReturnValue:
 
 
 def _back_url() -> str:
-    return url_for("feeds.manage") if _back() == "feeds" else url_for("profile.index")
+    pages = {"feeds": "feeds.manage", "work": "work.my_work"}
+    return url_for(pages.get(_back(), "profile.index"))
+
+
+@bp.route("/feeds/<int:feed_id>/qr.svg")
+@requires(AUTHENTICATED)
+def qr_code(feed_id: int) -> ResponseReturnValue:
+    """The owner's link as a QR code to scan with the phone camera; never cached."""
+    try:
+        link = services.own_link(_me(), feed_id)
+    except services.FeedError:
+        abort(404)
+    if link is None:
+        abort(404)
+    svg = io.BytesIO()
+    segno.make(link.webcal, error="m").save(svg, kind="svg", scale=5, border=2)
+    return Response(svg.getvalue(), mimetype="image/svg+xml", headers=NO_STORE)

@@ -17,10 +17,11 @@ from wtforms.validators import Optional
 
 from app.core.i18n import label
 from app.extensions import db
-from app.people.models import Team
+from app.people.models import Team, User
 from app.rosters.grid import SPANS
 from app.sites.models import Site
 from app.vocab.categories import CATEGORIES
+from app.workorders.sheets import my_sheet
 from schedules import PRESETS
 
 LANGUAGE_CHOICES = [
@@ -131,3 +132,14 @@ class HistoryForm(PrintForm):
 class RecordForm(PrintForm):
     name = "record"
     work_order = IntegerField(_l("Work order number"), validators=[Optional()])
+
+
+def prefill_for_lead(form: ChecklistForm, user: User) -> None:
+    """A lead's checklist form opens on her team, and on tomorrow once her shift is over."""
+    mine = my_sheet(user)
+    if mine is None:
+        return
+    form.site.data = mine.site.code
+    form.date.data = mine.choice.day
+    if mine.choice.team is not None:
+        form.team.data = mine.choice.team.code

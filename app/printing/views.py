@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, abort, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_login import current_user
 from werkzeug.utils import secure_filename
 
 from app.auth.permissions import requires
@@ -26,6 +27,7 @@ from app.printing.forms import (
     PrintForm,
     RecordForm,
     RosterForm,
+    prefill_for_lead,
 )
 from app.printing.output import PreviewLinks, Sheet, sheet_html, sheets_pdf
 from app.printing.render import PREVIEW_STYLESHEET, STYLESHEET
@@ -122,6 +124,7 @@ PAGES: dict[str, SheetPage] = {
 def _chooser(failed: PrintForm | None = None) -> ResponseReturnValue:
     forms = {name: page.form(formdata=None) for name, page in PAGES.items()}
     forms["record"] = RecordForm(formdata=None)
+    prefill_for_lead(forms["checklist"], current_user)  # type: ignore[arg-type]
     if failed is not None:
         forms[failed.name] = failed
     return render_template("print/index.html", forms=forms, failed=failed), (

@@ -76,6 +76,7 @@ def team(team_id: int) -> ResponseReturnValue:
         span=span,
         grid=grid.team_grid(chosen, first_day, last_day),
         neighbours=grid.neighbours(first_day, span),
+        day=_start(site),  # the day asked for: its checklist is the one to print
     )
 
 

@@ -188,7 +188,11 @@ class Places:
         return self.path(location_id)
 
 
-def title(plan_name: str, place: str) -> str:
+def title(plan_name: str, place: str, asset_name: str | None = None) -> str:
+    """'<plan> · <place>', naming the asset once: catalog plans already carry the asset's
+    name, so then the place keeps only the building (phone cards stay two lines)."""
+    if asset_name and asset_name in plan_name and place.endswith(asset_name):
+        place = place[: -len(asset_name)].strip()
     text = f"{plan_name}{TITLE_SEPARATOR}{place}" if place else plan_name
     return text[:TITLE_MAX]
 
@@ -229,10 +233,11 @@ def build_unit(
     base, higher = ordered[0], ordered[1:]
     location_id = base.location_id or (equipment.location_id if equipment else None)
     place = places.place(equipment, location_id)
+    asset = equipment.name if equipment else None
     if higher:
-        titles: dict[str | None, str] = {tier_key(p): title(p.name, place) for p in ordered}
+        titles: dict[str | None, str] = {tier_key(p): title(p.name, place, asset) for p in ordered}
     else:
-        titles = {None: title(base.name, place)}
+        titles = {None: title(base.name, place, asset)}
     return Unit(
         base=base,
         members=tuple(ordered),

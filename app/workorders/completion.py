@@ -57,6 +57,7 @@ from app.workorders.services import (
     skip,
     touch,
 )
+from app.workorders.sheets import check_sheet_scope
 
 REPORT_PERFORMERS = frozenset({"licensed_contractor", "authority_inspection"})
 STATUTORY = "statutory"
@@ -431,6 +432,7 @@ def complete_sheet(
     are re-planned once the whole sheet is in, so an early row's re-planning never moves
     a later row of the same sheet.
     """
+    check_sheet_scope(user, work_orders)
     problems: dict[str, Msg] = {}
     plans: list[tuple[WorkOrder, CompletionInput | None, str]] = []
     for work_order in work_orders:

@@ -495,3 +495,17 @@ def correctives_of(work_order: WorkOrder) -> list[WorkOrder]:
 def is_overdue(work_order: WorkOrder) -> bool:
     """Still open after its window (corrective: after its SLA due time)."""
     return work_order.status in OPEN_STATUSES and work_order.window_end < clock.utcnow()
+
+
+LIKELY_START_HOURS = 4
+
+
+def likely_start(work_order: WorkOrder) -> datetime:
+    """When the work most likely began, to prefill the form: when it was started, else its
+    due time if that passed within the last hours, else now (a phone user rarely types)."""
+    now = clock.utcnow().replace(second=0, microsecond=0)
+    if work_order.started_at is not None:
+        return work_order.started_at
+    if now - timedelta(hours=LIKELY_START_HOURS) <= work_order.due_at <= now:
+        return work_order.due_at
+    return now

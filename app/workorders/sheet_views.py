@@ -15,11 +15,10 @@ from app.core import clock
 from app.core.i18n import label
 from app.core.validation import StaleEdit, ValidationError
 from app.extensions import db
-from app.people.queries import teams_by_code
 from app.sites.models import Site
 from app.sites.queries import sites_by_code, top_level_locations
 from app.web.forms import save
-from app.workorders import completion, forms
+from app.workorders import completion, forms, sheets
 from app.workorders.checklist import item_field, items_for
 from app.workorders.models import WorkOrder
 from app.workorders.pages import bp, date_arg, int_arg, tz_name
@@ -33,8 +32,11 @@ def sheet() -> ResponseReturnValue:
     site_id = int_arg("site")
     sites = sites_by_code()
     site = db.session.get(Site, site_id) if site_id else (sites[0] if len(sites) == 1 else None)
-    day = date_arg("day") or clock.local_today(tz_name())
-    team_id = int_arg("team")
+    choice = sheets.sheet_choice(
+        current_user, site.id if site else None, site.timezone if site else tz_name(),
+        int_arg("team"), date_arg("day"),
+    )  # fmt: skip
+    day, team_id = choice.day, (choice.team.id if choice.team else None)
     location_id = int_arg("location")
     orders: list[WorkOrder] = []
     if site is not None:
@@ -47,13 +49,14 @@ def sheet() -> ResponseReturnValue:
         status, errors = refused
         if status == 409:  # someone else got there first: show the work as it is now
             orders = completion.sheet_work_orders(site.id, team_id, day, site.timezone, location_id)
-    teams = teams_by_code(site.id) if site else []
+    teams = sheets.sheet_teams(current_user, site.id) if site else []
     areas = top_level_locations(site.id) if site else []
     return render_template(
         "workorders/sheet.html",
         site=site,
         sites=sites,
         teams=teams,
+        any_team=sheets.may_enter_any_team(current_user),
         areas=areas,
         day=day,
         team_id=team_id,

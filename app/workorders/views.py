@@ -27,7 +27,7 @@ from app.people.models import User
 from app.people.queries import active_members_of, teams_by_code
 from app.sites.queries import sites_by_code
 from app.web.forms import save, show_errors
-from app.workorders import completion, files, forms, services
+from app.workorders import completion, files, forms, services, sheets
 from app.workorders.checklist import Item, items_for, parse_number, tier_plans
 from app.workorders.files import path_of
 from app.workorders.models import FINISHED_STATUSES, WorkAttachment, WorkOrder
@@ -59,6 +59,7 @@ def my_work() -> ResponseReturnValue:
         tz=ZoneInfo(tz_name()),
         today=clock.local_today(tz_name()),
         is_overdue=services.is_overdue,
+        my_sheet=sheets.my_sheet(current_user),
     )
 
 
@@ -145,8 +146,7 @@ def _crew_members(work_order: WorkOrder) -> list[User]:
 def _fill_defaults(form: Any, work_order: WorkOrder, tz: ZoneInfo) -> None:
     form.signature_name.data = current_user.name
     form.finished_at.data = clock.utcnow().astimezone(tz).replace(tzinfo=None, second=0)
-    if work_order.started_at is not None:
-        form.started_at.data = work_order.started_at.astimezone(tz).replace(tzinfo=None)
+    form.started_at.data = services.likely_start(work_order).astimezone(tz).replace(tzinfo=None)
     form.crew_user_ids.data = [current_user.id]
     if "maintenance_unit" in form:
         maintainer = work_order.contractor or (

@@ -15,6 +15,7 @@ from app.core import clock
 from app.extensions import db
 from app.plans.models import Plan
 from app.scheduling.generation import BatchProgress, generate
+from app.scheduling.mapping import title
 from app.workorders.models import WorkOrder
 
 from .conftest import World
@@ -223,3 +224,12 @@ def test_the_nightly_run_extends_the_horizon_by_the_days_that_passed(
     assert first.inserted == 90
     assert second.inserted == 2 and snapshot()[: len(before)] == before
     assert local_days(work_orders(plan))[-1] == dt.date(2026, 6, 1)
+
+
+def test_a_work_title_names_the_asset_once_when_the_plan_name_already_carries_it() -> None:
+    assert (
+        title("生活水箱A 水箱间卫生检查", "1号楼 生活水箱A", "生活水箱A")
+        == "生活水箱A 水箱间卫生检查 · 1号楼"
+    )
+    plain = title("水箱间卫生检查", "1号楼 生活水箱A", "生活水箱A")
+    assert plain == "水箱间卫生检查 · 1号楼 生活水箱A"

@@ -1,11 +1,12 @@
 """Paper sheets: a lead enters a returned daily checklist as "all done except ..."."""
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from app.core import clock
 from app.extensions import db
 from app.people.models import User
 from app.plans.models import Plan
@@ -93,3 +94,55 @@ def test_a_sheet_with_a_problem_saves_nothing_and_marks_the_row(
 
 def test_technicians_cannot_enter_sheets(place: Place, login_as: Login) -> None:
     assert login_as(place.tech).get("/work/sheet").status_code == 403
+
+
+def test_a_leads_sheet_opens_on_her_own_team_without_an_all_teams_choice(
+    place: Place, make_work: Callable[..., WorkOrder], login_as: Login
+) -> None:
+    _cleaning_day(place, make_work)
+    pump_visit = make_work(due=NOW, team=place.team, assignee=place.tech, title="水泵月检")
+    page = login_as(place.lead).get(f"/work/sheet?site={place.site.id}&day=2026-03-02")
+    html = page.get_data(as_text=True)
+    assert "大堂保洁 9:00" in html
+    assert pump_visit.title not in html
+    assert "全部班组" not in html
+
+
+def test_a_lead_cannot_enter_another_teams_work_and_nothing_is_saved(
+    place: Place, make_work: Callable[..., WorkOrder], login_as: Login
+) -> None:
+    pump_visit = make_work(due=NOW, team=place.team, assignee=place.tech, title="水泵月检")
+    url = f"/work/sheet?site={place.site.id}&team={place.team.id}&day=2026-03-02"
+    response = login_as(place.lead).post(url, data={"finished_at": "2026-03-02T08:55"})
+    assert response.status_code == 409
+    assert "您只能录入本班组的检查表；这项工作属于工程部" in response.get_data(as_text=True)
+    db.session.refresh(pump_visit)
+    assert pump_visit.status == "assigned"
+
+
+def test_a_supervisor_may_enter_any_teams_sheet(
+    place: Place, make_work: Callable[..., WorkOrder], login_as: Login
+) -> None:
+    pump_visit = make_work(due=NOW, team=place.team, assignee=place.tech, title="水泵月检")
+    url = f"/work/sheet?site={place.site.id}&team={place.team.id}&day=2026-03-02"
+    response = login_as(place.supervisor).post(url, data={"finished_at": "2026-03-02T08:55"})
+    assert response.status_code == 302
+    db.session.refresh(pump_visit)
+    assert pump_visit.status == "done"
+
+
+def test_after_her_teams_shift_the_leads_sheet_defaults_to_tomorrow(
+    place: Place, login_as: Login
+) -> None:
+    place.other_team.shift_pattern = "six_on_one_off"  # day shift 07:00–16:00
+    db.session.commit()
+    lead = login_as(place.lead)
+    assert 'value="2026-03-02"' in lead.get(f"/work/sheet?site={place.site.id}").get_data(
+        as_text=True
+    )
+    with clock.pinned(datetime(2026, 3, 2, 8, 30, tzinfo=UTC)):  # 16:30 in Shanghai
+        html = lead.get(f"/work/sheet?site={place.site.id}").get_data(as_text=True)
+        work = lead.get("/work/").get_data(as_text=True)
+    assert 'value="2026-03-03"' in html
+    assert "打印明天的检查表（PDF）" in work
+    assert "date=2026-03-03" in work
