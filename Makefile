@@ -20,6 +20,9 @@ PORT ?= 5000
 PYTEST_ARGS ?= -q -ra
 # Both passes spread over the cores (pytest-xdist); each worker has its own database.
 PYTEST_WORKERS ?= 2
+# A module's tests stay on one worker, so module-scoped fixtures (the demo, a simulated
+# year) are built once, not once per worker.
+XDIST := -n $(PYTEST_WORKERS) --dist loadscope
 # Failed browser tests leave a screenshot and a Playwright trace here (a CI artefact);
 # view a trace offline with `playwright show-trace --host 127.0.0.1 --port 9323 FILE`.
 BROWSER_RESULTS ?= test-results
@@ -51,7 +54,7 @@ lint: install-test
 	$(BIN)/lint-imports
 
 test-sqlite: system-packages-test install-test lint
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 
 # Chromium journeys and page sweep (marker `browser`, skipped by the plain pytest run) on
 # SQLite, with Debian's chromium-headless-shell; `scripts/with-postgres.sh` runs them on
@@ -63,7 +66,7 @@ test-browser: system-packages-test install-test lint
 # Every database-backed test (marker `db`, set in tests/conftest.py) again on a
 # throw-away PostgreSQL cluster; skipped where the server isn't installed, unless CI=true.
 test-postgres: system-packages-test install-test test-sqlite test-browser
-	scripts/with-postgres.sh $(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS) -m "db and not browser"
+	scripts/with-postgres.sh $(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS) -m "db and not browser"
 
 # tests/bench/run.py when there is one, otherwise each tests/bench/bench_*.py in turn.
 bench: system-packages install-test

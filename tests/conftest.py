@@ -7,6 +7,7 @@ set). The clock is pinned so no test depends on today's date.
 """
 
 import os
+import random
 import shutil
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -54,6 +55,16 @@ def _worker_database(url: str) -> str:
 
 POSTGRES_URL = _worker_database(os.environ.get("ROUNDS_TEST_DATABASE_URL", ""))
 DB_FIXTURES = {"app", "client", "runner", "login", "db_session"}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Pick the simulation's random year once per run, before pytest-xdist starts workers.
+
+    Each worker collects the tests itself; a seed drawn per process would give each a
+    different scenario id and xdist would refuse the run. Workers inherit the environment.
+    """
+    if not hasattr(config, "workerinput") and not os.environ.get("ROUNDS_SIM_SEED"):
+        os.environ["ROUNDS_SIM_SEED"] = str(random.SystemRandom().randint(1, 10**6))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
