@@ -1,7 +1,7 @@
 """calendar_feed.token_salt: a feed's link can be shown again to its owner
 
-Revision ID: 0009_browser
-Revises: 0008_work_order_autoincrement
+Revision ID: 0010_feed_token_salt
+Revises: 0009_sessions
 Create Date: 2026-12-07 02:00:00.000000
 
 The token is derived from this salt and the server's key (HMAC), so the owner can
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0009_browser'
-down_revision = '0008_work_order_autoincrement'
+revision = '0010_feed_token_salt'
+down_revision = '0009_sessions'
 branch_labels = None
 depends_on = None
 
