@@ -12,6 +12,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import flask_babel
 import pytest
@@ -19,6 +20,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, make_url, text
+from werkzeug.test import TestResponse
 
 from app import create_app
 from app.core import clock
@@ -124,6 +126,17 @@ def _empty_postgres() -> None:
     db.session.commit()
 
 
+class ReadingClient(FlaskClient):
+    """A test client that reads and closes every response, as a real server does.
+
+    A file response (`send_file`) holds its file open until the body is read; a test
+    that only looks at headers would otherwise leak it, and warnings are errors here.
+    """
+
+    def open(self, *args: Any, buffered: bool = True, **kwargs: Any) -> TestResponse:
+        return super().open(*args, buffered=buffered, **kwargs)
+
+
 @pytest.fixture
 def app(migrated_template: str, tmp_path: Path) -> Iterator[Flask]:
     if POSTGRES_URL:
@@ -136,6 +149,7 @@ def app(migrated_template: str, tmp_path: Path) -> Iterator[Flask]:
     # Requests reuse this fixture's app context, so Flask-Babel's per-context cache would
     # keep the first request's language; production gives each request a fresh one.
     application.before_request_funcs.setdefault(None, []).insert(0, flask_babel.refresh)
+    application.test_client_class = ReadingClient
     with clock.pinned(PINNED_NOW), application.app_context():
         if POSTGRES_URL:
             _empty_postgres()
