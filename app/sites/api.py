@@ -4,13 +4,13 @@ from typing import Any
 
 from flask import jsonify, request, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 
 from app.api.errors import get_or_404
 from app.api.pagination import page_schema, paginate
 from app.api.spec import PAGINATION_QUERY, api_route, json_body, schema
 from app.sites import services
 from app.sites.models import SERVICE_LEVELS, Location, Site
+from app.sites.queries import locations_of, sites_in_order
 from app.vocab.location_kinds import LOCATION_KINDS
 
 _SITE_FIELDS: dict[str, Any] = {
@@ -138,7 +138,7 @@ def _location(location_id: int) -> Location:
     query=PAGINATION_QUERY,
 )
 def list_sites() -> ResponseReturnValue:
-    return jsonify(paginate(select(Site).order_by(Site.code, Site.id), site_json))
+    return jsonify(paginate(sites_in_order(), site_json))
 
 
 @api_route(
@@ -201,18 +201,12 @@ def patch_site(site_id: int) -> ResponseReturnValue:
 )
 def list_locations(site_id: int) -> ResponseReturnValue:
     site = _site(site_id)
-    stmt = (
-        select(Location)
-        .where(Location.site_id == site.id)
-        .order_by(Location.sort_key, Location.name, Location.id)
-    )
     path = request.args.get("path")
+    only_id = None
     if path is not None:
         found = services.find_location_by_path(site, path)
-        stmt = stmt.where(Location.id == (found.id if found else -1))
-    parent_id = request.args.get("parent_id", type=int)
-    if parent_id is not None:
-        stmt = stmt.where(Location.parent_id == parent_id)
+        only_id = found.id if found else -1
+    stmt = locations_of(site, only_id=only_id, parent_id=request.args.get("parent_id", type=int))
     paths = {loc.id: p for p, loc in services.location_paths(site).items()}
     return jsonify(paginate(stmt, lambda loc: location_json(loc, paths.get(loc.id))))
 
