@@ -101,15 +101,16 @@ def next_open_visit(lift: Equipment, base: Plan) -> WorkOrder:
     return visit
 
 
-@pytest.fixture(scope="session")
-def migrated_template(migrated_template: str, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """On SQLite, the migrated template plus the demo, built once for all printing tests.
+def demo_template(
+    migrated_template: str, tmp_path_factory: pytest.TempPathFactory, name: str
+) -> str:
+    """On SQLite, a copy of the migrated template with the demo built in, once per session.
 
     (On PostgreSQL the tables are emptied around each test, so `demo` builds it each time.)
     """
     if POSTGRES_URL:
         return migrated_template
-    path = tmp_path_factory.mktemp("print-template") / "template.sqlite3"
+    path = tmp_path_factory.mktemp(name) / "template.sqlite3"
     shutil.copy(migrated_template, path)
     application = create_app(
         {
@@ -124,6 +125,12 @@ def migrated_template(migrated_template: str, tmp_path_factory: pytest.TempPathF
         db.session.remove()
         db.engine.dispose()
     return str(path)
+
+
+@pytest.fixture(scope="session")
+def migrated_template(migrated_template: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The migrated template plus the demo, built once for all printing tests."""
+    return demo_template(migrated_template, tmp_path_factory, "print-template")
 
 
 @pytest.fixture
