@@ -33,7 +33,8 @@ def test_a_lead_previews_the_checklist_as_html_with_a_pdf_button(lead: FlaskClie
     assert 'href="/print/checklist.pdf?site=DEMO&amp;team=CLN&amp;date=2026-03-03"' in html
     assert 'href="/print/sheet.css"' in html
     assert 'name="viewport"' in html
-    assert lead.get("/print/sheet.css").mimetype == "text/css"
+    with lead.get("/print/sheet.css") as stylesheet:  # closes the served file
+        assert stylesheet.mimetype == "text/css"
 
 
 def test_the_pdf_is_the_same_sheet(lead: FlaskClient) -> None:
