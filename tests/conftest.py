@@ -11,6 +11,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import flask_babel
 import pytest
@@ -90,6 +91,18 @@ def _empty_postgres() -> None:
     db.session.commit()
 
 
+class ClosingClient(FlaskClient):
+    """Reads each response whole and closes it, as a WSGI server does.
+
+    A test that looks only at the status code of a served file would otherwise leave the
+    file open, and its ResourceWarning (an error here) would fail whichever test runs
+    when the garbage collector finds it.
+    """
+
+    def open(self, *args: Any, buffered: bool = True, **kwargs: Any) -> Any:
+        return super().open(*args, buffered=buffered, **kwargs)
+
+
 @pytest.fixture
 def app(migrated_template: str, tmp_path: Path) -> Iterator[Flask]:
     if POSTGRES_URL:
@@ -99,6 +112,7 @@ def app(migrated_template: str, tmp_path: Path) -> Iterator[Flask]:
         shutil.copy(migrated_template, copy)
         url = f"sqlite:///{copy}"
     application = create_app(_config(tmp_path, url))
+    application.test_client_class = ClosingClient
     # Requests reuse this fixture's app context, so Flask-Babel's per-context cache would
     # keep the first request's language; production gives each request a fresh one.
     application.before_request_funcs.setdefault(None, []).insert(0, flask_babel.refresh)
