@@ -25,7 +25,7 @@ from app.people.services import issue_api_token, set_password
 from app.plans.models import Plan
 from app.sites.models import Location, Site
 from app.workorders.models import WorkOrder, WorkOrderStatus
-from tests.conftest import PINNED_NOW, TEST_PASSWORD
+from tests.conftest import PINNED_NOW, TEST_PASSWORD, ReadingClient
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = PINNED_NOW  # Monday 2026-03-02 09:00 in Shanghai
@@ -170,7 +170,7 @@ def make_work(place: Place) -> Callable[..., WorkOrder]:
     return make
 
 
-class OwnUserClient(FlaskClient):
+class OwnUserClient(ReadingClient):
     """A client that is always its own user.
 
     The test's app context outlives requests, so Flask-Login's cached user (in `g`) is
