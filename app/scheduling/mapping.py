@@ -22,9 +22,11 @@ from schedules import (
     AgeBand,
     Anchor,
     HolidayPolicy,
+    Period,
     RuleError,
     SeasonWindow,
     Tier,
+    implied_limits,
 )
 from schedules import Plan as EnginePlan
 
@@ -63,6 +65,7 @@ PLAN_COLUMNS = (
     "contractor_id",
     "assignment_strategy",
     "active",
+    "criticality",
 )
 """The plan columns scheduling reads (selected by name, so Core rows and objects both work)."""
 
@@ -79,6 +82,7 @@ _DEFAULTS: dict[str, Any] = {
     "performer": "in_house",
     "assignment_strategy": "fixed",
     "active": True,
+    "criticality": "optimal",
 }
 
 
@@ -123,6 +127,7 @@ class PlanFacts:
     contractor_id: int | None
     assignment_strategy: str
     active: bool
+    criticality: str
 
     @property
     def group_key(self) -> tuple[int, int | None, str] | None:
@@ -271,6 +276,7 @@ def engine_plan(
             *(Tier(tier_key(p), p.rrule, p.name, p.name) for p in higher),
         )
     try:
+        ceiling, each_period = (min(ceilings), None) if ceilings else implied_ceiling(base)
         return EnginePlan(
             key=tier_key(base),
             rule=base.rrule,
@@ -280,7 +286,8 @@ def engine_plan(
             tolerance_before=dt.timedelta(days=base.tolerance_before_days),
             tolerance_after=dt.timedelta(days=base.tolerance_after_days),
             holiday_policy=policy,
-            ceiling_days=min(ceilings) if ceilings else None,
+            ceiling_days=ceiling,
+            each_period=each_period,
             anchor=anchor,
             tiers=tiers,
             seasons=seasons(base.seasons),
@@ -292,6 +299,18 @@ def engine_plan(
         raise MappingError(base.id, error.detail) from None
     except (RuleError, ValueError, TypeError, KeyError) as error:
         raise MappingError(base.id, str(error)) from None
+
+
+def implied_ceiling(base: PlanFacts) -> tuple[int | None, Period | None]:
+    """What a statutory frequency promises when the catalog names no ceiling.
+
+    A weekly task is owed every ISO week, a monthly one every month, rarer ones at most
+    their longest period plus tolerance. Seasonal and age-banded plans are left out:
+    their window or band sets the interval, not the base rule.
+    """
+    if base.criticality != "statutory" or base.seasons or base.age_bands:
+        return None, None
+    return implied_limits(base.rrule, base.tolerance_after_days)
 
 
 def seasons(raw: Sequence[Mapping[str, Any]] | None) -> tuple[SeasonWindow, ...]:
