@@ -13,6 +13,7 @@ Work orders of a unit are stored under the base plan's id.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -318,8 +319,16 @@ def seasons(raw: Sequence[Mapping[str, Any]] | None) -> tuple[SeasonWindow, ...]
     windows = []
     for entry in raw or ():
         try:
-            windows.append(SeasonWindow.parse(f"{entry['from']}..{entry['to']}"))
-        except (KeyError, TypeError, ValueError) as error:
+            window = SeasonWindow.parse(f"{entry['from']}..{entry['to']}")
+            label = entry.get("label") or {}
+            if isinstance(label, str):  # a hand-made plan may name its window once
+                label = {"zh": label, "en": label}
+            windows.append(
+                dataclasses.replace(
+                    window, label_zh=str(label.get("zh", "")), label_en=str(label.get("en", ""))
+                )
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise MappingError(None, f"bad season {entry!r}: {error}") from None
     return tuple(windows)
 
