@@ -13,6 +13,7 @@ Work orders of a unit are stored under the base plan's id.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -22,9 +23,11 @@ from schedules import (
     AgeBand,
     Anchor,
     HolidayPolicy,
+    Period,
     RuleError,
     SeasonWindow,
     Tier,
+    implied_limits,
 )
 from schedules import Plan as EnginePlan
 
@@ -63,6 +66,7 @@ PLAN_COLUMNS = (
     "contractor_id",
     "assignment_strategy",
     "active",
+    "criticality",
 )
 """The plan columns scheduling reads (selected by name, so Core rows and objects both work)."""
 
@@ -79,6 +83,7 @@ _DEFAULTS: dict[str, Any] = {
     "performer": "in_house",
     "assignment_strategy": "fixed",
     "active": True,
+    "criticality": "optimal",
 }
 
 
@@ -123,6 +128,7 @@ class PlanFacts:
     contractor_id: int | None
     assignment_strategy: str
     active: bool
+    criticality: str
 
     @property
     def group_key(self) -> tuple[int, int | None, str] | None:
@@ -271,6 +277,7 @@ def engine_plan(
             *(Tier(tier_key(p), p.rrule, p.name, p.name) for p in higher),
         )
     try:
+        ceiling, each_period = (min(ceilings), None) if ceilings else implied_ceiling(base)
         return EnginePlan(
             key=tier_key(base),
             rule=base.rrule,
@@ -280,7 +287,8 @@ def engine_plan(
             tolerance_before=dt.timedelta(days=base.tolerance_before_days),
             tolerance_after=dt.timedelta(days=base.tolerance_after_days),
             holiday_policy=policy,
-            ceiling_days=min(ceilings) if ceilings else None,
+            ceiling_days=ceiling,
+            each_period=each_period,
             anchor=anchor,
             tiers=tiers,
             seasons=seasons(base.seasons),
@@ -294,13 +302,33 @@ def engine_plan(
         raise MappingError(base.id, str(error)) from None
 
 
+def implied_ceiling(base: PlanFacts) -> tuple[int | None, Period | None]:
+    """What a statutory frequency promises when the catalog names no ceiling.
+
+    A weekly task is owed every ISO week, a monthly one every month, rarer ones at most
+    their longest period plus tolerance. Seasonal and age-banded plans are left out:
+    their window or band sets the interval, not the base rule.
+    """
+    if base.criticality != "statutory" or base.seasons or base.age_bands:
+        return None, None
+    return implied_limits(base.rrule, base.tolerance_after_days)
+
+
 def seasons(raw: Sequence[Mapping[str, Any]] | None) -> tuple[SeasonWindow, ...]:
     """`[{"from": "MM-DD", "to": "MM-DD", "label": {...}}]` → engine windows."""
     windows = []
     for entry in raw or ():
         try:
-            windows.append(SeasonWindow.parse(f"{entry['from']}..{entry['to']}"))
-        except (KeyError, TypeError, ValueError) as error:
+            window = SeasonWindow.parse(f"{entry['from']}..{entry['to']}")
+            label = entry.get("label") or {}
+            if isinstance(label, str):  # a hand-made plan may name its window once
+                label = {"zh": label, "en": label}
+            windows.append(
+                dataclasses.replace(
+                    window, label_zh=str(label.get("zh", "")), label_en=str(label.get("en", ""))
+                )
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise MappingError(None, f"bad season {entry!r}: {error}") from None
     return tuple(windows)
 

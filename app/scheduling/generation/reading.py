@@ -145,13 +145,41 @@ def _latest_rows(plan_ids: Sequence[int], *conditions: Any) -> dict[int, Row[Any
     return {row.plan_id: row for row in db.session.execute(stmt)}
 
 
-def _as_last_visit(row: Row[Any], *, restart_at_completion: bool) -> LastVisit:
+def _tiers_done(plan_ids: Sequence[int], *conditions: Any) -> dict[int, dict[str, dt.datetime]]:
+    """Per plan, when each tier was last done (or stored): one grouped query per run.
+
+    The engine counts tiers by period from this, so a completion that moved the grid
+    does not bring a tier back; it takes the max over higher tiers itself.
+    """
+    if not plan_ids:
+        return {}
+    stmt = (
+        select(
+            WO_TABLE.c.plan_id,
+            WO_TABLE.c.tier,
+            func.max(func.coalesce(WO_TABLE.c.completed_at, WO_TABLE.c.due_at)).label("at"),
+        )
+        .where(WO_TABLE.c.plan_id.in_(list(plan_ids)), WO_TABLE.c.tier.is_not(None), *conditions)
+        .group_by(WO_TABLE.c.plan_id, WO_TABLE.c.tier)
+    )
+    done: dict[int, dict[str, dt.datetime]] = {}
+    for row in db.session.execute(stmt):
+        done.setdefault(row.plan_id, {})[row.tier] = row.at
+    return done
+
+
+def _as_last_visit(
+    row: Row[Any],
+    *,
+    restart_at_completion: bool,
+    tiers_done: dict[str, dt.datetime] | None = None,
+) -> LastVisit:
     """Done visits count from when they were done (late or not), others from their due."""
     if row.status in DONE:
         at = row.completed_at or row.due_at
         slot = None if restart_at_completion else row.slot
-        return LastVisit(at=at, slot=slot, tier=row.tier)
-    return LastVisit(at=row.due_at, slot=row.slot, tier=row.tier)
+        return LastVisit(at=at, slot=slot, tier=row.tier, tiers_done=tiers_done)
+    return LastVisit(at=row.due_at, slot=row.slot, tier=row.tier, tiers_done=tiers_done)
 
 
 @dataclass(frozen=True)
@@ -190,8 +218,16 @@ def unit_history(units: Sequence[Unit], mode: Mode, now: dt.datetime) -> History
                     WO_TABLE.c.due_at <= now,
                 )
             )
+        tiers = _tiers_done(
+            [u.base.id for u in completion if u.plan.tiers and u.base.id is not None],
+            WO_TABLE.c.status.in_(DONE)
+            if mode is Mode.REPLACE
+            else WO_TABLE.c.status.not_in(NOT_VISITS),
+        )
         for plan_id, row in _latest_rows(ids, *conditions).items():
-            last_visits[plan_id] = _as_last_visit(row, restart_at_completion=True)
+            last_visits[plan_id] = _as_last_visit(
+                row, restart_at_completion=True, tiers_done=tiers.get(plan_id)
+            )
     if chained:
         kept = (
             WO_TABLE.c.status.in_(DONE)

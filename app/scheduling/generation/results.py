@@ -14,6 +14,9 @@ ROW_BATCH = 2000
 PLAN_BATCH = 500
 LOOKBACK_DAYS = 31
 """A holiday move is at most 30 days (`schedules.holiday_policy.SEARCH_DAYS`)."""
+CEILING_LOOKBACK_DAYS = 62
+"""A ceiling looks back at most this far: an implied yearly ceiling (366) would replay a
+year per plan; the stored last visit (see `unit_history`) carries the chain instead."""
 NEXT_VISIT_REACH = dt.timedelta(days=5 * 366)
 """How far past the horizon to look for the next visit of a yearly (or rarer) plan."""
 

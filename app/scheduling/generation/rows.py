@@ -8,7 +8,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.rosters.services import StaffPool, staff_key, team_key
-from app.scheduling.generation.results import LOOKBACK_DAYS, NEXT_VISIT_REACH
+from app.scheduling.generation.results import (
+    CEILING_LOOKBACK_DAYS,
+    LOOKBACK_DAYS,
+    NEXT_VISIT_REACH,
+)
 from app.scheduling.mapping import (
     Unit,
 )
@@ -31,7 +35,8 @@ def _lookback(unit: Unit) -> dt.timedelta:
     plan = unit.plan
     if plan.holiday_policy is HolidayPolicy.IGNORE and not plan.ceiling_days:
         return dt.timedelta(0)  # due is always the slot
-    return dt.timedelta(days=max(LOOKBACK_DAYS, plan.ceiling_days or 0) + 1)
+    ceiling = min(plan.ceiling_days or 0, CEILING_LOOKBACK_DAYS)
+    return dt.timedelta(days=max(LOOKBACK_DAYS, ceiling) + 1)
 
 
 def unit_start(unit: Unit, now: dt.datetime) -> dt.datetime:
