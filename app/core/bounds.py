@@ -79,6 +79,39 @@ def init_app(app: Flask) -> None:
     """Replace the `int` converter for every route (registered before any blueprint)."""
     app.url_map.converters["int"] = BoundedIntegerConverter
     app.before_request(refuse_unstorable_query_integers)
+    app.before_request(refuse_nul_characters)
+
+
+def _has_nul(value: Any) -> bool:
+    """Whether a string anywhere in a JSON-like value holds NUL. Iterative, like the rest."""
+    stack = [value]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, str):
+            if "\x00" in current:
+                return True
+        elif isinstance(current, Mapping):
+            stack.extend(current.keys())
+            stack.extend(current.values())
+        elif isinstance(current, list | tuple):
+            stack.extend(current)
+    return False
+
+
+def refuse_nul_characters() -> None:
+    """A NUL character in any query, form or JSON text is a 400 at the edge.
+
+    PostgreSQL cannot store NUL in text, and the driver refuses the whole statement: a
+    NUL typed into a username or a search reached the database as a 500. No field of
+    Rounds has a use for it, so it is refused before any view or service runs.
+    """
+    texts = [*request.args.keys(), *request.args.values()]
+    if request.form:
+        texts += [*request.form.keys(), *request.form.values()]
+    if any("\x00" in text for text in texts):
+        abort(400)
+    if request.is_json and _has_nul(request.get_json(silent=True)):
+        abort(400)
 
 
 def structure_problem(
