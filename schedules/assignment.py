@@ -97,15 +97,30 @@ class StaffAssigner:
         else:
             self.pool = ()
 
-    def assign(self, due: dt.datetime, ends: dt.datetime) -> Assignment:
-        """Pick a member for a visit starting at `due`; with a ledger, record it there."""
-        assignment = self._pick(due)
+    def assign(
+        self, due: dt.datetime, ends: dt.datetime, previous: str | None = None
+    ) -> Assignment:
+        """Pick a member for a visit starting at `due`; with a ledger, record it there.
+
+        `previous` is who the stored visit went to before a re-plan: where the
+        strategy would ask the load (least loaded, or fixed with its person unable), a
+        previous assignee still able to do it keeps the visit, so a re-plan moves only
+        the work it must and a regenerate meets the rows the nightly run stored.
+        """
+        assignment = self._pick(due, previous)
         if self.ledger is not None and assignment.assignee is not None:
             minutes = max(1, round((ends - due).total_seconds() / 60))
             self.ledger.add(assignment.assignee, due, minutes)
         return assignment
 
-    def _pick(self, due: dt.datetime) -> Assignment:
+    def pass_over(self, due: dt.datetime) -> None:
+        """A visit stored before this run, kept as it is: round robin still takes its
+        turn (the rotation continues as if this run had made it), but no load is
+        recorded, since a shared ledger already holds the stored work."""
+        if self.rule.strategy is Strategy.ROUND_ROBIN:
+            self._pick(due)
+
+    def _pick(self, due: dt.datetime, previous: str | None = None) -> Assignment:
         """Pick a member for a visit starting at `due`.
 
         Members are checked in the order the strategy wants them and the first
@@ -132,9 +147,12 @@ class StaffAssigner:
         intended = self.pool[0] if strategy is Strategy.FIXED else None
         if intended is not None and cause(intended) is None:
             return self._chosen(intended)
+        intended_cause = None if intended is None else cause(intended)
+        if previous is not None and previous in self.pool and cause(previous) is None:
+            return self._chosen(previous, intended, intended_cause)
         for member in self._least_loaded_first(due):
             if cause(member) is None:
-                return self._chosen(member, intended, None if intended is None else cause(intended))
+                return self._chosen(member, intended, intended_cause)
         return self._unassigned(nobody_cause(self.rule, map(cause, self.pool)))
 
     def _least_loaded_first(self, due: dt.datetime) -> list[str]:

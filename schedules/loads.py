@@ -30,6 +30,10 @@ class LoadLedger:
         self._days[member, day] += minutes
         self._weeks[member, year, week] += minutes
 
+    def remove(self, member: str, due: dt.datetime, minutes: int) -> None:
+        """Take back work recorded for `member`: a stored visit that a re-plan redoes."""
+        self.add(member, due, -minutes)
+
     def load(self, member: str, due: dt.datetime) -> tuple[int, int]:
         """(minutes that day, minutes that ISO week): least loaded sorts on this."""
         day = due.date()

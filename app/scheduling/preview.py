@@ -21,6 +21,7 @@ from app.people.models import Team
 from app.plans.models import Plan
 from app.rosters.services import StaffPool
 from app.scheduling.generation import (
+    Assigning,
     Mode,
     PlanProblem,
     SiteContext,
@@ -107,7 +108,7 @@ def preview_plan(plan: Plan, months: int = 12) -> PlanPreview:
             now=now,
             until=end,
             last_visit=history.last_visits.get(base_id),
-            assigner=assigner_for(unit, pool, history.round_robin_after.get(base_id)),
+            assign=Assigning(assigner_for(unit, pool, history.round_robin_after.get(base_id)), now),
         )
         visits = _visits(unit, list(found), pool)
     return PlanPreview(facts.id, unit.base.id, now, end, tuple(visits))

@@ -56,12 +56,19 @@ from app.scheduling.generation.results import (
     OnBatch,
     PlanProblem,
 )
-from app.scheduling.generation.rows import assigner_for, occurrences, row_for, team_of
+from app.scheduling.generation.rows import (
+    Assigning,
+    assigner_for,
+    occurrences,
+    row_for,
+    team_of,
+)
 from app.scheduling.generation.store import insert_statement
 
 __all__ = [
     "PLAN_BATCH",
     "ROW_BATCH",
+    "Assigning",
     "BatchProgress",
     "GenerationResult",
     "Mode",

@@ -200,7 +200,7 @@ def unit_history(units: Sequence[Unit], mode: Mode, now: dt.datetime) -> History
       completion restarts the ceiling, and the tiers it covered are not due again.
       A visit older than the chain can remember changes nothing and is left out;
     * round robin continues after the last person sent to a visit already due
-      (only visits due after now are assigned, see `FutureOnly`).
+      (only visits due after now are assigned, see `Assigning`).
     """
     completion = [u for u in units if u.plan.anchor is Anchor.COMPLETION]
     chained = [

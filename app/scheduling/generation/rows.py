@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Container, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from app.rosters.services import StaffPool, staff_key, team_key
@@ -18,10 +18,10 @@ from app.scheduling.mapping import (
 )
 from app.workorders.models import WorkOrderKind, WorkOrderStatus
 from schedules import (
-    Assignment,
     AssignmentRule,
     HolidayPolicy,
     LastVisit,
+    LoadLedger,
     Occurrence,
     StaffAssigner,
     Status,
@@ -50,12 +50,15 @@ def team_of(unit: Unit) -> int | None:
     return unit.equipment.maintainer_team_id if unit.equipment else None
 
 
-def assigner_for(unit: Unit, pool: StaffPool | None, after: int | None) -> StaffAssigner | None:
+def assigner_for(
+    unit: Unit, pool: StaffPool | None, after: int | None, ledger: LoadLedger | None = None
+) -> StaffAssigner | None:
     """The engine assigner of a unit, or None when contractors/authorities do the work.
 
     The pool is the named assignee first, then the team's active members by id (the
     plan's team, else the equipment's maintainer team). Round robin starts after
     `after`, the last person it sent before this run, so a rerun keeps the turn.
+    `ledger` is the site's shared load for this run (see `generation.loads`).
     """
     base = unit.base
     if not base.staffed or pool is None:
@@ -78,25 +81,45 @@ def assigner_for(unit: Unit, pool: StaffPool | None, after: int | None) -> Staff
         team=team_key(team_id) if team_id is not None else None,
         required_licence=base.licence_kind,
     )
-    return StaffAssigner(rule, pool.staff, pool.roster)
+    return StaffAssigner(rule, pool.staff, pool.roster, ledger=ledger)
 
 
 @dataclass(frozen=True)
-class FutureOnly:
-    """Assigns only visits due after `now`, the ones that get stored.
+class Assigning:
+    """Assigns the visits a run stores, after the engine made them.
 
-    The engine replays a month before now for continuity; letting those visits
-    take round-robin turns or add to loads would make who goes depend on when the
-    run happened.
+    Only visits due after `now` are assigned: the engine replays a month before now for
+    continuity, and letting those take round-robin turns or add to loads would make who
+    goes depend on when the run happened. Slots in `stored` are rows an insert run keeps
+    as they are: already in the ledger, they take only their round-robin turn. `previous` holds the
+    stored assignee of each slot a replace run redoes: it keeps the visit if it still
+    can, and a visit that goes to someone else says why.
     """
 
-    inner: StaffAssigner
+    inner: StaffAssigner | None
     now: dt.datetime
+    previous: Mapping[dt.datetime, str | None] = field(default_factory=dict)
+    stored: Container[dt.datetime] = frozenset()
 
-    def assign(self, due: dt.datetime, ends: dt.datetime) -> Assignment:
-        if due <= self.now:
-            return Assignment()
-        return self.inner.assign(due, ends)
+    def __call__(self, occurrence: Occurrence) -> Occurrence:
+        inner = self.inner
+        if inner is None or occurrence.status is not Status.PLANNED:
+            return occurrence
+        if occurrence.due <= self.now:
+            return occurrence
+        if occurrence.slot in self.stored:
+            inner.pass_over(occurrence.due)
+            return occurrence
+        before = self.previous.get(occurrence.slot)
+        made = inner.assign(occurrence.due, occurrence.ends, before)
+        assigned = replace(
+            occurrence,
+            reasons=occurrence.reasons + made.reasons,
+            assignee=made.assignee,
+            team=made.team,
+            unassigned=made.unassigned,
+        )
+        return inner.explain_change(assigned, before)
 
 
 def occurrences(
@@ -106,12 +129,16 @@ def occurrences(
     now: dt.datetime,
     until: dt.datetime,
     last_visit: LastVisit | None,
-    assigner: StaffAssigner | None,
+    assign: Assigning | None = None,
+    reach_from: dt.datetime | None = None,
 ) -> Iterator[Occurrence]:
     """Engine occurrences due after `now` with slots before `until`, plus, when there
     is no planned one among them nor a later visit on file, the next ones up to the
-    first planned visit."""
-    future_only = FutureOnly(assigner, now) if assigner is not None else None
+    first planned visit, looked for up to `NEXT_VISIT_REACH` past `reach_from` (the
+    run's horizon; `until` may lie further, at the last stored row, and reaching past
+    that would add five more years of skipped rows on every regenerate); each assigned
+    by `assign`, in slot order."""
+    assign = assign or Assigning(None, now)
     planned_ahead = last_visit is not None and last_visit.at > now  # already on file
     for occurrence in engine_generate(
         unit.plan,
@@ -119,21 +146,23 @@ def occurrences(
         unit_start(unit, now),
         until,
         last_visit=last_visit,
-        assigner=future_only,
     ):
         if occurrence.due <= now:
             continue
         planned_ahead = planned_ahead or occurrence.status is Status.PLANNED
-        yield occurrence
+        yield assign(occurrence)
     if planned_ahead:
         return
     for occurrence in engine_generate(
-        unit.plan, calendar, until, until + NEXT_VISIT_REACH, last_visit=last_visit,
-        assigner=future_only,
-    ):  # fmt: skip
+        unit.plan,
+        calendar,
+        until,
+        max(until, (reach_from or until) + NEXT_VISIT_REACH),
+        last_visit=last_visit,
+    ):
         if occurrence.due <= now:
             continue
-        yield occurrence
+        yield assign(occurrence)
         if occurrence.status is Status.PLANNED:
             return
 

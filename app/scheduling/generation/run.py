@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,6 +17,7 @@ from app.extensions import db
 from app.plans.models import Plan
 from app.rosters.services import StaffPool
 from app.scheduling.generation.context import SiteContext, horizon_end
+from app.scheduling.generation.loads import previous_assignees, seed, take_back
 from app.scheduling.generation.reading import (
     History,
     batch_units,
@@ -31,7 +32,13 @@ from app.scheduling.generation.results import (
     Mode,
     OnBatch,
 )
-from app.scheduling.generation.rows import assigner_for, occurrences, row_for, unit_start
+from app.scheduling.generation.rows import (
+    Assigning,
+    assigner_for,
+    occurrences,
+    row_for,
+    unit_start,
+)
 from app.scheduling.generation.store import (
     Changes,
     expire_loaded_work_orders,
@@ -44,6 +51,7 @@ from app.scheduling.mapping import (
     Unit,
 )
 from app.sites.models import Site
+from schedules import LoadLedger
 
 
 class Run:
@@ -68,6 +76,8 @@ class Run:
         self.plans_total = 0
         self.plans_done = 0
         self.rows_written = 0
+        self.ledger = LoadLedger()  # the site's load, one per site and run
+        self.seeded: set[str] = set()  # people whose stored work the ledger holds
 
     def run(self, site: Site | None, plans: Iterable[Plan | int] | None) -> GenerationResult:
         requested = None if plans is None else _requested(plans)
@@ -75,6 +85,7 @@ class Run:
         self.plans_total = _count(site, requested, self.mode)
         for site_row in sites:
             context = SiteContext(site_row)
+            self.ledger, self.seeded = LoadLedger(), set()
             seen: set[int] = set()
             if requested is None:
                 pages: Iterable[list[PlanFacts]] = site_plan_batches(
@@ -100,6 +111,9 @@ class Run:
         self.result.units += len(units)
         history = unit_history(units, self.mode, self.now)
         pool = self._pool(context, units, explicit)
+        if pool is not None:
+            zone = ZoneInfo(context.timezone)
+            seed(self.ledger, self.seeded, context.site_id, pool, self.now, zone)
         if self.mode is Mode.INSERT:
             self._insert_page(context, units, history, pool)
         else:
@@ -121,16 +135,23 @@ class Run:
         history: History,
         pool: StaffPool | None,
         until: dt.datetime,
+        *,
+        previous: Mapping[dt.datetime, str | None] | None = None,
+        stored: Container[dt.datetime] = frozenset(),
     ) -> Iterator[dict[str, Any]]:
+        """The unit's rows; `stored` slots are kept as they are (insert), `previous` says
+        who had each slot a replace run redoes."""
         base_id = unit.base.id or 0
-        assigner = assigner_for(unit, pool, history.round_robin_after.get(base_id))
+        assigner = assigner_for(unit, pool, history.round_robin_after.get(base_id), self.ledger)
+        assign = Assigning(assigner, self.now, previous or {}, stored)
         for occurrence in occurrences(
             unit,
             context.calendar,
             now=self.now,
             until=until,
             last_visit=history.last_visits.get(base_id),
-            assigner=assigner,
+            assign=assign,
+            reach_from=self.until,
         ):
             yield row_for(unit, occurrence, self.now)
 
@@ -146,7 +167,7 @@ class Run:
         rows: list[dict[str, Any]] = []
         for unit in units:
             mine = stored.get(unit.base.id, frozenset())  # type: ignore[arg-type]
-            for row in self._rows(context, unit, history, pool, self.until):
+            for row in self._rows(context, unit, history, pool, self.until, stored=mine):
                 self.result.occurrences += 1
                 if row["slot"] in mine:
                     continue  # the nightly run meets last night's rows: skip, don't retry
@@ -173,10 +194,14 @@ class Run:
         base_ids = [u.base.id for u in units if u.base.id is not None]
         stored, kept = stored_rows(sorted(set(base_ids) | retired), self.now)
         changes = Changes()
+        zone = ZoneInfo(context.timezone)
+        for rows in stored.values():  # redone below: their load is counted afresh
+            take_back(self.ledger, self.seeded, zone, rows)
         for unit in units:
             mine = stored.pop(unit.base.id, [])  # type: ignore[arg-type]
             until = max([self.until, *(r.slot + dt.timedelta(microseconds=1) for r in mine)])
-            fresh = list(self._rows(context, unit, history, pool, until))
+            previous = previous_assignees(mine)
+            fresh = list(self._rows(context, unit, history, pool, until, previous=previous))
             self.result.occurrences += len(fresh)
             zone = ZoneInfo(unit.plan.timezone)
             changes.diff(fresh, mine, zone, kept.get(unit.base.id, set()))  # type: ignore[arg-type]
