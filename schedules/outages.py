@@ -57,12 +57,18 @@ def stagger_outages(
     *,
     acceptable_day: Callable[[dt.date], bool] = lambda _: True,
     day_ends: dt.time = dt.time(18),
+    fixed: Iterable[Outage] = (),
 ) -> list[Staggered]:
-    """Placements in start order; earlier outages keep their time, later ones yield."""
-    placed: list[Staggered] = []
+    """Placements of `outages` in start order; earlier outages keep their time, later
+    ones yield. `fixed` outages stay where they are whatever their time (visits already
+    stored that this run keeps): the others yield to them too, and are all returned."""
+    placed = [Staggered(o, o.start, o.end) for o in fixed]
+    moving: list[Staggered] = []
     for outage in sorted(outages, key=lambda o: (o.start, o.key)):
-        placed.append(_place(outage, placed, lifts_per_building, acceptable_day, day_ends))
-    return placed
+        staggered = _place(outage, placed, lifts_per_building, acceptable_day, day_ends)
+        placed.append(staggered)
+        moving.append(staggered)
+    return moving
 
 
 def _place(

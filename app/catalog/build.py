@@ -197,6 +197,7 @@ def _task(raw: Doc, defaults: Doc) -> Task:
         crew=fields.get("crew", 1),
         minutes=fields.get("minutes"),
         legal_basis=fields.get("legal_basis"),
+        outage=fields.get("outage"),
         items=_items(fields.get("items", [])),
         expected_item_count=fields.get("expected_item_count"),
         notes=_optional_names(fields.get("notes")),

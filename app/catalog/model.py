@@ -275,6 +275,7 @@ class Task:
     crew: int = 1
     minutes: int | None = None
     legal_basis: str | None = None
+    outage: str | None = None  # "lift", "power" or "water": what the visit takes out of service
     items: tuple[Item, ...] = ()
     expected_item_count: int | None = None
     notes: Names | None = None

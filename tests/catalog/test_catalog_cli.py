@@ -23,7 +23,7 @@ def test_list_json_names_every_family_with_its_types_and_versions(cli: CliRunner
     families = {family["key"]: family for family in listing["families"]}
     elevator_types = {t["key"]: t for t in families["elevator"]["types"]}
     assert {"traction_elevator", "escalator"} <= set(elevator_types)
-    assert elevator_types["traction_elevator"]["version"].startswith("2026.1+")
+    assert elevator_types["traction_elevator"]["version"].startswith("2026.2+")
     assert {lib["key"] for lib in listing["libraries"]} == {"cleaning", "greening", "patrol"}
 
 

@@ -57,7 +57,7 @@ def test_the_levels_of_a_tier_chain_share_one_start_and_remember_their_catalog_v
     plans = _tiered(apply_programme(elevator, overrides={}))
     assert {(p.starts_on, p.time_of_day) for p in plans} == {(date(2026, 3, 2), time(9, 0))}
     assert {p.catalog_type_key for p in plans} == {"traction_elevator"}
-    assert all(p.catalog_version and p.catalog_version.startswith("2026.1+") for p in plans)
+    assert all(p.catalog_version and p.catalog_version.startswith("2026.2+") for p in plans)
     assert [len(p.checklist) for p in plans] == [31, 13, 15, 17]  # each tier its own items
     assert plans[0].checklist[4]["key_item"] is True
 

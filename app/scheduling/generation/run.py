@@ -18,6 +18,7 @@ from app.plans.models import Plan
 from app.rosters.services import StaffPool
 from app.scheduling.generation.context import SiteContext, horizon_end
 from app.scheduling.generation.loads import previous_assignees, seed, take_back
+from app.scheduling.generation.outages import SiteOutages
 from app.scheduling.generation.reading import (
     History,
     batch_units,
@@ -78,6 +79,7 @@ class Run:
         self.rows_written = 0
         self.ledger = LoadLedger()  # the site's load, one per site and run
         self.seeded: set[str] = set()  # people whose stored work the ledger holds
+        self.outages: SiteOutages | None = None  # the site's, read when first needed
 
     def run(self, site: Site | None, plans: Iterable[Plan | int] | None) -> GenerationResult:
         requested = None if plans is None else _requested(plans)
@@ -86,6 +88,7 @@ class Run:
         for site_row in sites:
             context = SiteContext(site_row)
             self.ledger, self.seeded = LoadLedger(), set()
+            self.outages = None
             seen: set[int] = set()
             if requested is None:
                 pages: Iterable[list[PlanFacts]] = site_plan_batches(
@@ -128,6 +131,11 @@ class Run:
             return None
         return context.pool_for_units(units) if explicit else context.site_pool()
 
+    def _site_outages(self, context: SiteContext) -> SiteOutages:
+        if self.outages is None:
+            self.outages = SiteOutages(context.site_id)
+        return self.outages
+
     def _rows(
         self,
         context: SiteContext,
@@ -164,17 +172,23 @@ class Run:
     ) -> None:
         since = min((unit_start(u, self.now) for u in units), default=self.now)
         stored = stored_slots([u.base.id for u in units if u.base.id is not None], since)
+        outages = self._site_outages(context) if any(u.equipment for u in units) else None
         rows: list[dict[str, Any]] = []
+        held: list[dict[str, Any]] = []  # outage visits: written once staggered
         for unit in units:
             mine = stored.get(unit.base.id, frozenset())  # type: ignore[arg-type]
+            hold = outages is not None and unit.base.id in outages.plans
             for row in self._rows(context, unit, history, pool, self.until, stored=mine):
                 self.result.occurrences += 1
                 if row["slot"] in mine:
                     continue  # the nightly run meets last night's rows: skip, don't retry
-                rows.append(row)
+                (held if hold else rows).append(row)
                 if len(rows) >= self.row_batch:
                     self._write(rows)
                     rows = []
+        if outages is not None and held:
+            outages.stagger(held, (), self.now, context.calendar)
+            rows += held
         if rows:
             self._write(rows)
 
@@ -197,12 +211,29 @@ class Run:
         zone = ZoneInfo(context.timezone)
         for rows in stored.values():  # redone below: their load is counted afresh
             take_back(self.ledger, self.seeded, zone, rows)
+        outages = self._site_outages(context) if any(u.equipment for u in units) else None
+        redone = [row.id for rows in stored.values() for row in rows]
+        held: list[tuple[Unit, list[dict[str, Any]], list[Any]]] = []  # outage plans
         for unit in units:
             mine = stored.pop(unit.base.id, [])  # type: ignore[arg-type]
             until = max([self.until, *(r.slot + dt.timedelta(microseconds=1) for r in mine)])
             previous = previous_assignees(mine)
             fresh = list(self._rows(context, unit, history, pool, until, previous=previous))
             self.result.occurrences += len(fresh)
+            if outages is not None and unit.base.id in outages.plans:
+                held.append((unit, fresh, mine))
+                continue
+            zone = ZoneInfo(unit.plan.timezone)
+            changes.diff(fresh, mine, zone, kept.get(unit.base.id, set()))  # type: ignore[arg-type]
+        if outages is not None and held:
+            written = [
+                row
+                for unit, fresh, _ in held
+                for row in fresh
+                if row["slot"] not in kept.get(unit.base.id, set())  # type: ignore[arg-type]
+            ]
+            outages.stagger(written, redone, self.now, context.calendar)
+        for unit, fresh, mine in held:
             zone = ZoneInfo(unit.plan.timezone)
             changes.diff(fresh, mine, zone, kept.get(unit.base.id, set()))  # type: ignore[arg-type]
         for rows in stored.values():

@@ -1,0 +1,181 @@
+"""Staggering a run's planned outages so a building keeps its lifts, power and water.
+
+Plans are generated one by one, so every lift of a building used to be serviced at the
+same minute, and both transformers cut power together. The catalog says which tasks
+take equipment out of service (`outage: lift | power | water`); after a page of plans
+is generated, its fresh outage visits are placed around the stored ones the run keeps
+(`schedules.stagger_outages`), and a visit that moves says why. Stored rows are moved
+the same way every run, so a regenerate meets what the nightly run stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from app.catalog.current import current_catalog
+from app.equipment.models import Equipment
+from app.extensions import db
+from app.scheduling.generation.results import NOT_VISITS, PLAN_TABLE, WO_TABLE
+from app.sites.models import Location
+from schedules import Outage, WorkCalendar, stagger_outages
+
+BUILDING = "building"
+
+
+@dataclass(frozen=True)
+class OutageOf:
+    """What one plan's visits take out of service, and where."""
+
+    kind: str  # "lift", "power", "water"
+    building: str  # the building's name: reasons show it
+    label: str
+    fire_lift: bool
+
+
+def _task_outages() -> dict[tuple[str, str], str]:
+    """(type key, task key) → outage kind, from the catalog."""
+    return {
+        (equipment_type.key, task.key): task.outage
+        for equipment_type in current_catalog().types()
+        for task in equipment_type.tasks
+        if task.outage
+    }
+
+
+class SiteOutages:
+    """A site's plans that take equipment out of service, and each building's lifts."""
+
+    def __init__(self, site_id: int) -> None:
+        outages = _task_outages()
+        buildings = _buildings(site_id)
+        equipment = {
+            row.id: row
+            for row in db.session.execute(
+                select(
+                    Equipment.id,
+                    Equipment.type_key,
+                    Equipment.location_id,
+                    Equipment.name,
+                    Equipment.attributes,
+                ).where(Equipment.site_id == site_id)
+            )
+        }
+        lift_types = {type_key for (type_key, _task), kind in outages.items() if kind == "lift"}
+        self.lifts: Counter[str] = Counter(
+            buildings[e.location_id]
+            for e in equipment.values()
+            if e.type_key in lift_types and buildings.get(e.location_id)
+        )
+        self.plans: dict[int, OutageOf] = {}
+        rows = db.session.execute(
+            select(
+                PLAN_TABLE.c.id,
+                PLAN_TABLE.c.equipment_id,
+                PLAN_TABLE.c.catalog_type_key,
+                PLAN_TABLE.c.catalog_task_key,
+            ).where(
+                PLAN_TABLE.c.site_id == site_id,
+                PLAN_TABLE.c.equipment_id.is_not(None),
+                PLAN_TABLE.c.catalog_task_key.is_not(None),
+            )
+        )
+        for plan_id, equipment_id, type_key, task_key in rows:
+            asset = equipment.get(equipment_id)
+            kind = outages.get((type_key or (asset.type_key if asset else ""), task_key))
+            building = buildings.get(asset.location_id) if asset is not None else None
+            if kind is None or asset is None or building is None:
+                continue
+            fire = bool((asset.attributes or {}).get("fire_lift"))
+            self.plans[plan_id] = OutageOf(kind, building, asset.name, fire)
+
+    def stagger(
+        self,
+        fresh: Sequence[dict[str, Any]],
+        redone: Iterable[int],
+        now: dt.datetime,
+        calendar: WorkCalendar,
+    ) -> None:
+        """Move the fresh outage rows (in place) around each other and the stored rows
+        the run keeps; `redone` are ids of stored rows this run rewrites or deletes.
+        `fresh` holds only rows that will be written (none on a kept row's slot)."""
+        mine = [r for r in fresh if r["plan_id"] in self.plans and r["status"] != "skipped"]
+        if not mine:
+            return
+        buildings = {self.plans[r["plan_id"]].building for r in mine}
+        plan_ids = [p for p, o in self.plans.items() if o.building in buildings]
+        by_key = {_key(r["plan_id"], r["slot"]): r for r in mine}
+        placed = stagger_outages(
+            [self._outage(r["plan_id"], r["slot"], r) for r in mine],
+            self.lifts,
+            acceptable_day=calendar.is_workday,
+            fixed=self._kept(plan_ids, set(redone), now),
+        )
+        for staggered in placed:
+            if not staggered.reasons:
+                continue
+            row = by_key[staggered.outage.key]
+            row["due_at"], row["ends_at"] = staggered.start, staggered.end
+            row["reasons"] = [*row["reasons"], *(r.to_json() for r in staggered.reasons)]
+
+    def _outage(self, plan_id: int, slot: dt.datetime, row: Any) -> Outage:
+        of = self.plans[plan_id]
+        get = row.get if isinstance(row, dict) else row._mapping.get
+        return Outage(
+            key=_key(plan_id, slot),
+            building=of.building,
+            kind=of.kind,
+            start=get("due_at"),
+            end=get("ends_at"),
+            latest_end=get("window_end"),
+            label=of.label,
+            fire_lift=of.fire_lift,
+        )
+
+    def _kept(self, plan_ids: list[int], redone: set[int], now: dt.datetime) -> list[Outage]:
+        """Stored outage visits of these plans that stay as they are."""
+        rows = db.session.execute(
+            select(
+                WO_TABLE.c.id,
+                WO_TABLE.c.plan_id,
+                WO_TABLE.c.slot,
+                WO_TABLE.c.due_at,
+                WO_TABLE.c.ends_at,
+                WO_TABLE.c.window_end,
+            ).where(
+                WO_TABLE.c.plan_id.in_(plan_ids),
+                WO_TABLE.c.ends_at > now,
+                WO_TABLE.c.status.not_in(NOT_VISITS),
+            )
+        )
+        return [self._outage(row.plan_id, row.slot, row) for row in rows if row.id not in redone]
+
+
+def _key(plan_id: int, slot: dt.datetime) -> str:
+    return f"{plan_id}|{slot.astimezone(dt.UTC).isoformat()}"
+
+
+def _buildings(site_id: int) -> dict[int, str]:
+    """Location id → the name of the building it lies in (locations outside one: absent)."""
+    nodes = {
+        row.id: row
+        for row in db.session.execute(
+            select(Location.id, Location.parent_id, Location.kind, Location.name).where(
+                Location.site_id == site_id
+            )
+        )
+    }
+    found: dict[int, str] = {}
+    for location_id in nodes:
+        node, seen = nodes.get(location_id), set()
+        while node is not None and node.kind != BUILDING and node.id not in seen:
+            seen.add(node.id)
+            node = nodes.get(node.parent_id) if node.parent_id is not None else None
+        if node is not None and node.kind == BUILDING:
+            found[location_id] = node.name
+    return found
