@@ -30,6 +30,7 @@ from app.scheduling.generation import (
     occurrences,
     unit_history,
 )
+from app.scheduling.generation.outages import SiteOutages
 from app.scheduling.mapping import PlanFacts, Unit, facts_of, tier_key
 from app.sites.models import Site
 from schedules import Occurrence, Reason, Status
@@ -110,7 +111,10 @@ def preview_plan(plan: Plan, months: int = 12) -> PlanPreview:
             last_visit=history.last_visits.get(base_id),
             assign=Assigning(assigner_for(unit, pool, history.round_robin_after.get(base_id)), now),
         )
-        visits = _visits(unit, list(found), pool)
+        placed = SiteOutages(site.id).stagger_visits(
+            unit.base.id, list(found), now, context.calendar
+        )
+        visits = _visits(unit, placed, pool)
     return PlanPreview(facts.id, unit.base.id, now, end, tuple(visits))
 
 

@@ -116,3 +116,11 @@ def test_no_two_placed_outages_break_a_buildings_service(
                 and q.start <= p.start < q.end
             ]
             assert len(out) < lifts
+
+
+def test_a_stored_fire_lift_outage_stays_put_and_a_new_lift_outage_yields_to_it() -> None:
+    """Generation passes the visits it keeps as `fixed`: they never move, whatever their time."""
+    stored = lift("F1", NINE + dt.timedelta(minutes=30), fire=True)
+    placed = stagger_outages([lift("A2")], {"1号楼": 3}, fixed=[stored])
+    assert [p.outage.key for p in placed] == ["A2"]
+    assert placed[0].start == stored.end and placed[0].reasons

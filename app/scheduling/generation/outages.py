@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import select
@@ -23,7 +23,7 @@ from app.equipment.models import Equipment
 from app.extensions import db
 from app.scheduling.generation.results import NOT_VISITS, PLAN_TABLE, WO_TABLE
 from app.sites.models import Location
-from schedules import Outage, WorkCalendar, stagger_outages
+from schedules import Occurrence, Outage, Staggered, WorkCalendar, stagger_outages
 
 BUILDING = "building"
 
@@ -105,23 +105,66 @@ class SiteOutages:
         the run keeps; `redone` are ids of stored rows this run rewrites or deletes.
         `fresh` holds only rows that will be written (none on a kept row's slot)."""
         mine = [r for r in fresh if r["plan_id"] in self.plans and r["status"] != "skipped"]
-        if not mine:
-            return
-        buildings = {self.plans[r["plan_id"]].building for r in mine}
-        plan_ids = [p for p, o in self.plans.items() if o.building in buildings]
         by_key = {_key(r["plan_id"], r["slot"]): r for r in mine}
-        placed = stagger_outages(
-            [self._outage(r["plan_id"], r["slot"], r) for r in mine],
+        for staggered in self._placements(mine, set(redone), now, calendar):
+            if staggered.reasons:
+                row = by_key[staggered.outage.key]
+                row["due_at"], row["ends_at"] = staggered.start, staggered.end
+                row["reasons"] = [*row["reasons"], *(r.to_json() for r in staggered.reasons)]
+
+    def stagger_visits(
+        self,
+        plan_id: int | None,
+        found: Sequence[Occurrence],
+        now: dt.datetime,
+        calendar: WorkCalendar,
+    ) -> list[Occurrence]:
+        """A preview's visits of one plan, placed around the site's other stored outages
+        (its own stored rows are what the preview replaces)."""
+        if plan_id is None or plan_id not in self.plans:
+            return list(found)
+        rows = [
+            {"plan_id": plan_id, "slot": o.slot, "status": o.status.value, "due_at": o.due,
+             "ends_at": o.ends, "window_end": o.window_end}
+            for o in found
+        ]  # fmt: skip
+        rows = [r for r in rows if r["status"] != "skipped"]
+        placed = {
+            s.outage.key: s
+            for s in self._placements(rows, set(), now, calendar, leave_out=plan_id)
+            if s.reasons
+        }
+        moved = []
+        for visit in found:
+            staggered = placed.get(_key(plan_id, visit.slot))
+            if staggered is not None:
+                visit = replace(
+                    visit,
+                    due=staggered.start,
+                    ends=staggered.end,
+                    reasons=(*visit.reasons, *staggered.reasons),
+                )
+            moved.append(visit)
+        return moved
+
+    def _placements(
+        self,
+        rows: list[dict[str, Any]],
+        redone: set[int],
+        now: dt.datetime,
+        calendar: WorkCalendar,
+        leave_out: int | None = None,
+    ) -> list[Staggered]:
+        if not rows:
+            return []
+        buildings = {self.plans[r["plan_id"]].building for r in rows}
+        plan_ids = [p for p, o in self.plans.items() if o.building in buildings and p != leave_out]
+        return stagger_outages(
+            [self._outage(r["plan_id"], r["slot"], r) for r in rows],
             self.lifts,
             acceptable_day=calendar.is_workday,
-            fixed=self._kept(plan_ids, set(redone), now),
+            fixed=self._kept(plan_ids, redone, now),
         )
-        for staggered in placed:
-            if not staggered.reasons:
-                continue
-            row = by_key[staggered.outage.key]
-            row["due_at"], row["ends_at"] = staggered.start, staggered.end
-            row["reasons"] = [*row["reasons"], *(r.to_json() for r in staggered.reasons)]
 
     def _outage(self, plan_id: int, slot: dt.datetime, row: Any) -> Outage:
         of = self.plans[plan_id]
