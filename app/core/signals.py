@@ -39,6 +39,10 @@ visits_completed = _replans.signal(
 calendar_changed = _replans.signal(
     "calendar-changed", doc="A site's (or, with site None, every site's) calendar changed."
 )
+service_level_changed = _replans.signal(
+    "service-level-changed",
+    doc="A site's service level changed; its area plans follow. kwargs: site_id.",
+)
 
 _BATCH_KEY = "rounds.replan_batch"
 

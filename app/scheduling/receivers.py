@@ -12,6 +12,7 @@ from collections.abc import Collection, Iterable
 
 from app.core import signals
 from app.extensions import db
+from app.plans import programmes
 from app.plans.models import Plan
 from app.rosters.replan import staffed_plans
 from app.scheduling.generation import GenerationResult, regenerate_plans, regenerate_site
@@ -27,6 +28,7 @@ def connect_replans() -> None:
     signals.staff_changed.connect(staff_changed)
     signals.visits_completed.connect(visits_completed)
     signals.calendar_changed.connect(calendar_changed)
+    signals.service_level_changed.connect(service_level_changed)
 
 
 def _replan(plans: Iterable[Plan | int]) -> GenerationResult | None:
@@ -86,3 +88,9 @@ def visits_completed(
 def calendar_changed(sender: object, *, site: Site | None) -> GenerationResult:
     """Every plan the changed calendar covers, in the transaction of the change."""
     return regenerate_site(site)
+
+
+def service_level_changed(sender: object, *, site_id: int) -> None:
+    """The site's cleaning, greening and patrol plans take the new level's frequencies;
+    the plan_changed signal that sends re-plans them."""
+    programmes.relevel_site(site_id)

@@ -12,6 +12,7 @@ from zoneinfo import available_timezones
 
 from sqlalchemy import select
 
+from app.core.signals import service_level_changed
 from app.core.text import check_lines, clean_code, clean_name
 from app.core.validation import (
     N_,
@@ -116,8 +117,11 @@ def update_site(
     new_level = pick(service_level, site.service_level)
     _check_site(site, new_code, new_name, new_address, new_timezone, new_level)
     site.code, site.name, site.address = new_code, new_name, new_address
+    level_changed = new_level != site.service_level
     site.timezone, site.service_level = new_timezone, new_level
     db.session.flush()
+    if level_changed:  # the area plans follow, in this same transaction
+        service_level_changed.send(None, site_id=site.id)
     return site
 
 

@@ -6,6 +6,9 @@ from flask_babel import gettext as _
 
 from app.auth.permissions import requires
 from app.extensions import db
+from app.plans import programmes
+from app.plans.display import engine_locale
+from app.plans.recurrence import describe_rrule
 from app.sites import services
 from app.sites.forms import LocationForm, SiteForm
 from app.sites.models import SERVICE_LEVELS, Location, Site
@@ -69,6 +72,9 @@ def edit_site(site_id: int) -> ResponseReturnValue:
     site = _site(site_id)
     form = SiteForm(obj=site)
     if form.validate_on_submit():
+        level = form.service_level.data
+        if level != site.service_level and request.form.get("confirm") != "1":
+            return _level_preview(site, form, level)
         saved, _site_saved = save(
             lambda: services.update_site(site, form.version.data, **form.values()), form
         )
@@ -81,6 +87,20 @@ def edit_site(site_id: int) -> ResponseReturnValue:
         title=_("Edit site"),
         back=url_for("sites.detail", site_id=site_id),
     ), page_status(form)
+
+
+def _level_preview(site: Site, form: SiteForm, level: int) -> ResponseReturnValue:
+    """What a new service level changes in the site's area plans, before it is saved."""
+    return render_template(
+        "sites/level_preview.html",
+        form=form,
+        site=site,
+        level=level,
+        service_levels=SERVICE_LEVELS,
+        changes=programmes.level_changes(site.id, level),
+        describe=lambda rule: describe_rrule(rule, engine_locale()),
+        back=url_for("sites.edit_site", site_id=site.id),
+    )
 
 
 def _parent_choices(site: Site, moving: Location | None = None) -> list[tuple[int, str]]:

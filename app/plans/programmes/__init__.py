@@ -14,6 +14,7 @@ constants), `patrols` (patrol routes and area libraries → units), `proposals`
 """
 
 from app.plans.programmes.applying import apply_area_programme, apply_programme, choice_key
+from app.plans.programmes.levels import LevelChange, level_changes, relevel_site
 from app.plans.programmes.proposals import (
     ProgrammeError,
     ProposedPlan,
@@ -33,6 +34,7 @@ __all__ = [
     "CONTRACTED",
     "CatalogChange",
     "CatalogUnit",
+    "LevelChange",
     "ProgrammeError",
     "ProposedPlan",
     "TaskChoice",
@@ -43,5 +45,7 @@ __all__ = [
     "catalog_changes",
     "choice_key",
     "current_unit",
+    "level_changes",
     "programme_for",
+    "relevel_site",
 ]

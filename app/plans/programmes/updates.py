@@ -46,8 +46,11 @@ class CatalogChange:
         return FIELD_LABELS.get(self.field, (self.field, self.field))
 
 
-def _units_for_plan(plan: Plan, catalog: Catalog) -> list[CatalogUnit] | None:
-    """The units the plan's target gets today, or None when the target is unknown."""
+def _units_for_plan(
+    plan: Plan, catalog: Catalog, level: int | None = None
+) -> list[CatalogUnit] | None:
+    """The units the plan's target gets today (area plans: at the site's service level,
+    or at `level`), or None when the target is unknown."""
     if plan.catalog_type_key is None:
         return None
     if plan.equipment_id is not None:
@@ -57,7 +60,7 @@ def _units_for_plan(plan: Plan, catalog: Catalog) -> list[CatalogUnit] | None:
             return []
     if plan.location is None:
         return None
-    level = plan.site.service_level
+    level = plan.site.service_level if level is None else level
     if plan.catalog_type_key == PATROL_KEY:
         if catalog.patrol is None:
             return []
@@ -68,8 +71,8 @@ def _units_for_plan(plan: Plan, catalog: Catalog) -> list[CatalogUnit] | None:
     return area_units(library, plan.location.kind, level) if library is not None else []
 
 
-def current_unit(plan: Plan) -> CatalogUnit | None:
-    units = _units_for_plan(plan, current_catalog())
+def current_unit(plan: Plan, level: int | None = None) -> CatalogUnit | None:
+    units = _units_for_plan(plan, current_catalog(), level)
     if not units:
         return None
     return next((u for u in units if u.task_key == plan.catalog_task_key), None)
@@ -83,15 +86,16 @@ def _item_names(items: Iterable[dict[str, Any]]) -> dict[str, tuple[str, str]]:
     return names
 
 
-def catalog_changes(plan: Plan) -> list[CatalogChange]:
+def catalog_changes(plan: Plan, level: int | None = None) -> list[CatalogChange]:
     """What the current catalog would change in this plan; empty when it is up to date.
 
     An asset's plan whose remembered version is the current one has no changes;
     cleaning, greening and patrol plans are compared even then, because the site's
     service level picks their frequency. A task that is no longer in the catalog (or
     no longer done at the site's level) shows as one change of the field "task".
+    `level` asks what a change of the site's service level would change.
     """
-    units = _units_for_plan(plan, current_catalog())
+    units = _units_for_plan(plan, current_catalog(), level)
     if units is None:
         return []
     unit = next((u for u in units if u.task_key == plan.catalog_task_key), None)
