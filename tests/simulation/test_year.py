@@ -114,10 +114,6 @@ def test_statutory_inspections_follow_the_ledgers_next_inspection_date(year: Rec
     _holds(inv.statutory_inspections_follow_the_ledgers_next_inspection_date, year)
 
 
-@defect(
-    "least-loaded counts load per plan, so every plan's visit goes to the "
-    "first member (工程部: one person 5 of 5 tasks, 4 idle on duty)"
-)
 def test_no_qualified_person_on_duty_carries_more_than_the_even_share_plus_one_task_a_day(
     year: Record,
 ) -> None:
@@ -126,47 +122,25 @@ def test_no_qualified_person_on_duty_carries_more_than_the_even_share_plus_one_t
     )
 
 
-@defect(
-    "leave and holiday re-plans reshuffle least-loaded assignees with an "
-    "empty reason list (会所大堂 巡查 reassigned 25 → 23 without a reason)"
-)
 def test_every_reassignment_and_unassigned_visit_has_a_true_reason(year: Record) -> None:
     _holds(inv.every_reassignment_and_unassigned_visit_has_a_true_reason, year)
 
 
-@defect(
-    "the override and its re-plan now commit together, but under the skip policy the "
-    "stored rows still differ from a fresh regenerate (insert-mode assignees differ from a "
-    "regenerate's)",
-    only=("seed7-skip-2026",),
-)
 def test_after_a_killed_replan_and_the_next_run_the_rows_equal_a_fresh_regenerate(
     year: Record,
 ) -> None:
     _holds(inv.after_a_killed_replan_and_the_next_run_stored_rows_equal_a_fresh_regenerate, year)
 
 
-@defect(
-    "a service-level change leaves cleaning and patrol plans on the old "
-    "frequency (会所大堂 地面清扫 still FREQ=DAILY after 2 → 1)"
-)
 def test_a_service_level_change_replans_cleaning_and_patrol_plans(year: Record) -> None:
     _holds(inv.a_service_level_change_replans_cleaning_and_patrol_plans, year)
 
 
-@defect(
-    "all three lifts of 1号楼, the fire lift included, are serviced at the "
-    "same minute (2026-01-04 09:00): no outage staggering"
-)
 def test_no_building_has_all_its_lifts_or_the_fire_lift_and_another_out_at_once(
     year: Record,
 ) -> None:
     _holds(inv.no_building_has_all_lifts_or_the_fire_lift_and_another_out_at_once, year)
 
 
-@defect(
-    "both transformers' 停电检修 start at the same minute (2026-01-04 09:00): no outage staggering",
-    only=("seed7-next-2026",),
-)
 def test_no_two_power_or_water_outages_of_one_building_overlap(year: Record) -> None:
     _holds(inv.no_two_power_or_water_outages_of_one_building_overlap, year)

@@ -208,9 +208,9 @@ class Run:
         base_ids = [u.base.id for u in units if u.base.id is not None]
         stored, kept = stored_rows(sorted(set(base_ids) | retired), self.now)
         changes = Changes()
-        zone = ZoneInfo(context.timezone)
+        site_zone = ZoneInfo(context.timezone)
         for rows in stored.values():  # redone below: their load is counted afresh
-            take_back(self.ledger, self.seeded, zone, rows)
+            take_back(self.ledger, self.seeded, site_zone, rows)
         outages = self._site_outages(context) if any(u.equipment for u in units) else None
         redone = [row.id for rows in stored.values() for row in rows]
         held: list[tuple[Unit, list[dict[str, Any]], list[Any]]] = []  # outage plans
