@@ -22,6 +22,7 @@ from app.catalog.current import current_catalog
 from app.equipment.models import Equipment
 from app.extensions import db
 from app.scheduling.generation.results import NOT_VISITS, PLAN_TABLE, WO_TABLE
+from app.scheduling.mapping import Unit
 from app.sites.models import Location
 from schedules import Occurrence, Outage, Staggered, WorkCalendar, stagger_outages
 
@@ -46,6 +47,12 @@ def _task_outages() -> dict[tuple[str, str], str]:
         for task in equipment_type.tasks
         if task.outage
     }
+
+
+def may_take_out(units: Iterable[Unit]) -> bool:
+    """Whether any of these units may be an outage task (a cheap look before the queries)."""
+    keys = {task for (_type, task) in _task_outages()}
+    return any(u.equipment is not None and u.base.catalog_task_key in keys for u in units)
 
 
 class SiteOutages:

@@ -18,7 +18,7 @@ from app.plans.models import Plan
 from app.rosters.services import StaffPool
 from app.scheduling.generation.context import SiteContext, horizon_end
 from app.scheduling.generation.loads import previous_assignees, seed, take_back
-from app.scheduling.generation.outages import SiteOutages
+from app.scheduling.generation.outages import SiteOutages, may_take_out
 from app.scheduling.generation.reading import (
     History,
     batch_units,
@@ -172,7 +172,7 @@ class Run:
     ) -> None:
         since = min((unit_start(u, self.now) for u in units), default=self.now)
         stored = stored_slots([u.base.id for u in units if u.base.id is not None], since)
-        outages = self._site_outages(context) if any(u.equipment for u in units) else None
+        outages = self._site_outages(context) if may_take_out(units) else None
         rows: list[dict[str, Any]] = []
         held: list[dict[str, Any]] = []  # outage visits: written once staggered
         for unit in units:
@@ -211,7 +211,7 @@ class Run:
         site_zone = ZoneInfo(context.timezone)
         for rows in stored.values():  # redone below: their load is counted afresh
             take_back(self.ledger, self.seeded, site_zone, rows)
-        outages = self._site_outages(context) if any(u.equipment for u in units) else None
+        outages = self._site_outages(context) if may_take_out(units) else None
         redone = [row.id for rows in stored.values() for row in rows]
         held: list[tuple[Unit, list[dict[str, Any]], list[Any]]] = []  # outage plans
         for unit in units:
