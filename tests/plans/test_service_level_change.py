@@ -22,10 +22,13 @@ from app.workorders.models import WorkOrder
 LEVEL_ONE_SWEEP = "FREQ=DAILY;BYHOUR=8,15"
 
 
+def _rows(plan: Plan) -> list[WorkOrder]:
+    return list(db.session.scalars(select(WorkOrder).where(WorkOrder.plan_id == plan.id)))
+
+
 def _sweeps_a_day(plan: Plan) -> Counter[dt.date]:
     zone = ZoneInfo("Asia/Shanghai")
-    rows = db.session.scalars(select(WorkOrder).where(WorkOrder.plan_id == plan.id))
-    return Counter(w.due_at.astimezone(zone).date() for w in rows if w.status != "skipped")
+    return Counter(w.due_at.astimezone(zone).date() for w in _rows(plan) if w.status != "skipped")
 
 
 def _edit(client: FlaskClient, site: Site, level: int, **extra: str) -> str:
@@ -50,6 +53,7 @@ def test_a_level_change_is_previewed_first_and_saved_with_its_replan_on_confirm(
     db.session.commit()
     generate()
     assert set(_sweeps_a_day(sweep).values()) == {1}
+    before = {w.id: w.assignee_id for w in _rows(sweep)}
     client = login("admin")
 
     preview = _edit(client, site, 1)
@@ -65,6 +69,12 @@ def test_a_level_change_is_previewed_first_and_saved_with_its_replan_on_confirm(
     per_day = _sweeps_a_day(sweep)
     future = sorted(per_day)[-10:-1]  # the horizon's last day may hold only the morning
     assert {per_day[day] for day in future} == {2}
+    for row in _rows(sweep):  # a visit updated in place keeps its cleaner or says why
+        codes = {r["code"] for r in row.reasons}
+        if row.assignee_id is None:
+            assert row.status == "skipped" or "unassigned" in codes, row.due_at
+        elif row.id in before and row.assignee_id != before[row.id]:
+            assert "reassigned" in codes, row.due_at
 
 
 def test_saving_a_site_without_a_level_change_needs_no_confirmation(

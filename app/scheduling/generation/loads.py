@@ -10,7 +10,7 @@ weighed against all of a person's work, whichever plan or run put it there.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -81,12 +81,32 @@ def take_back(ledger: LoadLedger, seeded: set[str], zone: ZoneInfo, rows: Iterab
             record(ledger, zone, row.assignee_id, row.due_at, row.ends_at, sign=-1)
 
 
-def previous_assignees(rows: Iterable[Any]) -> Mapping[dt.datetime, str | None]:
-    """Slot → stored assignee key of a plan's stored rows (what a re-plan keeps if it can)."""
-    return {
-        row.slot: staff_key(row.assignee_id) if row.assignee_id is not None else None
-        for row in rows
-    }
+class Previous:
+    """Who had each stored visit a replace run redoes, looked up by the fresh visit's slot.
+
+    A fresh visit on a stored slot is that row; one without (the plan's time or rule
+    changed) takes, like `Changes.diff`, the first stored row of the same local day
+    not taken yet, so the row updated in place keeps its person or says why not.
+    """
+
+    def __init__(self, rows: Iterable[Any], zone: ZoneInfo) -> None:
+        self._zone = zone
+        self._by_slot: dict[dt.datetime, str | None] = {}
+        self._by_day: dict[dt.date, list[dt.datetime]] = {}
+        for row in sorted(rows, key=lambda r: r.slot):
+            key = staff_key(row.assignee_id) if row.assignee_id is not None else None
+            self._by_slot[row.slot] = key
+            self._by_day.setdefault(row.slot.astimezone(zone).date(), []).append(row.slot)
+
+    def get(self, slot: dt.datetime) -> str | None:
+        day = self._by_day.get(slot.astimezone(self._zone).date())
+        if slot in self._by_slot:
+            if day is not None and slot in day:
+                day.remove(slot)
+            return self._by_slot[slot]
+        if not day:
+            return None
+        return self._by_slot[day.pop(0)]
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Container, Iterator, Mapping
-from dataclasses import dataclass, field, replace
-from typing import Any
+from collections.abc import Container, Iterator
+from dataclasses import dataclass, replace
+from typing import Any, Protocol
 
 from app.rosters.services import StaffPool, staff_key, team_key
 from app.scheduling.generation.results import (
@@ -84,6 +84,12 @@ def assigner_for(
     return StaffAssigner(rule, pool.staff, pool.roster, ledger=ledger)
 
 
+class PreviousLookup(Protocol):
+    """Who had a stored visit before a re-plan (see `generation.loads.Previous`)."""
+
+    def get(self, slot: dt.datetime) -> str | None: ...
+
+
 @dataclass(frozen=True)
 class Assigning:
     """Assigns the visits a run stores, after the engine made them.
@@ -91,14 +97,14 @@ class Assigning:
     Only visits due after `now` are assigned: the engine replays a month before now for
     continuity, and letting those take round-robin turns or add to loads would make who
     goes depend on when the run happened. Slots in `stored` are rows an insert run keeps
-    as they are: already in the ledger, they take only their round-robin turn. `previous` holds the
-    stored assignee of each slot a replace run redoes: it keeps the visit if it still
-    can, and a visit that goes to someone else says why.
+    as they are: already in the ledger, they take only their round-robin turn. `previous`
+    says who had each visit a replace run redoes: they keep it if they still can, and a
+    visit that goes to someone else says why.
     """
 
     inner: StaffAssigner | None
     now: dt.datetime
-    previous: Mapping[dt.datetime, str | None] = field(default_factory=dict)
+    previous: PreviousLookup | None = None
     stored: Container[dt.datetime] = frozenset()
 
     def __call__(self, occurrence: Occurrence) -> Occurrence:
@@ -110,7 +116,7 @@ class Assigning:
         if occurrence.slot in self.stored:
             inner.pass_over(occurrence.due)
             return occurrence
-        before = self.previous.get(occurrence.slot)
+        before = self.previous.get(occurrence.slot) if self.previous is not None else None
         made = inner.assign(occurrence.due, occurrence.ends, before)
         assigned = replace(
             occurrence,

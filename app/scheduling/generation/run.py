@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,7 +17,7 @@ from app.extensions import db
 from app.plans.models import Plan
 from app.rosters.services import StaffPool
 from app.scheduling.generation.context import SiteContext, horizon_end
-from app.scheduling.generation.loads import previous_assignees, seed, take_back
+from app.scheduling.generation.loads import Previous, seed, take_back
 from app.scheduling.generation.outages import SiteOutages, may_take_out
 from app.scheduling.generation.reading import (
     History,
@@ -35,6 +35,7 @@ from app.scheduling.generation.results import (
 )
 from app.scheduling.generation.rows import (
     Assigning,
+    PreviousLookup,
     assigner_for,
     occurrences,
     row_for,
@@ -144,14 +145,14 @@ class Run:
         pool: StaffPool | None,
         until: dt.datetime,
         *,
-        previous: Mapping[dt.datetime, str | None] | None = None,
+        previous: PreviousLookup | None = None,
         stored: Container[dt.datetime] = frozenset(),
     ) -> Iterator[dict[str, Any]]:
         """The unit's rows; `stored` slots are kept as they are (insert), `previous` says
         who had each slot a replace run redoes."""
         base_id = unit.base.id or 0
         assigner = assigner_for(unit, pool, history.round_robin_after.get(base_id), self.ledger)
-        assign = Assigning(assigner, self.now, previous or {}, stored)
+        assign = Assigning(assigner, self.now, previous, stored)
         for occurrence in occurrences(
             unit,
             context.calendar,
@@ -217,7 +218,7 @@ class Run:
         for unit in units:
             mine = stored.pop(unit.base.id, [])  # type: ignore[arg-type]
             until = max([self.until, *(r.slot + dt.timedelta(microseconds=1) for r in mine)])
-            previous = previous_assignees(mine)
+            previous = Previous(mine, ZoneInfo(unit.plan.timezone))
             fresh = list(self._rows(context, unit, history, pool, until, previous=previous))
             self.result.occurrences += len(fresh)
             if outages is not None and unit.base.id in outages.plans:
