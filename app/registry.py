@@ -37,6 +37,7 @@ from app.sites import api as _sites_api  # noqa: F401  (declares API endpoints)
 from app.sites.views import bp as sites_bp
 from app.worker.cli import scheduler_cli
 from app.workorders import api as _workorders_api  # noqa: F401  (declares API endpoints)
+from app.workorders import board_api as _workorders_board_api  # noqa: F401  (declares API endpoints)
 from app.workorders.views import bp as work_bp
 
 BLUEPRINTS = (
