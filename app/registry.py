@@ -31,6 +31,7 @@ from app.printing.cli import print_cli
 from app.printing.views import bp as print_bp
 from app.repairs import api as _repairs_api  # noqa: F401  (declares API endpoints)
 from app.repairs.views import bp as repairs_bp
+from app.rosters import api as _rosters_api  # noqa: F401  (declares API endpoints)
 from app.rosters.views import bp as roster_bp
 from app.scheduling.cli import schedule_cli
 from app.sites import api as _sites_api  # noqa: F401  (declares API endpoints)
