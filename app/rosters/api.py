@@ -7,13 +7,13 @@ services as the web form, so the person's future work is reassigned in the same 
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import current_app, request
 from flask.typing import ResponseReturnValue
 
 from app.api.errors import ApiError, get_or_404
+from app.api.query import date_arg
 from app.api.spec import api_route, json_body, schema
 from app.core import clock
 from app.core.validation import parse_iso_date
@@ -119,18 +119,6 @@ LEAVE_CREATE = schema(
 )
 
 
-def _day_arg(name: str, default: date) -> date:
-    raw = request.args.get(name)
-    if not raw:
-        return default
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise ApiError(
-            422, "invalid", f"{name} must be a date YYYY-MM-DD", {name: raw[:40]}
-        ) from None
-
-
 def _person_json(person: PersonOnDay) -> dict[str, Any]:
     return {
         "user_id": person.user_id,
@@ -171,7 +159,7 @@ def team_roster(team_id: int) -> ResponseReturnValue:
     span = request.args.get("span") or grid.WEEK
     if span not in grid.SPANS:
         raise ApiError(422, "invalid", "span must be week or month", {"span": span[:40]})
-    first_day, last_day = grid.period(_day_arg("start", clock.local_today(site.timezone)), span)
+    first_day, last_day = grid.period(date_arg("start") or clock.local_today(site.timezone), span)
     roster = grid.team_grid(team, first_day, last_day)
     days = [
         {
@@ -204,7 +192,7 @@ def team_roster(team_id: int) -> ResponseReturnValue:
 def site_on_duty(site_id: int) -> ResponseReturnValue:
     """Each team of a site with who works that day and who is off or on leave."""
     site = get_or_404(Site, site_id, "site")
-    day = _day_arg("day", clock.local_today(site.timezone))
+    day = date_arg("day") or clock.local_today(site.timezone)
     teams = [
         {
             "team_id": entry.team.id,
@@ -230,7 +218,7 @@ def list_leave(user_id: int) -> ResponseReturnValue:
     """A person's current and future leave."""
     user = get_or_404(User, user_id, "member of staff")
     today = clock.local_today(current_app.config["ROUNDS_TIMEZONE"])
-    return [leave_json(leave) for leave in leaves_of(user, _day_arg("from", today))]
+    return [leave_json(leave) for leave in leaves_of(user, date_arg("from") or today)]
 
 
 @api_route(

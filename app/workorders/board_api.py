@@ -6,13 +6,12 @@ The same `board_query` serves the web board, so a filter means the same in both.
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from app.api.errors import ApiError
 from app.api.pagination import paginate
+from app.api.query import date_arg
 from app.api.spec import PAGINATION_QUERY, api_route
 from app.workorders import services
 from app.workorders.api import PAGE_SCHEMA, TAG, serialize
@@ -33,18 +32,6 @@ BOARD_QUERY = (
     ("from", "string", "Due on or after this local day (YYYY-MM-DD)"),
     ("to", "string", "Due on or before this local day (YYYY-MM-DD)"),
 )
-
-
-def _day(name: str) -> date | None:
-    raw = request.args.get(name)
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise ApiError(
-            422, "invalid", f"{name} must be a date YYYY-MM-DD", {name: raw[:40]}
-        ) from None
 
 
 def _choice(name: str, allowed: tuple[str, ...] | list[str], default: str | None) -> str | None:
@@ -71,7 +58,7 @@ def _statuses() -> tuple[str, ...]:
 
 def board_filter() -> services.BoardFilter:
     """The board's filter from the query string; a bad value is a 422 naming it."""
-    first_day, last_day = _day("from"), _day("to")
+    first_day, last_day = date_arg("from"), date_arg("to")
     statuses = _statuses()
     # Exact statuses asked for are not narrowed to open work unless a state is given too.
     default_state = "all" if statuses else "open"
