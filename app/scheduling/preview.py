@@ -111,7 +111,7 @@ def preview_plan(plan: Plan, months: int = 12) -> PlanPreview:
             last_visit=history.last_visits.get(base_id),
             assign=Assigning(assigner_for(unit, pool, history.round_robin_after.get(base_id)), now),
         )
-        placed = SiteOutages(site.id).stagger_visits(
+        placed = SiteOutages(site.id, site.timezone).stagger_visits(
             unit.base.id, list(found), now, context.calendar
         )
         visits = _visits(unit, placed, pool)

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -58,7 +59,8 @@ def may_take_out(units: Iterable[Unit]) -> bool:
 class SiteOutages:
     """A site's plans that take equipment out of service, and each building's lifts."""
 
-    def __init__(self, site_id: int) -> None:
+    def __init__(self, site_id: int, timezone: str) -> None:
+        self.zone = ZoneInfo(timezone)  # stored rows come back in UTC: the day ends locally
         outages = _task_outages()
         buildings = _buildings(site_id)
         equipment = {
@@ -180,9 +182,9 @@ class SiteOutages:
             key=_key(plan_id, slot),
             building=of.building,
             kind=of.kind,
-            start=get("due_at"),
-            end=get("ends_at"),
-            latest_end=get("window_end"),
+            start=get("due_at").astimezone(self.zone),
+            end=get("ends_at").astimezone(self.zone),
+            latest_end=get("window_end").astimezone(self.zone),
             label=of.label,
             fire_lift=of.fire_lift,
         )

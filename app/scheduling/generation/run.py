@@ -134,7 +134,7 @@ class Run:
 
     def _site_outages(self, context: SiteContext) -> SiteOutages:
         if self.outages is None:
-            self.outages = SiteOutages(context.site_id)
+            self.outages = SiteOutages(context.site_id, context.timezone)
         return self.outages
 
     def _rows(
