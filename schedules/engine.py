@@ -226,6 +226,7 @@ class _Run:
         self.carried: Candidate | None = None  # a dropped visit whose tier items are owed
         self.clamp_day = _clamped_day(plan, last_visit)
         self.season_anchored = season_anchored(plan)
+        self.first_moved: tuple[dt.datetime, dt.date] | None = None  # (slot, day) see below
 
     # --- candidates ----------------------------------------------------------------------
 
@@ -264,6 +265,36 @@ class _Run:
             self.carried = self._owed_by_last_visit(merged, chain_start)
             chain_start = max(chain_start, done_up_to(self.last_visit, plan) + _TICK)
         return [c for c in merged if chain_start <= c.slot < chain_end]
+
+    def _first_visit_moved(self, candidates: list[Candidate]) -> tuple[dt.datetime, dt.date] | None:
+        """The first slot, when it fell earlier on the day the plan was applied: it moves to
+        the next working day, unless the rule's own next visit is no later than that.
+
+        Without this a programme applied at 17:09 for 09:00 got its first visit one period
+        later (a tank cleaning six months out). Only a fresh plan (no last visit) and only
+        daily-or-rarer rules: patrol rounds simply start with the next round.
+        """
+        applied = self.plan.applied
+        if applied is None or self.last_visit is not None or self.sub_daily:
+            return None
+        for index, candidate in enumerate(candidates):
+            slot = candidate.slot
+            if slot >= applied or slot.date() > applied.date():
+                return None
+            if slot < self.plan.starts or slot.date() != applied.date():
+                continue
+            day = self._next_acceptable(applied.date() + _ONE_DAY)
+            following = candidates[index + 1 : index + 2]
+            if following and following[0].slot.date() <= day:
+                return None
+            return slot, day
+        return None
+
+    def _next_acceptable(self, day: dt.date) -> dt.date:
+        if not self.uses_calendar:
+            return day
+        found = self.calendar.next_workday(day, not_after=day + dt.timedelta(days=30))
+        return found or day
 
     def _owed_by_last_visit(
         self, merged: list[Candidate], chain_start: dt.datetime
@@ -336,7 +367,8 @@ class _Run:
     # --- the chain -----------------------------------------------------------------------
 
     def occurrences(self) -> Iterator[Occurrence]:
-        if self.ceiling is None and not self.plan.tiers and not self.uses_calendar:
+        independent = self.ceiling is None and not self.plan.tiers and not self.uses_calendar
+        if independent and (self.plan.applied is None or self.plan.applied <= self.plan.starts):
             return self._independent_occurrences()
         return self._chained_occurrences()
 
@@ -379,6 +411,7 @@ class _Run:
         pending: _Pending | None = None  # a skipped visit the ceiling may still need
         plan = self.plan
         candidates = self._candidates()
+        self.first_moved = self._first_visit_moved(candidates)
         self.rule_slots = {c.slot for c in candidates} if self.ceiling is not None else set()
         is_workday = self.calendar.is_workday if self.uses_calendar else None
         period_last = (  # the last slot of each period decides whether it keeps a visit
@@ -401,6 +434,8 @@ class _Run:
                 day, policy_reason = apply_policy(plan.holiday_policy, slot_day, self.calendar)
                 if policy_reason is not None:
                     reasons.append(policy_reason)
+            if self.first_moved is not None and slot == self.first_moved[0]:
+                day = self._moved_first(slot, day, reasons)
             if (
                 day is not None
                 and self.prev_due is not None
@@ -444,6 +479,26 @@ class _Run:
                 yield occurrence
         if (occurrence := self._skipped(pending)) is not None:
             yield occurrence
+
+    def _moved_first(
+        self, slot: dt.datetime, day: dt.date | None, reasons: list[Reason]
+    ) -> dt.date:
+        """The first visit, its time already past when the plan was applied (see above)."""
+        assert self.first_moved is not None and self.plan.applied is not None
+        applied = self.plan.applied
+        if day is not None and dt.datetime.combine(day, slot.time()) >= applied:
+            return day  # the holiday policy already moved it past the moment of applying
+        moved = self.first_moved[1]
+        reasons[:] = [r for r in reasons if r.code not in _HOLIDAY_CODES]
+        reasons.append(
+            Reason.of(
+                ReasonCode.FIRST_VISIT_MOVED,
+                applied=f"{applied:%Y-%m-%d %H:%M}",
+                time=f"{slot:%H:%M}",
+                to=moved.isoformat(),
+            )
+        )
+        return moved
 
     def _kept_in_period(
         self, period: Period, slot_day: dt.date, day: dt.date | None, reasons: list[Reason]
