@@ -259,10 +259,11 @@ class _Run:
         if by_period:
             higher = self._not_yet_done(higher)
         merged = merge_tiers(plan, base, higher)
-        if by_period:
-            self.carried = self._owed_since(merged)
-        elif self.last_visit is not None:
-            self.carried = self._owed_by_last_visit(merged, chain_start)
+        if self.last_visit is not None:  # slots up to the last visit are done, by period too:
+            if by_period:  # re-planning one would collide with its stored row and be lost
+                self.carried = self._owed_since(merged)
+            else:
+                self.carried = self._owed_by_last_visit(merged, chain_start)
             chain_start = max(chain_start, done_up_to(self.last_visit, plan) + _TICK)
         return [c for c in merged if chain_start <= c.slot < chain_end]
 
