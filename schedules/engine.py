@@ -368,8 +368,14 @@ class _Run:
     # --- the chain -----------------------------------------------------------------------
 
     def occurrences(self) -> Iterator[Occurrence]:
-        independent = self.ceiling is None and not self.plan.tiers and not self.uses_calendar
-        if independent and (self.plan.applied is None or self.plan.applied <= self.plan.starts):
+        plan = self.plan
+        independent = (
+            self.ceiling is None
+            and not plan.tiers
+            and not self.uses_calendar
+            and plan.each_period is None
+        )
+        if independent and (plan.applied is None or plan.applied <= plan.starts):
             return self._independent_occurrences()
         return self._chained_occurrences()
 
@@ -659,6 +665,9 @@ class _Run:
             return None
         window_end = self._window_end(slot, due_wall, limit)
         window_start = min(slot - plan.tolerance_before, due_wall)  # a moved visit is on time
+        if plan.each_period is not None:  # done early, it would count for the period before
+            opens = dt.datetime.combine(plan.each_period.bounds(day)[0], dt.time())
+            window_start = max(window_start, min(opens, due_wall))
         localize = self.localize
         aware_slot = localize(slot)
         due = aware_slot if due_wall is slot else localize(due_wall)

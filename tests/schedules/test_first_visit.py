@@ -50,9 +50,7 @@ def test_a_half_yearly_cleaning_applied_at_17_09_is_due_the_next_working_day(
 ) -> None:
     applied = dt.datetime(2026, 5, 29, 17, 9)  # a Friday
     plan = _plan("FREQ=MONTHLY;INTERVAL=6", applied, HolidayPolicy.NEXT)
-    (first,) = [
-        o for o in generate(plan, calendar, dt.date(2026, 5, 29), dt.date(2026, 6, 30))
-    ]
+    (first,) = [o for o in generate(plan, calendar, dt.date(2026, 5, 29), dt.date(2026, 6, 30))]
     assert first.due.replace(tzinfo=None) == dt.datetime(2026, 6, 1, 9)
     assert first.slot.replace(tzinfo=None) == dt.datetime(2026, 5, 29, 9)  # the key stays
     assert first.reasons[-1].code is ReasonCode.FIRST_VISIT_MOVED

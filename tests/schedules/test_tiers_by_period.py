@@ -243,7 +243,7 @@ def test_a_replan_with_the_tiers_history_keeps_the_ceiling_from_the_real_visit(
             at - dt.timedelta(days=32),
             at + dt.timedelta(days=120),
             last_visit=last_visit,
-        )  # fmt: skip
+        )
         if o.status is Status.PLANNED
     ]
     assert all(o.slot.replace(tzinfo=None) > slot for o in again), (slot, again[:1])
