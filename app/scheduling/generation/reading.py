@@ -32,6 +32,7 @@ from app.scheduling.mapping import (
     base_of,
     facts_of,
 )
+from app.workorders.models import WorkOrderStatus
 from schedules import (
     Anchor,
     LastVisit,
@@ -209,11 +210,11 @@ def unit_history(units: Sequence[Unit], mode: Mode, now: dt.datetime) -> History
         u for u in units if u.plan.anchor is Anchor.FIXED and (u.plan.ceiling_days or u.plan.tiers)
     ]
     last_visits: dict[int, LastVisit] = {}
-    tiers = _tiers_done(
+    tiers = _tiers_done(  # a missed visit did not do its tiers: the next one carries them
         [u.base.id for u in (*completion, *chained) if u.plan.tiers and u.base.id is not None],
         WO_TABLE.c.status.in_(DONE)
         if mode is Mode.REPLACE
-        else WO_TABLE.c.status.not_in(NOT_VISITS),
+        else WO_TABLE.c.status.not_in((*NOT_VISITS, WorkOrderStatus.MISSED.value)),
     )
     if completion:
         ids = [u.base.id for u in completion if u.base.id is not None]
