@@ -44,6 +44,7 @@ from schedules.tiers import Candidate, merge_tiers, tier_keys_up_to, tier_names
 from schedules.wallclock import to_wall, transition_days, zone
 
 _ONE_DAY = dt.timedelta(days=1)
+_A_YEAR = dt.timedelta(days=366)
 _TICK = dt.timedelta(microseconds=1)
 CEILING_PULL_PART = 3
 """A rule visit just past the ceiling moves earlier by up to 1/3 of it, not further:
@@ -441,6 +442,8 @@ class _Run:
                 day, policy_reason = apply_policy(plan.holiday_policy, slot_day, self.calendar)
                 if policy_reason is not None:
                     reasons.append(policy_reason)
+            if self.season_anchored and day != slot_day:
+                day = self._kept_in_season(slot, day, reasons)
             if self.first_moved is not None and slot == self.first_moved[0]:
                 day = self._moved_first(slot, day, reasons)
             if (
@@ -486,6 +489,34 @@ class _Run:
                 yield occurrence
         if (occurrence := self._skipped(pending)) is not None:
             yield occurrence
+
+    def _kept_in_season(
+        self, slot: dt.datetime, day: dt.date | None, reasons: list[Reason]
+    ) -> dt.date | None:
+        """A season-anchored visit the holiday policy skipped or moved out of its window
+        goes to the nearest working day inside the window instead: under the skip policy
+        a pre-season check anchored on a Sunday was otherwise not done that year at all."""
+        window = season_of(slot, self.plan)
+        if window is None or (day is not None and window.contains(day)):
+            return day
+        slot_day = slot.date()
+        first = last = slot_day
+        while window.contains(first - _ONE_DAY) and slot_day - first < _A_YEAR:
+            first -= _ONE_DAY
+        while window.contains(last + _ONE_DAY) and last - slot_day < _A_YEAR:
+            last += _ONE_DAY
+        kept = _nearest_within(slot_day, first, last, self._acceptable)
+        if kept is None:  # no working day in the whole window: the season wins
+            return slot_day
+        reasons[:] = [r for r in reasons if r.code not in _HOLIDAY_CODES]
+        reasons.append(
+            Reason.of(
+                ReasonCode.HOLIDAY_MOVED,
+                to=kept.isoformat(),
+                **day_params("from", slot_day, self.calendar),
+            )
+        )
+        return kept
 
     def _moved_first(
         self, slot: dt.datetime, day: dt.date | None, reasons: list[Reason]
