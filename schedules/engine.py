@@ -460,6 +460,8 @@ class _Run:
                 plan.each_period.of(slot_day)
             ):
                 day = self._kept_in_period(plan.each_period, slot_day, day, reasons)
+            if day is None and self.ceiling is not None and self.prev_day is None:
+                day = self._first_kept(slot_day, reasons)
             limit: dt.date | None = None
             while self.ceiling is not None and self.prev_day is not None:
                 limit = self.prev_day + self.ceiling
@@ -489,6 +491,26 @@ class _Run:
                 yield occurrence
         if (occurrence := self._skipped(pending)) is not None:
             yield occurrence
+
+    def _first_kept(self, slot_day: dt.date, reasons: list[Reason]) -> dt.date | None:
+        """With no visit before it, a ceiling has nothing to count from, so a skipped visit
+        is kept on the next working day: a fortnightly rule that always falls on a Saturday
+        was otherwise skipped for ever under the skip policy, its 15-day ceiling unheard."""
+        assert self.ceiling is not None
+        if any(r.code is ReasonCode.SAME_DAY_MERGED for r in reasons):
+            return None
+        day = self.calendar.next_workday(slot_day, not_after=slot_day + self.ceiling)
+        if day is None:
+            return None
+        reasons.append(
+            Reason.of(
+                ReasonCode.CEILING_KEPT_SKIPPED,
+                to=day.isoformat(),
+                ceiling_days=self.plan.ceiling_days,
+                **day_params("from", slot_day, self.calendar),
+            )
+        )
+        return day
 
     def _kept_in_season(
         self, slot: dt.datetime, day: dt.date | None, reasons: list[Reason]
