@@ -1,8 +1,9 @@
 """The ledger spreadsheet's columns, defined once for export and import so they round-trip.
 
-Headers are exported in Chinese (what the site office reads); the importer also
-accepts the English keys. Text cells that a spreadsheet would run as a formula
-are neutralised with a leading apostrophe, which the importer strips again.
+Headers are exported in Chinese, worded as the equipment form labels them (a test keeps
+the two equal); the importer also accepts the English keys and the headers of older
+exports (`aliases`), so old sheets keep importing. Text cells that a spreadsheet would
+run as a formula are neutralised with a leading apostrophe, which the importer strips.
 """
 
 import json
@@ -26,6 +27,8 @@ class Column:
     """`EquipmentInput` field the value goes to (and whose errors are reported here)."""
     export: Callable[[Equipment], Any]
     is_date: bool = False
+    aliases: tuple[str, ...] = ()
+    """Other headers meaning this column: older exports and common sheet wording."""
 
 
 def _dump_attributes(eq: Equipment) -> str:
@@ -38,15 +41,39 @@ def _category(eq: Equipment) -> str:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("site", "项目编号", "site_id", lambda e: e.site.code),
-    Column("asset_code", "资产编号", "asset_code", lambda e: e.asset_code),
-    Column("name", "名称", "name", lambda e: e.name),
-    Column("category", "类别", "category", _category),
-    Column("type_key", "设备类型", "type_key", lambda e: e.type_key or ""),
-    Column("location", "位置", "location_id", lambda e: e.location.path if e.location else ""),
-    Column("manufacturer", "制造商", "manufacturer", lambda e: e.manufacturer),
-    Column("model", "型号", "model", lambda e: e.model),
-    Column("serial_number", "出厂编号", "serial_number", lambda e: e.serial_number),
+    Column("site", "项目编号", "site_id", lambda e: e.site.code, aliases=("项目代码",)),
+    Column("asset_code", "设备编号", "asset_code", lambda e: e.asset_code, aliases=("资产编号",)),
+    Column("name", "名称", "name", lambda e: e.name, aliases=("设备名称",)),
+    Column("category", "类别", "category", _category, aliases=("设备类别",)),
+    Column(
+        "type_key",
+        "设备类型",
+        "type_key",
+        lambda e: e.type_key or "",
+        aliases=("目录类型", "设备种类", "类型"),
+    ),
+    Column(
+        "location",
+        "位置",
+        "location_id",
+        lambda e: e.location.path if e.location else "",
+        aliases=("安装位置", "安装地点"),
+    ),
+    Column(
+        "manufacturer",
+        "生产厂家",
+        "manufacturer",
+        lambda e: e.manufacturer,
+        aliases=("制造商", "制造单位", "品牌"),
+    ),
+    Column("model", "型号", "model", lambda e: e.model, aliases=("规格型号",)),
+    Column(
+        "serial_number",
+        "出厂编号",
+        "serial_number",
+        lambda e: e.serial_number,
+        aliases=("产品编号",),
+    ),
     Column("installed_on", "安装日期", "installed_on", lambda e: e.installed_on, is_date=True),
     Column(
         "commissioned_on", "投用日期", "commissioned_on", lambda e: e.commissioned_on, is_date=True
@@ -60,21 +87,31 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column(
         "maintainer_team",
-        "维护班组",
+        "维保班组",
         "maintainer_team_id",
         lambda e: e.maintainer_team.code if e.maintainer_team else "",
+        aliases=("维护班组", "责任班组"),
     ),
     Column(
         "maintainer_contractor",
         "维保单位",
         "maintainer_contractor_id",
         lambda e: e.maintainer_contractor.name if e.maintainer_contractor else "",
+        aliases=("维保公司", "外委单位"),
     ),
     Column(
         "registration_number",
         "使用登记证号",
         "registration_number",
         lambda e: e.registration_number,
+        aliases=("使用登记证编号", "登记证号"),
+    ),
+    Column(
+        "registration_code",
+        "注册代码",
+        "registration_code",
+        lambda e: e.registration_code,
+        aliases=("设备注册代码", "电梯注册代码"),
     ),
     Column(
         "next_inspection_on",
@@ -94,6 +131,7 @@ REQUIRED_KEYS = ("asset_code", "name", "category")
 _HEADER_INDEX: dict[str, Column] = {
     **{c.key.casefold(): c for c in COLUMNS},
     **{c.zh: c for c in COLUMNS},
+    **{alias.casefold(): c for c in COLUMNS for alias in c.aliases},
 }
 
 _FORMULA_START = re.compile(r"^'*[=+\-@\t\r]")
