@@ -74,14 +74,31 @@ COLUMNS: tuple[Column, ...] = (
         lambda e: e.serial_number,
         aliases=("产品编号",),
     ),
-    Column("installed_on", "安装日期", "installed_on", lambda e: e.installed_on, is_date=True),
     Column(
-        "commissioned_on", "投用日期", "commissioned_on", lambda e: e.commissioned_on, is_date=True
+        "installed_on",
+        "安装日期",
+        "installed_on",
+        lambda e: e.installed_on,
+        is_date=True,
+        aliases=("安装时间",),
     ),
     Column(
-        "warranty_until", "保修截止", "warranty_until", lambda e: e.warranty_until, is_date=True
+        "commissioned_on",
+        "投用日期",
+        "commissioned_on",
+        lambda e: e.commissioned_on,
+        is_date=True,
+        aliases=("投入使用日期", "启用日期"),
     ),
-    Column("status", "状态", "status", lambda e: STATUS_LABELS[e.status][0]),
+    Column(
+        "warranty_until",
+        "保修截止",
+        "warranty_until",
+        lambda e: e.warranty_until,
+        is_date=True,
+        aliases=("保修期至", "质保期至"),
+    ),
+    Column("status", "状态", "status", lambda e: STATUS_LABELS[e.status][0], aliases=("设备状态",)),
     Column(
         "criticality", "重要程度", "criticality", lambda e: CRITICALITY_LABELS[e.criticality][0]
     ),
@@ -119,8 +136,9 @@ COLUMNS: tuple[Column, ...] = (
         "next_inspection_on",
         lambda e: e.next_inspection_on,
         is_date=True,
+        aliases=("下次检验日期", "下次年检日期", "下次定期检验日期"),
     ),
-    Column("attributes", "技术参数", "attributes", _dump_attributes),
+    Column("attributes", "技术参数", "attributes", _dump_attributes, aliases=("主要参数",)),
     Column("notes", "备注", "notes", lambda e: e.notes),
 )
 

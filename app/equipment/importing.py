@@ -15,6 +15,7 @@ from app.core.text import clean_code
 from app.core.validation import N_, Msg
 from app.equipment.columns import BY_FIELD, COLUMNS, REQUIRED_KEYS, Column, column_for_header
 from app.equipment.models import Equipment
+from app.equipment.parsing import CATEGORY_LABELS, normalise_choice
 from app.equipment.services import (
     ConflictError,
     EquipmentInput,
@@ -300,7 +301,8 @@ class _Import:
         self.report.plans.append(RowPlan(row, code, action, changed, data_in, existing))
 
     def _resolve_type(self, row: int, values: dict[str, Any]) -> bool:
-        """The sheet's type name (客梯) becomes its catalog key; the category follows from it.
+        """The sheet's type name (客梯) becomes its catalog key; the category follows from it
+        unless the row names a known one (a contradiction is then reported by `check`).
 
         False when the name is unknown: the row gets one problem naming the closest types.
         """
@@ -323,8 +325,9 @@ class _Import:
             self.problem(row, "type_key", _unknown_type(match))
             return False
         values["type_key"] = match.type_key
-        if not str(values.get("category") or "").strip():
-            values["category"] = match.category
+        written_category = str(values.get("category") or "").strip()
+        if normalise_choice(written_category, CATEGORY_LABELS) is None:
+            values["category"] = match.category  # blank, or a word of theirs (其他, 电梯系统)
         return True
 
     def finish(self) -> ImportReport:
