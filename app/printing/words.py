@@ -43,6 +43,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "model": ("品牌型号", "Make and model"),
     "serial": ("出厂编号", "Serial no."),
     "registration": ("使用登记证号", "Registration certificate no."),
+    "registration_code": ("注册代码", "Registration code"),
     "work_order": ("工单号", "Work order"),
     "visit": ("保养类别", "Visit"),
     "planned": ("计划日期", "Planned"),
