@@ -43,4 +43,4 @@ def test_the_building_feed_shows_two_water_tanks_cut_one_after_the_other(
     )
     tenth = [start for start, _end in cuts if start.day == 10]
     assert len(tenth) >= 2
-    assert all(first[1] <= second[0] for first, second in pairwise(cuts)), [(a.isoformat()[5:16], b.isoformat()[5:16]) for a, b in cuts]
+    assert all(first[1] <= second[0] for first, second in pairwise(cuts)), cuts
