@@ -12,7 +12,9 @@ from typing import Any
 
 from flask import jsonify, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 
+from app.access.objects import may_edit
 from app.api.errors import ApiError, get_or_404
 from app.api.pagination import page_schema, paginate
 from app.api.spec import PAGINATION_QUERY, api_route, json_body, schema
@@ -274,6 +276,8 @@ def create_plan() -> ResponseReturnValue:
 )
 def patch_plan(plan_id: int) -> ResponseReturnValue:
     plan = _plan(plan_id)
+    if not may_edit(current_user, plan):
+        raise ApiError(403, "forbidden", "this plan is another trade's, or statutory")
     body = json_body(PLAN_PATCH)
     base = services.input_from_plan(plan)
     if not any(name in body for name in _RULE_FIELDS):

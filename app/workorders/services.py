@@ -34,6 +34,7 @@ from app.workorders.models import (
     WorkOrderKind,
     WorkOrderStatus,
 )
+from app.workorders.trades import manages_trade_of
 
 S = WorkOrderStatus
 MISSABLE = (WorkOrderStatus.PLANNED.value, WorkOrderStatus.ASSIGNED.value)
@@ -155,7 +156,12 @@ def is_mine(user: User, work_order: WorkOrder) -> bool:
 
 
 def may_work_on(user: User, work_order: WorkOrder) -> bool:
-    return may_manage(user) or is_mine(user, work_order) or _in_crew(user, work_order)
+    """Its own people, and the leads of its trade (a security lead never an elevator visit)."""
+    return (
+        manages_trade_of(user, work_order)
+        or is_mine(user, work_order)
+        or _in_crew(user, work_order)
+    )
 
 
 def may_view(user: User, work_order: WorkOrder) -> bool:
