@@ -24,7 +24,7 @@ from app.equipment.queries import equipment_of_site
 from app.extensions import db
 from app.people.queries import active_people, teams_by_name
 from app.plans import programmes, services, stopping
-from app.plans.access import is_statutory
+from app.plans.access import check_still_yours, is_statutory
 from app.plans.display import engine_locale, local_text
 from app.plans.forms import (
     ApplyForm,
@@ -217,7 +217,12 @@ def new() -> ResponseReturnValue:
         if form.preview.data:
             preview = _preview(form, None, site)
         else:
-            saved, plan = save(lambda: services.create_custom_plan(form.to_input(site.id)), form)
+            saved, plan = save(
+                lambda: check_still_yours(
+                    current_user, services.create_custom_plan(form.to_input(site.id))
+                ),
+                form,
+            )
             if saved and plan is not None:
                 flash(_("Plan saved."), "success")
                 return redirect(url_for("plans.detail", plan_id=plan.id))
@@ -239,7 +244,10 @@ def edit(plan_id: int) -> ResponseReturnValue:
             preview = _preview(form, plan, plan.site)
         else:
             saved, _saved_plan = save(
-                lambda: services.update_plan(plan, form.to_input(plan.site_id), form.version.data),
+                lambda: check_still_yours(
+                    current_user,
+                    services.update_plan(plan, form.to_input(plan.site_id), form.version.data),
+                ),
                 form,
             )
             if saved:

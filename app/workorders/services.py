@@ -219,7 +219,7 @@ def skip(work_order: WorkOrder, user: User, version: int | None, reason: str) ->
 
 def cancel(work_order: WorkOrder, user: User, version: int | None, reason: str) -> WorkOrder:
     """A supervisor withdraws the work (duplicate repair request, asset retired)."""
-    if not may_manage(user):
+    if not manages_trade_of(user, work_order):
         raise NotYours()
     require(Action.CANCEL, work_order)
     check_version(work_order, version)
@@ -238,7 +238,7 @@ def reassign(
     team_id: int | None,
 ) -> WorkOrder:
     """Give the work to another person and/or team; work already started stays started."""
-    if not may_manage(user):
+    if not manages_trade_of(user, work_order):
         raise NotYours()
     require(Action.REASSIGN, work_order)
     check_version(work_order, version)
@@ -307,7 +307,7 @@ def reschedule(
     work_order: WorkOrder, user: User, version: int | None, due_at: datetime
 ) -> WorkOrder:
     """Move a visit inside its window; refused if the plan's ceiling would be broken."""
-    if not may_manage(user):
+    if not manages_trade_of(user, work_order):
         raise NotYours()
     require(Action.RESCHEDULE, work_order)
     check_version(work_order, version)

@@ -110,13 +110,24 @@ def test_through_the_api_a_security_lead_cannot_change_the_elevator_plan(
     assert elevator_plan.name == "电梯半月维保"
 
 
-def test_a_cleaning_lead_cannot_sign_off_an_elevator_visit(
-    place: Place, elevator_plan: Plan, make_work: MakeWork, login_as: Login
+def test_a_cleaning_lead_can_neither_cancel_nor_sign_off_an_elevator_visit(
+    place: Place,
+    elevator_plan: Plan,
+    make_work: MakeWork,
+    login_as: Login,
+    api_for: Callable[[User], TokenClient],
 ) -> None:
     visit = make_work(NOW, plan=elevator_plan, equipment=place.elevator)
     client = login_as(place.lead)
 
+    assert client.get(f"/work/{visit.id}").status_code == 200  # leads see the whole board
+    assert client.get(f"/work/{visit.id}/sign-off").status_code == 403
     assert client.get(f"/work/{visit.id}/cancel").status_code == 403
+    reassign = api_for(place.lead).post(
+        f"/api/v1/work/{visit.id}/reassign",
+        json={"version": visit.version, "team_id": place.other_team.id},
+    )
+    assert reassign.status_code == 403
     assert client.post(f"/work/{visit.id}/cancel", data={"reason": "x"}).status_code == 403
     db.session.expire_all()
     assert visit.status == "planned"
@@ -233,3 +244,19 @@ def test_residents_phone_numbers_show_only_to_roles_that_call_back(
     assert ("13800138000" in page) is sees_phone
     api = api_for(user).get(f"/api/v1/repairs/{repair.reference}").get_json()
     assert (api["reporter_phone"] == "13800138000") is sees_phone
+
+
+def test_a_cleaning_lead_cannot_move_a_cleaning_plan_to_the_engineering_team(
+    place: Place, cleaning_plan: Plan, api_for: Callable[[User], TokenClient]
+) -> None:
+    api = api_for(place.lead)
+    response = api.client.patch(
+        f"/api/v1/plans/{cleaning_plan.id}",
+        json={"version": cleaning_plan.version, "kind": "custom", "team_id": place.team.id},
+        headers=api.headers,
+    )
+
+    assert response.status_code == 422
+    assert "team_id" in response.get_json()["error"]["fields"]
+    db.session.expire_all()
+    assert (cleaning_plan.kind, cleaning_plan.team_id) == ("cleaning", place.other_team.id)
