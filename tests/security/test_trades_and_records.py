@@ -14,6 +14,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from app.access.objects import NoRule, may_view
 from app.audit.models import AuditEntry
 from app.extensions import db
 from app.people.models import User
@@ -260,3 +261,14 @@ def test_a_cleaning_lead_cannot_move_a_cleaning_plan_to_the_engineering_team(
     assert "team_id" in response.get_json()["error"]["fields"]
     db.session.expire_all()
     assert (cleaning_plan.kind, cleaning_plan.team_id) == ("cleaning", place.other_team.id)
+
+
+def test_a_record_of_a_kind_without_a_rule_is_refused_rather_than_shown(
+    place: Place,
+) -> None:
+    class Unruled:
+        pass
+
+    with pytest.raises(NoRule):
+        may_view(place.supervisor, Unruled())
+    assert not may_view(None, place.pump_plan)
