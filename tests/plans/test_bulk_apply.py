@@ -1,9 +1,11 @@
 """Bulk apply: one selection, one preview, level start days and a coverage check."""
 
+import re
 from collections.abc import Callable
 from datetime import date, time
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from app.contractors.models import Contractor
@@ -22,6 +24,7 @@ from app.plans.programmes.bulk import (
 )
 from app.plans.programmes.coverage import GapCause, covers
 from app.sites.models import Location, Site
+from tests.sites.conftest import Api
 
 
 @pytest.fixture
@@ -143,3 +146,113 @@ def test_an_office_hours_team_does_not_cover_round_the_clock_duty() -> None:
     assert covers("office_week", time(10), every_day=False)
     assert covers("four_team_three_shift", time(2), every_day=True)
     assert covers("three_team_two_shift", time(21), every_day=True)
+
+
+# --- the page ----------------------------------------------------------------------------
+
+
+def test_the_bulk_page_previews_with_coverage_and_one_confirmation_creates_every_plan(
+    site: Site, pumps: list[Equipment], elevator: Equipment, login: Callable[[str], FlaskClient]
+) -> None:
+    db.session.commit()
+    client = login("supervisor")
+    page = client.get(f"/plans/apply-bulk?site_id={site.id}&scope=unplanned&starts=level")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "13" in re.search(r"<h2[^>]*>([^<]+)</h2>", text).group(1)  # plans for 13 assets
+    assert 'id="coverage"' in text and 'id="daily-load"' in text
+    planned = int(re.search(r"创建 (\d+) 项计划|Create (\d+) plans", text).group(0).split()[1])
+    response = client.post(
+        "/plans/apply-bulk",
+        data={"site_id": site.id, "scope": "unplanned", "starts": "level"},
+    )
+    assert response.status_code == 302
+    assert _count([e.id for e in [*pumps, elevator]]) == planned
+
+
+def test_a_gap_on_the_page_links_to_where_it_is_fixed(
+    site: Site,
+    engineering: Team,
+    create_equipment: Callable[..., Equipment],
+    login: Callable[[str], FlaskClient],
+) -> None:
+    lift = create_equipment(
+        site, "L9", "9号梯", "elevator", type_key="traction_elevator",
+        commissioned_on=date(2018, 6, 1), maintainer_team_id=engineering.id,
+    )  # fmt: skip
+    db.session.commit()
+    text = login("supervisor").get(f"/plans/apply-bulk?site_id={site.id}").get_data(as_text=True)
+    assert 'data-cause="no_contractor"' in text
+    assert f'href="/equipment/{lift.id}/edit"' in text
+
+
+def test_an_unreadable_scope_is_a_422_that_creates_nothing(
+    site: Site, pumps: list[Equipment], login: Callable[[str], FlaskClient]
+) -> None:
+    db.session.commit()
+    client = login("supervisor")
+    response = client.post("/plans/apply-bulk", data={"site_id": site.id, "scope": "everything"})
+    assert response.status_code == 422
+    assert _count([e.id for e in pumps]) == 0
+
+
+def test_a_viewer_may_not_open_the_bulk_page(
+    site: Site, login: Callable[[str], FlaskClient]
+) -> None:
+    db.session.commit()
+    assert login("viewer").get(f"/plans/apply-bulk?site_id={site.id}").status_code == 403
+
+
+# --- the API -----------------------------------------------------------------------------
+
+
+def test_the_api_previews_then_applies_a_category_in_one_call(
+    site: Site, pumps: list[Equipment], elevator: Equipment, api: Callable[[str], Api]
+) -> None:
+    client = api("supervisor")
+    body = {"site_id": site.id, "scope": "category", "category": "water"}
+    preview = client.post("/programmes/preview", body)
+    assert preview.status_code == 200, preview.json
+    assert preview.json["assets"] == 12
+    assert {p["equipment_id"] for p in preview.json["plans"]} == {p.id for p in pumps}
+    applied = client.post("/programmes/apply", body)
+    assert applied.status_code == 201, applied.json
+    assert applied.json["created"] == len(preview.json["plans"])
+    assert _count([p.id for p in pumps]) == applied.json["created"]
+    assert _count([elevator.id]) == 0
+
+
+def test_the_api_applies_one_assets_programme_and_a_second_call_adds_nothing(
+    elevator: Equipment, api: Callable[[str], Api]
+) -> None:
+    client = api("supervisor")
+    first = client.post(f"/equipment/{elevator.id}/programme", {})
+    assert first.status_code == 201, first.json
+    assert first.json["created"] >= 6
+    again = client.post(f"/equipment/{elevator.id}/programme", {"starts": "last_done"})
+    assert again.status_code == 201
+    assert again.json["created"] == 0
+
+
+def test_the_api_refuses_bad_selections_with_field_errors_and_a_viewer_with_403(
+    site: Site, pumps: list[Equipment], api: Callable[[str], Api]
+) -> None:
+    client = api("supervisor")
+    bad = client.post("/programmes/apply", {"site_id": site.id, "scope": "sideways"})
+    assert bad.status_code == 422 and "scope" in bad.json["error"]["fields"]
+    missing = client.post("/programmes/preview", {"site_id": site.id, "scope": "location"})
+    assert missing.status_code == 422 and "location_id" in missing.json["error"]["fields"]
+    assert client.post("/equipment/999999/programme", {}).status_code == 404
+    denied = api("viewer").post("/programmes/apply", {"site_id": site.id})
+    assert denied.status_code == 403
+    assert _count([p.id for p in pumps]) == 0
+
+
+def test_the_openapi_document_describes_the_programme_endpoints_with_security_and_errors(
+    client: FlaskClient,
+) -> None:
+    document = client.get("/api/v1/openapi.json").json
+    operation = document["paths"]["/api/v1/programmes/apply"]["post"]
+    assert operation["security"] and operation["x-permission"] == "plans.edit"
+    assert {"201", "401", "403", "422"} <= set(operation["responses"])
+    assert "/api/v1/equipment/{equipment_id}/programme" in document["paths"]
