@@ -161,7 +161,7 @@ def test_the_bulk_page_previews_with_coverage_and_one_confirmation_creates_every
     assert page.status_code == 200
     assert "13" in re.search(r"<h2[^>]*>([^<]+)</h2>", text).group(1)  # plans for 13 assets
     assert 'id="coverage"' in text and 'id="daily-load"' in text
-    planned = int(re.search(r"创建 (\d+) 项计划|Create (\d+) plans", text).group(0).split()[1])
+    planned = int(re.search(r'id="bulk-confirm".*?<button[^>]*>\D*(\d+)', text, re.S).group(1))
     response = client.post(
         "/plans/apply-bulk",
         data={"site_id": site.id, "scope": "unplanned", "starts": "level"},

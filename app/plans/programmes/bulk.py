@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from app.calendars.services import site_calendar
 from app.core import clock
+from app.core.signals import one_replan
 from app.core.validation import N_, Msg, ValidationError
 from app.equipment.models import Equipment, EquipmentStatus
 from app.extensions import db
@@ -166,7 +167,11 @@ def preview_bulk(selection: Selection) -> BulkPreview:
         new = [r for r in rows if r.existing is None and not r.unit.optional]
         if not new:
             result.skipped.append(Skipped(equipment, N_("Already has its programme.")))
-        proposed.extend((equipment, r) for r in new)
+        for row in new:
+            if row.unit.fields["age_bands"] and not _commissioned(equipment):
+                result.skipped.append(Skipped(equipment, _age_unknown(row.unit.names.zh)))
+            else:
+                proposed.append((equipment, row))
     starts, anchored = _start_days(site, result.today, proposed, selection.starts)
     check = CoverageCheck(site)
     for equipment, row in proposed:
@@ -174,6 +179,14 @@ def preview_bulk(selection: Selection) -> BulkPreview:
         result.rows.append(BulkRow(equipment, row, starts[key], key in anchored, check.gap(row)))
     result.daily_load = _daily_load(result.today, result.rows)
     return result
+
+
+def _commissioned(equipment: Equipment) -> bool:
+    return bool(equipment.commissioned_on or equipment.installed_on)
+
+
+def _age_unknown(task: str) -> Msg:
+    return N_("%(task)s is left out: it depends on age; enter the commissioning date.", task=task)
 
 
 def apply_bulk(selection: Selection) -> list[Plan]:
@@ -187,8 +200,9 @@ def apply_bulk(selection: Selection) -> list[Plan]:
             starts_on=row.starts_on
         )
     created: list[Plan] = []
-    for equipment_id, choices in by_asset.items():
-        created.extend(apply_programme(assets[equipment_id], None, choices))
+    with one_replan():  # fifty assets' plans are scheduled in one generation run
+        for equipment_id, choices in by_asset.items():
+            created.extend(apply_programme(assets[equipment_id], None, choices))
     return created
 
 
