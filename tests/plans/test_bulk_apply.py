@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from app.contractors.models import Contractor
 from app.equipment.models import Equipment
 from app.extensions import db
-from app.people.models import Team
+from app.people.models import Licence, Team, User
 from app.plans.models import Plan
 from app.plans.programmes.bulk import (
     BulkError,
@@ -24,6 +24,7 @@ from app.plans.programmes.bulk import (
 )
 from app.plans.programmes.coverage import GapCause, covers
 from app.sites.models import Location, Site
+from app.workorders.models import WorkOrder
 from tests.sites.conftest import Api
 
 
@@ -256,3 +257,46 @@ def test_the_openapi_document_describes_the_programme_endpoints_with_security_an
     assert operation["security"] and operation["x-permission"] == "plans.edit"
     assert {"201", "401", "403", "422"} <= set(operation["responses"])
     assert "/api/v1/equipment/{equipment_id}/programme" in document["paths"]
+
+
+def test_the_coverage_check_predicts_which_plans_work_comes_out_unassigned(
+    site: Site, pumps: list[Equipment]
+) -> None:
+    """工程部 works round the clock but nobody holds 低压电工作业证: the licensed tasks are
+    flagged before confirming, and exactly those come out of the scheduler unassigned."""
+    preview = preview_bulk(Selection(site.id))
+    flagged = {(r.equipment.id, r.proposal.unit.task_key) for r in preview.gaps}
+    assert {r.gap.cause for r in preview.gaps} == {GapCause.NO_LICENCE}
+    assert {task for _id, task in flagged} == {"quarterly_service", "annual_overhaul"}
+    created = apply_bulk(Selection(site.id))
+    orders = db.session.scalars(
+        select(WorkOrder).where(WorkOrder.plan_id.in_([p.id for p in created]))
+    ).all()
+    assert orders
+    for order in orders:
+        plan = order.plan
+        predicted = (plan.equipment_id, plan.catalog_task_key) in flagged
+        assert (order.assignee_id is None) == predicted, (plan.name, order.reasons)
+
+
+def test_round_the_clock_duty_given_to_an_office_hours_team_is_flagged_and_is_really_unassigned(
+    site: Site,
+    create_team: Callable[..., Team],
+    add_staff: Callable[..., list[User]],
+    create_equipment: Callable[..., Equipment],
+) -> None:
+    office = create_team(site, "FCC", "消防中控", "engineering", shift_pattern="office_week")
+    for person in add_staff(office, "op", "值班员", 2, 0):
+        db.session.add(Licence(user_id=person.id, kind="fire_facility_operator", number="X1"))
+    room = create_equipment(
+        site, "FCR", "消防控制室", "fire", type_key="fire_control_room",
+        maintainer_team_id=office.id,
+    )  # fmt: skip
+    db.session.flush()
+    preview = preview_bulk(Selection(site.id))
+    assert [r.gap.cause for r in preview.rows] == [GapCause.SHIFT, GapCause.SHIFT]
+    created = apply_bulk(Selection(site.id))
+    for plan in created:
+        orders = db.session.scalars(select(WorkOrder).where(WorkOrder.plan_id == plan.id)).all()
+        assert any(order.assignee_id is None for order in orders), plan.name
+    assert room.id == created[0].equipment_id
