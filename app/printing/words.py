@@ -42,7 +42,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "location": ("位置", "Location"),
     "model": ("品牌型号", "Make and model"),
     "serial": ("出厂编号", "Serial no."),
-    "registration": ("注册代码", "Registration no."),
+    "registration": ("使用登记证号", "Registration certificate no."),
     "work_order": ("工单号", "Work order"),
     "visit": ("保养类别", "Visit"),
     "planned": ("计划日期", "Planned"),
