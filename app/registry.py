@@ -28,6 +28,8 @@ from app.people.profile import bp as profile_bp
 from app.people.views import bp as people_bp
 from app.plans import access as _plans_access  # noqa: F401  (registers may_view/may_edit)
 from app.plans import api as _plans_api  # noqa: F401  (declares API endpoints)
+from app.plans import bulk_api as _plans_bulk_api  # noqa: F401  (declares API endpoints)
+from app.plans import bulk_views as _plans_bulk  # noqa: F401  (adds the bulk apply page)
 from app.plans.views import bp as plans_bp
 from app.printing.cli import print_cli
 from app.printing.views import bp as print_bp

@@ -9,8 +9,10 @@ commit.
 
 The package, by responsibility: `units` (catalog tasks → units and the shared
 constants), `patrols` (patrol routes and area libraries → units), `proposals`
-(what a programme proposes, default teams), `applying` (units → plans) and
-`updates` (catalog changes of a live plan). Callers import from here.
+(what a programme proposes, default teams), `applying` (units → plans),
+`updates` (catalog changes of a live plan), `bulk` (many assets in one preview,
+with level start days) and `coverage` (which proposed work nobody could do, and
+why). Callers import from here, or from `bulk` for the bulk apply.
 """
 
 from app.plans.programmes.applying import apply_area_programme, apply_programme, choice_key

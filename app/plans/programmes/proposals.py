@@ -98,7 +98,7 @@ def _existing(target: Target) -> dict[tuple[str, str], Plan]:
 
 
 @dataclass(frozen=True)
-class _TeamFacts:
+class TeamFacts:
     id: int
     kind: str
     shift_pattern: str | None
@@ -113,7 +113,7 @@ class _TeamFacts:
         return not runs_every_day or self.shift_pattern not in (None, OFFICE_WEEK)
 
 
-def _site_teams(site: Site) -> list[_TeamFacts]:
+def site_teams(site: Site) -> list[TeamFacts]:
     today = clock.local_today(site.timezone)
     licences: dict[int, set[str]] = {}
     rows = db.session.execute(
@@ -129,12 +129,12 @@ def _site_teams(site: Site) -> list[_TeamFacts]:
         licences.setdefault(team_id, set()).add(kind)
     teams = db.session.scalars(select(Team).where(Team.site_id == site.id).order_by(Team.id))
     return [
-        _TeamFacts(t.id, t.kind, t.shift_pattern, frozenset(licences.get(t.id, ()))) for t in teams
+        TeamFacts(t.id, t.kind, t.shift_pattern, frozenset(licences.get(t.id, ()))) for t in teams
     ]
 
 
 def _default_team(
-    teams: list[_TeamFacts], preferred_id: int | None, kind: str | None, unit: CatalogUnit
+    teams: list[TeamFacts], preferred_id: int | None, kind: str | None, unit: CatalogUnit
 ) -> int | None:
     """The team that can really do the work: the preferred one if it can, else one of the
     same kind, else any team of the site that can (e.g. the 24 h duty electricians for a
@@ -157,7 +157,7 @@ def _default_team(
 
 def _proposals(target: Target) -> list[ProposedPlan]:
     existing = _existing(target)
-    teams = _site_teams(target.site)
+    teams = site_teams(target.site)
     rows = []
     for unit in target.units:
         if target.equipment is not None:
