@@ -34,10 +34,14 @@ class Bilingual(Protocol):
 
 
 def label(value: Sequence[str] | Bilingual | None) -> str:
-    """Pick the zh or en half of a (zh, en) pair, or of anything with .zh/.en, for the user."""
+    """Pick the zh or en half of a (zh, en) pair, or of anything with .zh/.en, for the user.
+
+    Named fields win over position: a (key, zh, en) NamedTuple such as a Category is not
+    a (zh, en) pair, and reading it by position showed the key in Chinese.
+    """
     if value is None:
         return ""
-    if isinstance(value, tuple | list):
+    if not (hasattr(value, "zh") and hasattr(value, "en")) and isinstance(value, tuple | list):
         return value[1] if is_english() else value[0]
     return value.en if is_english() else value.zh  # type: ignore[union-attr]
 
