@@ -21,6 +21,8 @@ CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff5e]+")
 SNAKE_KEY = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 ASCII_WORD = re.compile(r"(?<![\w/.@:-])[A-Za-z][a-z]+(?:['’][a-z]+)?(?![\w/@-])")
 KEY_LIKE = re.compile(r"^(?:[a-z0-9_=;,:.\-]+|FREQ=.*|[{\[].*)$", re.DOTALL)
+# "1 tasks": an English count of one with a plural noun (ngettext not used).
+ONE_PLURAL = re.compile(r"(?<![\d.,:/-])\b1 [a-z]+[^su\W]s\b")
 RRULE = re.compile(r"\b(?:RRULE:)?FREQ=[A-Z]+[A-Z0-9=;,+-]*")
 # Words that read the same in a Chinese UI: the product, formats, standards, units.
 ALLOWED_WORDS = frozenset(
@@ -34,6 +36,8 @@ ALLOWED_WORDS = frozenset(
 # Attributes whose text the user sees as well as the element's text.
 SHOWN_ATTRIBUTES = ("placeholder", "title", "aria-label", "alt")
 HIDDEN_ELEMENTS = {"script", "style", "template", "head"}
+# Typed literally, in any language: a command line, a key to press, text being edited.
+LITERAL_ELEMENTS = {"code", "kbd", "textarea"}
 
 
 VOID_ELEMENTS = {
@@ -74,7 +78,7 @@ class _VisibleText(HTMLParser):
             self.language
         )
         if tag not in VOID_ELEMENTS:
-            self._open.append((tag, tag in HIDDEN_ELEMENTS or other_language))
+            self._open.append((tag, tag in HIDDEN_ELEMENTS | LITERAL_ELEMENTS or other_language))
         if self._skipping() or other_language:
             return
         self.parts += [values[name] or "" for name in SHOWN_ATTRIBUTES if values.get(name)]
@@ -125,7 +129,7 @@ def wrong_language(text: str, language: str, data: Iterable[str] = ()) -> list[s
     found: list[str] = []
     for line in lines:
         if language == "en":
-            found += CJK.findall(line)
+            found += CJK.findall(line) + ONE_PLURAL.findall(line)
             continue
         found += RRULE.findall(line) + SNAKE_KEY.findall(line)
         found += [w for w in ASCII_WORD.findall(SNAKE_KEY.sub(" ", line)) if w not in ALLOWED_WORDS]

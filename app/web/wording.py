@@ -8,11 +8,16 @@ instead of breaking the page.
 """
 
 from flask import Flask
-from flask_babel import LazyString, get_locale, ngettext
+from flask_babel import LazyString, get_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
+from app.catalog.current import current_catalog
 from app.catalog.model import Frequency, Unit
+from app.core.i18n import label, value_words
 from app.plans.recurrence import describe_rrule
+from app.vocab.attributes import attribute_words
+from app.vocab.licences import LICENCE_KINDS
+from app.vocab.units import unit_words
 from schedules import PRESETS
 
 KEY_WORDS: dict[str, LazyString] = {
@@ -35,10 +40,12 @@ KEY_WORDS: dict[str, LazyString] = {
 
 
 def key_words(key: object) -> str:
-    """A catalog key (or enum) in words; an unknown key as it is."""
+    """A catalog key, licence kind or enum in words; an unknown key as it is."""
     text = str(getattr(key, "value", key))
     words = KEY_WORDS.get(text)
-    return str(words) if words is not None else text
+    if words is not None:
+        return str(words)
+    return label(LICENCE_KINDS[text]) if text in LICENCE_KINDS else text
 
 
 EVERY_ONE: dict[Unit, LazyString] = {
@@ -74,6 +81,30 @@ def frequency_words(frequency: Frequency | None) -> str:
     return describe_rrule(frequency.rrule, str(get_locale() or "zh"))
 
 
+def catalog_type_words(key: str | None) -> str:
+    """A catalog type's name ("曳引驱动乘客电梯") for its key; an unknown key as it is."""
+    if not key:
+        return "—"
+    try:
+        return label(current_catalog().type(key).names)
+    except KeyError:
+        return key
+
+
+def duration_words(minutes: int) -> str:
+    """A span in the largest whole unit: 1440 minutes is "1 天" / "1 day", not 1,440 minutes."""
+    if minutes and minutes % 1440 == 0:
+        return ngettext("%(num)d day", "%(num)d days", minutes // 1440)
+    if minutes and minutes % 60 == 0:
+        return ngettext("%(num)d hour", "%(num)d hours", minutes // 60)
+    return ngettext("%(num)d minute", "%(num)d minutes", minutes)
+
+
+def reminder_words(minutes: int) -> str:
+    """ "提前 1 天" / "1 day before" for a calendar reminder."""
+    return gettext("%(duration)s before", duration=duration_words(minutes))
+
+
 def shift_pattern_words(key: object) -> str:
     """A roster preset's name ("四班三运转" / "Four teams, three shifts"), or its key."""
     text = str(getattr(key, "value", key))
@@ -89,4 +120,9 @@ def init_app(app: Flask) -> None:
         key_words=key_words,
         frequency_words=frequency_words,
         shift_pattern_words=shift_pattern_words,
+        duration_words=duration_words,
+        unit_words=unit_words,
+        catalog_type_words=catalog_type_words,
+        attribute_words=attribute_words,
+        value_words=value_words,
     )
