@@ -7,6 +7,7 @@ the technician's menu, and the error pages. The browser sweep applies the same r
 what Chromium shows; this runs in the ordinary suite, in seconds rather than minutes.
 """
 
+import importlib.util
 import re
 import shutil
 from collections.abc import Iterator
@@ -37,6 +38,9 @@ from tests.conftest import PINNED_NOW
 from tests.untranslated import CJK, data_strings, visible_text, wrong_language
 
 LANGUAGES = {"zh": "zh_CN", "en": "en"}
+SCRIPT = Path(__file__).parent.parent / "scripts" / "translations.py"
+# What a translation may keep as typed: placeholders and a JSON sample's keys.
+LITERALS = re.compile(r"%\([a-z_]+\)[sd]|%[sd]|\{[^}]*\}")
 HREF = re.compile(r'href="(/[^"#]*)"')
 # Downloads and feeds are not pages; logging out would end the crawl.
 NOT_PAGES = re.compile(
@@ -181,3 +185,32 @@ def test_the_check_notices_keys_english_and_chinese_but_not_data() -> None:
         "在用",
         "1 tasks",
     ]
+
+
+def _catalog_script():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location("translations", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_message_is_english_in_the_code_and_chinese_in_the_zh_catalog() -> None:
+    """English is the msgids themselves, Chinese the zh catalog: each must read as its own
+    language, or one UI shows the other's words (an untranslated msgstr, a Chinese example
+    in an English msgid)."""
+    script = _catalog_script()
+    catalog = script.read_catalog("zh")
+    problems = []
+    for (message_id, context), filename in script.extracted_keys().items():
+        message = catalog.get(message_id, context)
+        assert message is not None, f"{filename}: {message_id!r} is not in the zh catalog"
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        problems += [f"{filename}: English {i!r} has Chinese" for i in ids if CJK.search(i)]
+        problems += [
+            f"{filename}: Chinese {s!r} has {wrong}"
+            for s in strings
+            if (wrong := wrong_language(LITERALS.sub(" ", s), "zh")) or not s
+        ]
+    assert not problems, "\n".join(problems)

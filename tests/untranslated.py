@@ -28,7 +28,8 @@ RRULE = re.compile(r"\b(?:RRULE:)?FREQ=[A-Z]+[A-Z0-9=;,+-]*")
 ALLOWED_WORDS = frozenset(
     {
         "Rounds", "English", "iCal", "iCalendar", "Excel", "Outlook", "Google", "Apple",
-        "Android", "iPhone", "Chrome", "Safari", "Firefox", "WeChat", "Ok", "ms", "kW", "kWh",
+        "Android", "iPhone", "Chrome", "Safari", "Firefox", "WeChat", "webcal", "Ok", "ms",
+        "kW", "kWh",
         "kg", "mm", "cm", "km", "ml", "min", "Hz", "kVA", "kV", "mA", "mAh", "Pa", "kPa", "MPa",
         "lx", "dB", "ppm", "rpm", "bar", "pH", "h",
     }
