@@ -26,6 +26,7 @@ from app.people import api as _people_api  # noqa: F401  (declares API endpoints
 from app.people.cli import users_cli
 from app.people.profile import bp as profile_bp
 from app.people.views import bp as people_bp
+from app.plans import access as _plans_access  # noqa: F401  (registers may_view/may_edit)
 from app.plans import api as _plans_api  # noqa: F401  (declares API endpoints)
 from app.plans.views import bp as plans_bp
 from app.printing.cli import print_cli
@@ -38,6 +39,7 @@ from app.scheduling.cli import schedule_cli
 from app.sites import api as _sites_api  # noqa: F401  (declares API endpoints)
 from app.sites.views import bp as sites_bp
 from app.worker.cli import queue_cli, scheduler_cli
+from app.workorders import access as _workorders_access  # noqa: F401  (may_view/may_edit)
 from app.workorders import api as _workorders_api  # noqa: F401  (declares API endpoints)
 from app.workorders import board_api as _workorders_board_api  # noqa: F401  (declares API endpoints)
 from app.workorders.views import bp as work_bp
