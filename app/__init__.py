@@ -22,7 +22,7 @@ from app.core.sqlite import register_sqlite_pragmas
 from app.extensions import bootstrap, csrf, db, login_manager, migrate
 from app.registry import register_blueprints, register_cli
 from app.scheduling.receivers import connect_replans
-from app.web import errors, headers, navigation, stale_edit
+from app.web import errors, headers, navigation, stale_edit, wording
 
 TEMPLATE_DIR = Path(str(files("templates")))
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -62,6 +62,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     stale_edit.init_app()
     navigation.init_app(app)
+    wording.init_app(app)
     headers.init_app(app)
     register_blueprints(app)
     register_cli(app)

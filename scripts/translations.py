@@ -121,8 +121,10 @@ def format_errors(locale: str) -> list[str]:
 
 
 def _translations(messages: Iterable[Message]) -> dict[MessageKey, object]:
-    return {
-        _key(message.id, message.context): message.string
+    return {  # plural forms: a tuple from the .po, a list from the .mo
+        _key(message.id, message.context): (
+            tuple(message.string) if isinstance(message.string, list | tuple) else message.string
+        )
         for message in messages
         if message.id and _is_translated(message)
     }

@@ -2,12 +2,30 @@
 
 from typing import Any
 
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.audit.actor import current_actor
 from app.audit.models import AuditEntry
 from app.core import clock
 from app.extensions import db
+
+# Who acted when no person did: the labels the CLI, the scheduler and the demo write.
+SYSTEM_ACTORS: dict[str, LazyString] = {
+    "system": _l("System"),
+    "cli": _l("Command line"),
+    "scheduler": _l("Scheduler"),
+    "demo": _l("Demo data"),
+    "public (QR)": _l("Public (QR code)"),
+}
+
+
+def actor_name(entry: AuditEntry) -> str:
+    """The person's name as logged, or what the system actor was, in the reader's language."""
+    if entry.user_id is None and entry.actor in SYSTEM_ACTORS:
+        return str(SYSTEM_ACTORS[entry.actor])
+    return entry.actor
 
 
 def history_of(entity: str, entity_id: int, limit: int = 50) -> list[AuditEntry]:

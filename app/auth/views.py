@@ -12,6 +12,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
 from app.auth.forms import LoginForm
@@ -50,7 +51,11 @@ def login() -> ResponseReturnValue:
         )
         if result is not None and result.retry_after:
             flash(
-                _("Too many failed logins. Try again in %(n)d seconds.", n=result.retry_after),
+                ngettext(
+                    "Too many failed logins. Try again in %(num)d second.",
+                    "Too many failed logins. Try again in %(num)d seconds.",
+                    result.retry_after,
+                ),
                 "danger",
             )
             page = render_template("auth/login.html", form=form)

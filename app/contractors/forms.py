@@ -10,7 +10,8 @@ from app.web.forms import ServiceForm, VersionField
 class ContractorForm(ServiceForm):
     name = StringField(_l("Name"))
     qualification = StringField(
-        _l("Qualification"), description=_l("e.g. 电梯安装改造维修许可 A 级")
+        _l("Qualification"),
+        description=_l("e.g. Elevator installation and repair licence, grade A"),
     )
     licence_number = StringField(_l("Qualification number"))
     licence_expires_on = DateField(_l("Qualification expires on"), validators=[Optional()])

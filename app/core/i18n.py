@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from flask import Flask, current_app, request, session
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from flask_login import current_user
 
 from app.extensions import babel
@@ -34,12 +34,23 @@ class Bilingual(Protocol):
 
 
 def label(value: Sequence[str] | Bilingual | None) -> str:
-    """Pick the zh or en half of a (zh, en) pair, or of anything with .zh/.en, for the user."""
+    """Pick the zh or en half of a (zh, en) pair, or of anything with .zh/.en, for the user.
+
+    Named fields win over position: a (key, zh, en) NamedTuple such as a Category is not
+    a (zh, en) pair, and reading it by position showed the key in Chinese.
+    """
     if value is None:
         return ""
-    if isinstance(value, tuple | list):
+    if not (hasattr(value, "zh") and hasattr(value, "en")) and isinstance(value, tuple | list):
         return value[1] if is_english() else value[0]
     return value.en if is_english() else value.zh  # type: ignore[union-attr]
+
+
+def value_words(value: object) -> str:
+    """A stored value as a reader says it: True is "是" / "yes", not `True`."""
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    return "—" if value is None or value == "" else str(value)
 
 
 def init_app(app: Flask) -> None:

@@ -88,7 +88,7 @@ class EquipmentForm(FlaskForm):
     next_inspection_on = StringField(_l("Next statutory inspection"), render_kw=_date_kw())
     attributes = TextAreaField(
         _l("Technical parameters"),
-        description=_l("One key=value per line, e.g. 载重=1000kg"),
+        description=_l("One name=value per line, e.g. Rated load=1000kg"),
         render_kw={"rows": 4},
     )
     notes = TextAreaField(_l("Notes"), render_kw={"rows": 3})
@@ -191,9 +191,9 @@ class ImportForm(FlaskForm):
 
     def fill_choices(self) -> None:
         sites = db.session.scalars(select(Site).order_by(Site.code)).all()
-        self.site_code.choices = [SelectChoice("", _l("As given in the file (项目编号)"))] + [
-            SelectChoice(s.code, str(s)) for s in sites
-        ]
+        self.site_code.choices = [
+            SelectChoice("", _l("As given in the file (site code column)"))
+        ] + [SelectChoice(s.code, str(s)) for s in sites]
 
 
 class ApplyImportForm(FlaskForm):

@@ -115,7 +115,9 @@ class Lookups:
         if ref.strip() in codes:
             return codes[ref.strip()], None
         if not all(parts):
-            return None, N_("%(path)s has an empty level; write it like 1号楼/B1/水泵房", path=ref)
+            return None, N_(
+                "%(path)s has an empty level; write it like Building 1/B1/Pump room", path=ref
+            )
         too_long = [part for part in parts if len(part) > LOCATION_NAME_MAX]
         if too_long:
             return None, N_(

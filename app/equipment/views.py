@@ -18,10 +18,11 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from app.audit.services import history_of
+from app.audit.services import actor_name, history_of
 from app.auth.permissions import requires
 from app.core import clock
 from app.core.validation import StaleEdit, ValidationError
+from app.equipment.changes import change_lines
 from app.equipment.exporting import FORMATS, export_ledger
 from app.equipment.forms import EquipmentForm, RetireForm
 from app.equipment.models import Equipment
@@ -105,11 +106,11 @@ def detail(equipment_id: int) -> ResponseReturnValue:
     """One asset: its record and who changed it when."""
     eq = _get(equipment_id)
     labels = {field.short_name: field.label.text for field in EquipmentForm(formdata=None)}
+    history = history_of(Equipment.__tablename__, eq.id, limit=20)
     return render_template(
         "equipment/detail.html",
         eq=eq,
-        history=history_of(Equipment.__tablename__, eq.id, limit=20),
-        field_labels=labels,
+        history=[(entry, actor_name(entry), change_lines(entry, labels)) for entry in history],
         today=clock.local_today(eq.site.timezone),
     )
 

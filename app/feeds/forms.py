@@ -17,6 +17,7 @@ from app.core.i18n import label
 from app.feeds.scopes import SCOPE_LABELS
 from app.feeds.services import ALARM_CHOICES, DEFAULT_DAYS_AHEAD, DEFAULT_DAYS_BACK
 from app.web.forms import ServiceForm, optional_int
+from app.web.wording import reminder_words
 
 
 class FeedForm(ServiceForm):
@@ -35,5 +36,5 @@ class FeedForm(ServiceForm):
         super().__init__(*args, **kwargs)
         self.scope.choices = [SelectChoice(key, label(pair)) for key, pair in SCOPE_LABELS.items()]
         self.alarm_minutes.choices = [SelectChoice("", _l("No reminder"))] + [
-            SelectChoice(str(m), _l("%(n)d min before", n=m)) for m in ALARM_CHOICES
+            SelectChoice(str(m), reminder_words(m)) for m in ALARM_CHOICES
         ]

@@ -10,6 +10,7 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.access.objects import may_edit
@@ -379,7 +380,10 @@ def apply() -> ResponseReturnValue:
                 explain=lambda exc: errors.update(_texts_by_field(exc)),
             )
             if saved and created is not None:
-                flash(_("%(n)d plans created.", n=len(created)), "success")
+                flash(
+                    ngettext("%(num)d plan created.", "%(num)d plans created.", len(created)),
+                    "success",
+                )
                 args = (
                     {"equipment_id": equipment.id}
                     if equipment is not None

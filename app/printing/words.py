@@ -107,6 +107,7 @@ WORDS: dict[str, tuple[str, str]] = {
     # roster
     "col.staff": ("姓名", "Name"),
     "legend": ("图例", "Legend"),
+    "colon": ("：", ": "),  # a full-width colon belongs to Chinese text only
     "makeup": ("调休上班", "Make-up working day"),
     "holiday": ("法定节假日", "Public holiday"),
     "rest_day": ("休", "Rest"),

@@ -62,7 +62,7 @@ class DeskRepairForm(PublicRepairForm):
 
     site_id = SelectField(_l("Site"), coerce=optional_int, validate_choice=False)
     asset_code = StringField(_l("Asset code"), description=_l("From the label, if known"))
-    place = StringField(_l("Where"), description=_l("e.g. 3号楼2单元 电梯厅"))
+    place = StringField(_l("Where"), description=_l("e.g. Building 3, Unit 2, lift lobby"))
     reporter_name = StringField(_l("Caller"))
     reporter_phone = StringField(_l("Phone"), render_kw={"inputmode": "tel"})
     submit = SubmitField(_l("Create repair job"))

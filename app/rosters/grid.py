@@ -34,6 +34,7 @@ SHIFT_CODES: dict[str | None, tuple[str, str]] = {
     "night": ("夜", "N"),
     "night12": ("夜", "N"),
     "day12": ("白", "D"),
+    "day": ("白", "D"),  # six_on_one_off
     "office": ("白", "D"),
     None: ("休", "R"),
 }

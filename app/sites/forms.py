@@ -32,7 +32,7 @@ class SiteForm(ServiceForm):
 class LocationForm(ServiceForm):
     parent_id = SelectField(_l("Parent"), coerce=optional_int)
     code = StringField(_l("Code"), description=_l("Unique within the site, e.g. B1-PUMP."))
-    name = StringField(_l("Name"), description=_l("As on signs, e.g. 水泵房."))
+    name = StringField(_l("Name"), description=_l("As on signs, e.g. Pump room."))
     kind = SelectField(_l("Kind"))
     sort_key = StringField(_l("Sort key"), description=_l("Optional; orders siblings."))
     version = VersionField()

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from app.core.validation import N_, Problems
 from app.extensions import db
 from app.plans.models import Plan
+from app.vocab.units import unit_words
 from app.workorders.models import WorkOrder
 
 
@@ -61,7 +62,7 @@ class Item:
     def limits_text(self) -> str:
         low = _number_text(self.min)
         high = _number_text(self.max)
-        unit = f" {self.unit}" if self.unit else ""
+        unit = f" {unit_words(self.unit)}" if self.unit else ""
         if low and high:
             return f"{low}–{high}{unit}"
         if low:

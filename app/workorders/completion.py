@@ -210,7 +210,7 @@ def check(
     if rules.corrective and not data.cause.strip():
         problems.add("cause", N_("Say what caused the fault."))
     if rules.elevator and not data.maintenance_unit.strip():
-        problems.add("maintenance_unit", N_("Name the maintenance unit (维保单位)."))
+        problems.add("maintenance_unit", N_("Name the maintenance unit."))
     if data.safety_manager_signed and not data.safety_manager_name.strip():
         problems.add("safety_manager_name", N_("Name the safety manager who signs."))
     if rules.needs_report:

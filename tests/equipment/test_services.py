@@ -169,7 +169,8 @@ def test_full_width_slashes_separate_levels_and_empty_levels_are_refused(ledger:
     )
     errors = validate(valid(ledger, asset_code="WP-02", location_id="1号楼//水泵房"))
     assert (
-        errors["location_id"] == "1号楼//水泵房 has an empty level; write it like 1号楼/B1/水泵房"
+        errors["location_id"]
+        == "1号楼//水泵房 has an empty level; write it like Building 1/B1/Pump room"
     )
 
 

@@ -124,7 +124,7 @@ def test_a_bad_upload_is_refused_with_a_message_and_the_rest_of_the_form_is_kept
     assert 'value="0.9"' in html and 'value="有点异响"' in html
     assert re.search(r'name="item__d03"[^>]*value="pass"[^>]*checked', html)
     assert 'class="out-of-range text-danger fw-semibold small"' in html  # marked on the server too
-    assert "1 photos from your last attempt are kept" in html
+    assert "1 photo from your last attempt is kept" in html
     kept = re.search(r'name="kept"[^>]*value="([^"]+)"', html) or re.search(
         r'value="([^"]+)"[^>]*name="kept"', html
     )

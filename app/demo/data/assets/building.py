@@ -64,7 +64,7 @@ LIGHTING: tuple[DemoAsset, ...] = (
         installed_on=date(2008, 8, 28),
         criticality="low",
         team="ENG",
-        attributes={"fixtures": 184, "timer": "astronomical"},
+        attributes={"fixtures": 184, "timer": "天文时钟"},
     ),
 )
 
