@@ -91,6 +91,7 @@ class RecordKept(Exception):
 
 class WorkOrder(VersionedMixin, TimestampMixin, db.Model):
     __tablename__ = "work_order"
+    __site_scoped__ = "site_id"  # see app.access.scoping
     __audited__ = True
     __table_args__ = (
         UniqueConstraint("plan_id", "slot"),
