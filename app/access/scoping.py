@@ -99,7 +99,7 @@ def scoped_models() -> tuple[type[Any], ...]:
     return tuple(
         mapper.class_
         for mapper in db.Model.registry.mappers
-        if getattr(mapper.class_, "__site_scoped__", None) or hasattr(mapper.class_, "site_criteria")
+        if hasattr(mapper.class_, "__site_scoped__") or hasattr(mapper.class_, "site_criteria")
     )
 
 
