@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
 
 from app.access.roles import can
+from app.access.scoping import site_visible
 from app.core.validation import N_, Msg
 from app.equipment.models import Equipment
 from app.extensions import db
@@ -206,7 +207,7 @@ def target_slug(target: Target) -> str:
 
 def may_read(owner: User, target: Target) -> bool:
     """A feed never shows more than its owner could see in Rounds itself."""
-    if not owner.active:
+    if not owner.active or not site_visible(owner, target.site_id):
         return False
     roles = owner.roles
     if target.scope is FeedScope.PERSON:
