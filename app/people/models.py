@@ -74,15 +74,7 @@ class User(VersionedMixin, TimestampMixin, UserMixin, db.Model):
     @classmethod
     def site_criteria(cls, site_ids: Sequence[int]) -> Any:
         """Staff of a site: its members, its teams' members, and company-level users."""
-        members = select(SiteMembership.user_id).where(
-            or_(SiteMembership.site_id.is_(None), SiteMembership.site_id.in_(site_ids))
-        )
-        in_teams = (
-            select(TeamMembership.user_id)
-            .join(Team, Team.id == TeamMembership.team_id)
-            .where(Team.site_id.in_(site_ids))
-        )
-        return or_(cls.id.in_(members), cls.id.in_(in_teams))
+        return staff_of(cls.id, site_ids)
 
     @property
     def is_active(self) -> bool:  # Flask-Login asks this
@@ -102,6 +94,19 @@ class User(VersionedMixin, TimestampMixin, UserMixin, db.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def staff_of(user_id: Any, site_ids: Sequence[int]) -> Any:
+    """`user_id` is one of the sites' staff (see `User.site_criteria`)."""
+    members = select(SiteMembership.user_id).where(
+        or_(SiteMembership.site_id.is_(None), SiteMembership.site_id.in_(site_ids))
+    )
+    in_teams = (
+        select(TeamMembership.user_id)
+        .join(Team, Team.id == TeamMembership.team_id)
+        .where(Team.site_id.in_(site_ids))
+    )
+    return or_(user_id.in_(members), user_id.in_(in_teams))
 
 
 class UserRole(db.Model):
@@ -180,6 +185,11 @@ class Licence(VersionedMixin, TimestampMixin, db.Model):
     expires_on: Mapped[date | None]
 
     user: Mapped[User] = relationship(back_populates="licences")
+
+    @classmethod
+    def site_criteria(cls, site_ids: Sequence[int]) -> Any:
+        """A licence is seen with its holder (see app.access.scoping)."""
+        return staff_of(cls.user_id, site_ids)
 
     def valid_on(self, day: date) -> bool:
         return self.expires_on is None or day <= self.expires_on
