@@ -176,3 +176,23 @@ def test_staff_created_without_a_site_by_the_cli_see_every_site(
     assert user.visible_site_ids is None
     assert site_visible(user, world.site_a) and site_visible(user, world.site_b)
     assert isinstance(db.session.get(Site, world.site_a), Site)
+
+
+def test_a_supervisor_creates_teams_and_equipment_only_in_their_own_sites(
+    app: Flask, world: World
+) -> None:
+    token = _member("sup-b", "supervisor", [world.site_b])
+    team = {"code": "ENG", "name": "工程部", "kind": "engineering"}
+    assert _api(app, token, "POST", "/teams", {**team, "site_id": world.site_b}).status_code == 201
+    foreign = _api(app, token, "POST", "/teams", {**team, "site_id": world.site_a})
+    assert foreign.status_code == 422
+    pump = {"asset_code": "WP-09", "name": "水泵", "category": "water"}
+    foreign = _api(app, token, "POST", "/equipment", {**pump, "site_id": world.site_a})
+    assert foreign.status_code == 422
+    own = _api(app, token, "POST", "/equipment", {**pump, "site_id": world.site_b})
+    assert own.status_code == 201
+    with scoped_to(UNSCOPED):
+        assert (
+            db.session.scalar(select(Equipment).where(Equipment.asset_code == "WP-09")).site_id
+            == world.site_b
+        )  # type: ignore[union-attr]
