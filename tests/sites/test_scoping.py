@@ -19,8 +19,9 @@ from werkzeug.test import TestResponse
 from app.access.scoping import UNSCOPED, Scope, scoped_to, site_visible
 from app.equipment.models import Equipment
 from app.extensions import db
+from app.feeds.build import feed_rows
 from app.feeds.models import FeedScope
-from app.feeds.scopes import TargetError, resolve
+from app.feeds.scopes import Selection, TargetError, Window, resolve
 from app.people.models import User
 from app.people.services import create_user, issue_api_token
 from app.sites.models import Site, SiteMembership
@@ -196,3 +197,17 @@ def test_a_supervisor_creates_teams_and_equipment_only_in_their_own_sites(
             db.session.scalar(select(Equipment).where(Equipment.asset_code == "WP-09")).site_id
             == world.site_b
         )  # type: ignore[union-attr]
+
+
+def test_a_person_feed_shows_only_the_feed_owners_sites(
+    app: Flask, world: World, make_user: Callable[..., User]
+) -> None:
+    both = make_user("technician", "both-sites")  # a company-level technician
+    for work_id in (world.work_a, world.work_b):
+        db.session.get(WorkOrder, work_id).assignee_id = both.id  # type: ignore[union-attr]
+    db.session.commit()
+    window = Window(datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 3, 9, tzinfo=UTC))
+    selection = Selection("person", both.id, window)
+    assert {row.id for row in feed_rows(selection)} == {world.work_a, world.work_b}
+    with scoped_to(Scope(None, frozenset({world.site_b}))):
+        assert [row.id for row in feed_rows(selection)] == [world.work_b]
