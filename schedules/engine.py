@@ -44,6 +44,7 @@ from schedules.tiers import Candidate, merge_tiers, tier_keys_up_to, tier_names
 from schedules.wallclock import to_wall, transition_days, zone
 
 _ONE_DAY = dt.timedelta(days=1)
+_A_YEAR = dt.timedelta(days=366)
 _TICK = dt.timedelta(microseconds=1)
 CEILING_PULL_PART = 3
 """A rule visit just past the ceiling moves earlier by up to 1/3 of it, not further:
@@ -226,6 +227,7 @@ class _Run:
         self.carried: Candidate | None = None  # a dropped visit whose tier items are owed
         self.clamp_day = _clamped_day(plan, last_visit)
         self.season_anchored = season_anchored(plan)
+        self.first_moved: tuple[dt.datetime, dt.date] | None = None  # (slot, day) see below
 
     # --- candidates ----------------------------------------------------------------------
 
@@ -258,12 +260,43 @@ class _Run:
         if by_period:
             higher = self._not_yet_done(higher)
         merged = merge_tiers(plan, base, higher)
-        if by_period:
-            self.carried = self._owed_since(merged)
-        elif self.last_visit is not None:
-            self.carried = self._owed_by_last_visit(merged, chain_start)
+        if self.last_visit is not None:  # slots up to the last visit are done, by period too:
+            if by_period:  # re-planning one would collide with its stored row and be lost
+                self.carried = self._owed_since(merged)
+            else:
+                self.carried = self._owed_by_last_visit(merged, chain_start)
             chain_start = max(chain_start, done_up_to(self.last_visit, plan) + _TICK)
         return [c for c in merged if chain_start <= c.slot < chain_end]
+
+    def _first_visit_moved(self, candidates: list[Candidate]) -> tuple[dt.datetime, dt.date] | None:
+        """The first slot, when it fell earlier on the day the plan was applied: it moves to
+        the next working day, unless the rule's own next visit is no later than that.
+
+        Without this a programme applied at 17:09 for 09:00 got its first visit one period
+        later (a tank cleaning six months out). Only a fresh plan (no last visit) and only
+        daily-or-rarer rules: patrol rounds simply start with the next round.
+        """
+        applied = self.plan.applied
+        if applied is None or self.last_visit is not None or self.sub_daily:
+            return None
+        for index, candidate in enumerate(candidates):
+            slot = candidate.slot
+            if slot >= applied or slot.date() > applied.date():
+                return None
+            if slot < self.plan.starts or slot.date() != applied.date():
+                continue
+            day = self._next_acceptable(applied.date() + _ONE_DAY)
+            following = candidates[index + 1 : index + 2]
+            if following and following[0].slot.date() <= day:
+                return None
+            return slot, day
+        return None
+
+    def _next_acceptable(self, day: dt.date) -> dt.date:
+        if not self.uses_calendar:
+            return day
+        found = self.calendar.next_workday(day, not_after=day + dt.timedelta(days=30))
+        return found or day
 
     def _owed_by_last_visit(
         self, merged: list[Candidate], chain_start: dt.datetime
@@ -336,7 +369,14 @@ class _Run:
     # --- the chain -----------------------------------------------------------------------
 
     def occurrences(self) -> Iterator[Occurrence]:
-        if self.ceiling is None and not self.plan.tiers and not self.uses_calendar:
+        plan = self.plan
+        independent = (
+            self.ceiling is None
+            and not plan.tiers
+            and not self.uses_calendar
+            and plan.each_period is None
+        )
+        if independent and (plan.applied is None or plan.applied <= plan.starts):
             return self._independent_occurrences()
         return self._chained_occurrences()
 
@@ -379,6 +419,7 @@ class _Run:
         pending: _Pending | None = None  # a skipped visit the ceiling may still need
         plan = self.plan
         candidates = self._candidates()
+        self.first_moved = self._first_visit_moved(candidates)
         self.rule_slots = {c.slot for c in candidates} if self.ceiling is not None else set()
         is_workday = self.calendar.is_workday if self.uses_calendar else None
         period_last = (  # the last slot of each period decides whether it keeps a visit
@@ -401,6 +442,10 @@ class _Run:
                 day, policy_reason = apply_policy(plan.holiday_policy, slot_day, self.calendar)
                 if policy_reason is not None:
                     reasons.append(policy_reason)
+            if self.season_anchored and day != slot_day:
+                day = self._kept_in_season(slot, day, reasons)
+            if self.first_moved is not None and slot == self.first_moved[0]:
+                day = self._moved_first(slot, day, reasons)
             if (
                 day is not None
                 and self.prev_due is not None
@@ -415,6 +460,8 @@ class _Run:
                 plan.each_period.of(slot_day)
             ):
                 day = self._kept_in_period(plan.each_period, slot_day, day, reasons)
+            if day is None and self.ceiling is not None and self.prev_day is None:
+                day = self._first_kept(slot_day, reasons)
             limit: dt.date | None = None
             while self.ceiling is not None and self.prev_day is not None:
                 limit = self.prev_day + self.ceiling
@@ -444,6 +491,74 @@ class _Run:
                 yield occurrence
         if (occurrence := self._skipped(pending)) is not None:
             yield occurrence
+
+    def _first_kept(self, slot_day: dt.date, reasons: list[Reason]) -> dt.date | None:
+        """With no visit before it, a ceiling has nothing to count from, so a skipped visit
+        is kept on the next working day: a fortnightly rule that always falls on a Saturday
+        was otherwise skipped for ever under the skip policy, its 15-day ceiling unheard."""
+        assert self.ceiling is not None
+        if any(r.code is ReasonCode.SAME_DAY_MERGED for r in reasons):
+            return None
+        day = self.calendar.next_workday(slot_day, not_after=slot_day + self.ceiling)
+        if day is None:
+            return None
+        reasons.append(
+            Reason.of(
+                ReasonCode.CEILING_KEPT_SKIPPED,
+                to=day.isoformat(),
+                ceiling_days=self.plan.ceiling_days,
+                **day_params("from", slot_day, self.calendar),
+            )
+        )
+        return day
+
+    def _kept_in_season(
+        self, slot: dt.datetime, day: dt.date | None, reasons: list[Reason]
+    ) -> dt.date | None:
+        """A season-anchored visit the holiday policy skipped or moved out of its window
+        goes to the nearest working day inside the window instead: under the skip policy
+        a pre-season check anchored on a Sunday was otherwise not done that year at all."""
+        window = season_of(slot, self.plan)
+        if window is None or (day is not None and window.contains(day)):
+            return day
+        slot_day = slot.date()
+        first = last = slot_day
+        while window.contains(first - _ONE_DAY) and slot_day - first < _A_YEAR:
+            first -= _ONE_DAY
+        while window.contains(last + _ONE_DAY) and last - slot_day < _A_YEAR:
+            last += _ONE_DAY
+        kept = _nearest_within(slot_day, first, last, self._acceptable)
+        if kept is None:  # no working day in the whole window: the season wins
+            return slot_day
+        reasons[:] = [r for r in reasons if r.code not in _HOLIDAY_CODES]
+        reasons.append(
+            Reason.of(
+                ReasonCode.HOLIDAY_MOVED,
+                to=kept.isoformat(),
+                **day_params("from", slot_day, self.calendar),
+            )
+        )
+        return kept
+
+    def _moved_first(
+        self, slot: dt.datetime, day: dt.date | None, reasons: list[Reason]
+    ) -> dt.date:
+        """The first visit, its time already past when the plan was applied (see above)."""
+        assert self.first_moved is not None and self.plan.applied is not None
+        applied = self.plan.applied
+        if day is not None and dt.datetime.combine(day, slot.time()) >= applied:
+            return day  # the holiday policy already moved it past the moment of applying
+        moved = self.first_moved[1]
+        reasons[:] = [r for r in reasons if r.code not in _HOLIDAY_CODES]
+        reasons.append(
+            Reason.of(
+                ReasonCode.FIRST_VISIT_MOVED,
+                applied=f"{applied:%Y-%m-%d %H:%M}",
+                time=f"{slot:%H:%M}",
+                to=moved.isoformat(),
+            )
+        )
+        return moved
 
     def _kept_in_period(
         self, period: Period, slot_day: dt.date, day: dt.date | None, reasons: list[Reason]
@@ -603,6 +718,9 @@ class _Run:
             return None
         window_end = self._window_end(slot, due_wall, limit)
         window_start = min(slot - plan.tolerance_before, due_wall)  # a moved visit is on time
+        if plan.each_period is not None:  # done early, it would count for the period before
+            opens = dt.datetime.combine(plan.each_period.bounds(day)[0], dt.time())
+            window_start = max(window_start, min(opens, due_wall))
         localize = self.localize
         aware_slot = localize(slot)
         due = aware_slot if due_wall is slot else localize(due_wall)

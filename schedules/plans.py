@@ -102,6 +102,9 @@ class Plan:
     value is converted); it fixes both the phase of the rule and the time of day.
     `each_period` (statutory weekly/monthly work, see `schedules.periods`) keeps a
     visit inside its ISO week or month when a holiday would move it out or skip it.
+    `applied` is when the plan was set up: a first visit due earlier that same day (a
+    programme applied at 17:09 for 09:00) moves to the next working day instead of
+    silently passing, so the first visit is not one period late.
     """
 
     key: str
@@ -120,6 +123,7 @@ class Plan:
     commissioned: dt.date | None = None
     ends: dt.datetime | None = None
     each_period: Period | None = None
+    applied: dt.datetime | None = None
     parsed_rule: RecurrenceRule = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -127,6 +131,8 @@ class Plan:
         object.__setattr__(self, "starts", to_wall(self.starts, self.timezone))
         if self.ends is not None:
             object.__setattr__(self, "ends", to_wall(self.ends, self.timezone))
+        if self.applied is not None:
+            object.__setattr__(self, "applied", to_wall(self.applied, self.timezone))
         object.__setattr__(self, "parsed_rule", parse_rule(self.rule))
         for band in self.age_bands:
             parse_rule(band.rule)

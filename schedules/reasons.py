@@ -37,6 +37,7 @@ class ReasonCode(StrEnum):
     PERIOD_KEPT = "period_kept"
     OUTAGE_STAGGERED = "outage_staggered"
     OUTAGE_UNRESOLVED = "outage_unresolved"
+    FIRST_VISIT_MOVED = "first_visit_moved"
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,6 +286,15 @@ def _outage_unresolved(p: Mapping[str, JsonScalar], locale: Locale) -> str:
     )
 
 
+def _first_visit_moved(p: Mapping[str, JsonScalar], locale: Locale) -> str:
+    if locale == "zh":
+        return f"计划于 {p['applied']} 建立，已过当天 {p['time']}，首次改在 {p['to']}"
+    return (
+        f"the plan was set up at {p['applied']}, after that day's {p['time']}: "
+        f"the first visit is on {p['to']}"
+    )
+
+
 _TEMPLATES: dict[ReasonCode, Callable[[Mapping[str, JsonScalar], Locale], str]] = {
     ReasonCode.HOLIDAY_MOVED: _holiday_moved,
     ReasonCode.HOLIDAY_SKIPPED: _holiday_skipped,
@@ -303,4 +313,5 @@ _TEMPLATES: dict[ReasonCode, Callable[[Mapping[str, JsonScalar], Locale], str]] 
     ReasonCode.PERIOD_KEPT: _period_kept,
     ReasonCode.OUTAGE_STAGGERED: _outage_staggered,
     ReasonCode.OUTAGE_UNRESOLVED: _outage_unresolved,
+    ReasonCode.FIRST_VISIT_MOVED: _first_visit_moved,
 }

@@ -44,6 +44,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "print.sheets": _LEADS | {"technician"},
     "repairs.view": _STAFF_READERS | {"customer_service"},
     "repairs.create": _MANAGERS | {"customer_service"},
+    # Residents' phone numbers: the public form promises them only for calling back.
+    "repairs.contact": _MANAGERS | {"customer_service"},
     "audit.view": _MANAGERS,
 }
 

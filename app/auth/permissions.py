@@ -12,6 +12,7 @@ from typing import TypeVar
 from flask import abort, current_app, request
 from flask_login import current_user
 
+from app.access.objects import may_view
 from app.access.roles import AUTHENTICATED, PERMISSIONS, PUBLIC, ROLES, can
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "required_permission",
     "requires",
     "user_can",
+    "user_may_view",
 ]
 
 F = TypeVar("F", bound=Callable[..., object])
@@ -38,6 +40,11 @@ def user_can(permission: str) -> bool:
     if not current_user.is_authenticated:
         return False
     return can(current_user.roles, permission)
+
+
+def user_may_view(obj: object) -> bool:
+    """For templates: link to a record only for those who may open it."""
+    return may_view(current_user, obj)
 
 
 def requires(permission: str) -> Callable[[F], F]:

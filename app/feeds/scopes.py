@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
 
+from app.access.objects import may_view, view_rule
 from app.access.roles import can
-from app.access.scoping import site_visible
 from app.core.validation import N_, Msg
 from app.equipment.models import Equipment
 from app.extensions import db
@@ -205,16 +205,28 @@ def target_slug(target: Target) -> str:
     return slugify(target.scope.value, target.code) or target.scope.value
 
 
-def may_read(owner: User, target: Target) -> bool:
-    """A feed never shows more than its owner could see in Rounds itself."""
-    if not owner.active or not site_visible(owner, target.site_id):
+@view_rule(Target)
+def _may_read_target(owner: User, target: Target) -> bool:
+    """A feed never shows more than its owner could see in Rounds itself: their own or
+    their team's work, and a whole site, asset or place only for those who see the whole
+    work board (a technician's `/work/board` is 403, so is their site feed). Residents'
+    building notices show planned work without names, as the notice board does."""
+    if not owner.active:
         return False
     roles = owner.roles
     if target.scope is FeedScope.PERSON:
         return target.id == owner.id or can(roles, "work.view")
     if target.scope is FeedScope.TEAM:
         return owner.id in target.team_ids or can(roles, "work.view")
-    return can(roles, "plans.view") or can(roles, "work.view")
+    if target.scope is FeedScope.BUILDING:
+        return can(roles, "plans.view") or can(roles, "work.view")
+    return can(roles, "work.view")
+
+
+def may_read(owner: User, target: Target) -> bool:
+    """Checked when a link is made and again on every rebuild (rights changes raise the
+    cache epoch), through the same `may_view` as every page."""
+    return may_view(owner, target)
 
 
 def choosable_teams(owner: User) -> list[tuple[str, str]]:

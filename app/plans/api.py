@@ -12,12 +12,15 @@ from typing import Any
 
 from flask import jsonify, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 
+from app.access.objects import may_edit
 from app.api.errors import ApiError, get_or_404
 from app.api.pagination import page_schema, paginate
 from app.api.spec import PAGINATION_QUERY, api_route, json_body, schema
 from app.core.validation import N_, ValidationError, parse_iso_date
 from app.plans import services
+from app.plans.access import check_still_yours
 from app.plans.display import EngineLocale, engine_locale
 from app.plans.models import AssignmentStrategy, Plan, PlanKind
 from app.plans.recurrence import Preset, describe_rrule, preset_from_rrule
@@ -258,7 +261,7 @@ def get_plan(plan_id: int) -> ResponseReturnValue:
 def create_plan() -> ResponseReturnValue:
     body = json_body(PLAN_CREATE)
     defaults = services.PlanInput(name="", site_id=None, time_of_day=time(9, 0))
-    plan = services.create_custom_plan(_input(body, defaults))
+    plan = check_still_yours(current_user, services.create_custom_plan(_input(body, defaults)))
     headers = {"Location": url_for("api.plans_get_plan", plan_id=plan.id)}
     return jsonify(plan_json(plan)), 201, headers
 
@@ -274,11 +277,13 @@ def create_plan() -> ResponseReturnValue:
 )
 def patch_plan(plan_id: int) -> ResponseReturnValue:
     plan = _plan(plan_id)
+    if not may_edit(current_user, plan):
+        raise ApiError(403, "forbidden", "this plan is another trade's, or statutory")
     body = json_body(PLAN_PATCH)
     base = services.input_from_plan(plan)
     if not any(name in body for name in _RULE_FIELDS):
         base.preset = None  # keep the stored rule, preset or not
-    services.update_plan(plan, _input(body, base), body["version"])
+    check_still_yours(current_user, services.update_plan(plan, _input(body, base), body["version"]))
     return jsonify(plan_json(plan))
 
 

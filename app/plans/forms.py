@@ -55,6 +55,13 @@ def _none_and(pairs: Choices) -> list[SelectChoice]:
     return [SelectChoice(None, "—"), *(SelectChoice(value, text) for value, text in pairs)]
 
 
+class StopPlanForm(ServiceForm):
+    """Stop a plan: the version it was read at, and why (required when statutory)."""
+
+    version = VersionField()
+    reason = TextAreaField(_l("Why does this plan stop?"))
+
+
 class PlanForm(ServiceForm):
     """Create or edit a plan; the rule comes from a preset, never typed by hand."""
 

@@ -10,7 +10,9 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_login import current_user
 
+from app.access.objects import may_edit
 from app.auth.permissions import requires
 from app.catalog.current import current_catalog
 from app.contractors.queries import contractors_by_name
@@ -21,13 +23,22 @@ from app.equipment.models import Equipment
 from app.equipment.queries import equipment_of_site
 from app.extensions import db
 from app.people.queries import active_people, teams_by_name
-from app.plans import programmes, services
+from app.plans import programmes, services, stopping
+from app.plans.access import check_still_yours, is_statutory
 from app.plans.display import engine_locale, local_text
-from app.plans.forms import ApplyForm, PlanForm, plan_form_for, row_name, task_choices
+from app.plans.forms import (
+    ApplyForm,
+    PlanForm,
+    StopPlanForm,
+    plan_form_for,
+    row_name,
+    task_choices,
+)
 from app.plans.models import Plan, PlanKind
 from app.plans.programmes import CONTRACTED, TaskChoice, choice_key
 from app.plans.recurrence import describe_rrule
 from app.scheduling.preview import PlanPreview, preview_plan
+from app.scheduling.stopping import visits_that_go
 from app.sites.models import Location, Site
 from app.sites.queries import sites_by_code
 from app.sites.services import location_choices
@@ -43,6 +54,14 @@ UPCOMING_LIMIT = 20
 
 def _plan(plan_id: int) -> Plan:
     return db.get_or_404(Plan, plan_id)
+
+
+def _editable_plan(plan_id: int) -> Plan:
+    """The plan, if the user leads its trade (and, when statutory, its performer allows)."""
+    plan = _plan(plan_id)
+    if not may_edit(current_user, plan):
+        abort(403)
+    return plan
 
 
 def _int_arg(name: str) -> int | None:
@@ -117,6 +136,7 @@ def detail(plan_id: int) -> ResponseReturnValue:
         strategies=services.STRATEGY_LABELS,
         field_text=_field_text,
         local_text=local_text,
+        may_edit=may_edit(current_user, plan),
     )
 
 
@@ -197,7 +217,12 @@ def new() -> ResponseReturnValue:
         if form.preview.data:
             preview = _preview(form, None, site)
         else:
-            saved, plan = save(lambda: services.create_custom_plan(form.to_input(site.id)), form)
+            saved, plan = save(
+                lambda: check_still_yours(
+                    current_user, services.create_custom_plan(form.to_input(site.id))
+                ),
+                form,
+            )
             if saved and plan is not None:
                 flash(_("Plan saved."), "success")
                 return redirect(url_for("plans.detail", plan_id=plan.id))
@@ -208,7 +233,7 @@ def new() -> ResponseReturnValue:
 @requires("plans.edit")
 def edit(plan_id: int) -> ResponseReturnValue:
     """Change a plan; its untouched future work is re-planned."""
-    plan = _plan(plan_id)
+    plan = _editable_plan(plan_id)
     form = PlanForm(**plan_form_for(plan, **_form_choices(plan.site)))
     if request.method == "GET":
         form.fill(services.input_from_plan(plan))
@@ -219,7 +244,10 @@ def edit(plan_id: int) -> ResponseReturnValue:
             preview = _preview(form, plan, plan.site)
         else:
             saved, _saved_plan = save(
-                lambda: services.update_plan(plan, form.to_input(plan.site_id), form.version.data),
+                lambda: check_still_yours(
+                    current_user,
+                    services.update_plan(plan, form.to_input(plan.site_id), form.version.data),
+                ),
                 form,
             )
             if saved:
@@ -254,18 +282,34 @@ def _state_change(plan: Plan, action: Any, done: str) -> ResponseReturnValue:
     return redirect(url_for("plans.detail", plan_id=plan.id))
 
 
-@bp.route("/<int:plan_id>/deactivate", methods=["POST"])
+@bp.route("/<int:plan_id>/deactivate", methods=["GET", "POST"])
 @requires("plans.edit")
 def deactivate(plan_id: int) -> ResponseReturnValue:
-    """Stop a plan: no new work orders; finished ones stay for the record."""
-    return _state_change(_plan(plan_id), services.deactivate_plan, _("Plan stopped."))
+    """Stop a plan after seeing how many future visits go (and, if statutory, saying why)."""
+    plan = _editable_plan(plan_id)
+    form = StopPlanForm()
+    going = visits_that_go(plan.id, clock.utcnow())
+    if request.method == "GET":
+        form.version.data = plan.version
+    elif form.validate_on_submit():
+        reason = form.reason.data or ""
+        if save(lambda: stopping.stop_plan(plan, form.version.data, reason, going), form):
+            flash(_("Plan stopped."), "success")
+            return redirect(url_for("plans.detail", plan_id=plan.id))
+    return render_template(
+        "plans/deactivate.html",
+        plan=plan,
+        form=form,
+        going=going,
+        statutory=is_statutory(plan),
+    ), page_status(form)
 
 
 @bp.route("/<int:plan_id>/reactivate", methods=["POST"])
 @requires("plans.edit")
 def reactivate(plan_id: int) -> ResponseReturnValue:
     """Start a stopped plan again."""
-    return _state_change(_plan(plan_id), services.reactivate_plan, _("Plan active again."))
+    return _state_change(_editable_plan(plan_id), services.reactivate_plan, _("Plan active again."))
 
 
 @bp.route("/<int:plan_id>/catalog-update", methods=["POST"])
@@ -273,7 +317,7 @@ def reactivate(plan_id: int) -> ResponseReturnValue:
 def catalog_update(plan_id: int) -> ResponseReturnValue:
     """Apply the catalog's newer tasks to a plan made from it."""
     return _state_change(
-        _plan(plan_id), programmes.apply_catalog_update, _("Catalog changes applied.")
+        _editable_plan(plan_id), programmes.apply_catalog_update, _("Catalog changes applied.")
     )
 
 

@@ -16,8 +16,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
+from app.access.objects import may_view
 from app.auth.permissions import requires
 from app.core.i18n import is_english
+from app.extensions import db
 from app.printing import services
 from app.printing.forms import (
     ChecklistForm,
@@ -34,6 +36,7 @@ from app.printing.render import PREVIEW_STYLESHEET, STYLESHEET
 from app.printing.sheet import PrintInputError
 from app.printing.words import Locale, locale_of
 from app.web.forms import show_errors
+from app.workorders.models import WorkOrder
 
 bp = Blueprint("print", __name__, url_prefix="/print")
 PERMISSION = "print.sheets"
@@ -234,6 +237,9 @@ def _lang_arg() -> dict[str, str]:
 
 
 def _record_sheet(work_order_id: int) -> Sheet:
+    """The record, for those who may open its work order (the same 403 as `/work/<id>`)."""
+    if not may_view(current_user, db.get_or_404(WorkOrder, work_order_id)):
+        abort(403)
     form = RecordForm(request.args)
     try:
         return services.record(work_order_id, locale=_locale(form))

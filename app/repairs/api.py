@@ -13,7 +13,7 @@ from app.api.spec import api_route, json_body, schema
 from app.core.validation import ValidationError
 from app.repairs import services
 from app.repairs.models import Channel, RepairRequest
-from app.repairs.services import RepairInput
+from app.repairs.services import RepairInput, may_call_back
 from app.workorders import files
 
 TAG = "repairs"
@@ -31,7 +31,10 @@ REPAIR_SCHEMA = schema(
             "location_id": {"type": ["integer", "null"]},
             "place": {"type": "string"},
             "reporter_name": {"type": "string"},
-            "reporter_phone": {"type": "string"},
+            "reporter_phone": {
+                "type": ["string", "null"],
+                "description": "Only for roles that call residents back; null for others",
+            },
             "description": {"type": "string"},
             "urgency": {"type": "string", "enum": list(services.URGENCIES)},
             "channel": {"type": "string"},
@@ -84,7 +87,7 @@ def serialize(repair: RepairRequest) -> dict[str, Any]:
         "location_id": repair.location_id,
         "place": repair.place,
         "reporter_name": repair.reporter_name,
-        "reporter_phone": repair.reporter_phone,
+        "reporter_phone": repair.reporter_phone if may_call_back(current_user) else None,
         "description": repair.description,
         "urgency": repair.urgency,
         "channel": repair.channel,

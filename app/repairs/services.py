@@ -20,6 +20,7 @@ from flask import current_app
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 
+from app.access.roles import can
 from app.core import clock
 from app.core.validation import N_, Problems, phone_problem
 from app.equipment.models import Equipment
@@ -244,6 +245,11 @@ class PublicStatus:
 
     reference: str
     state: str
+
+
+def may_call_back(user: User) -> bool:
+    """Residents' phone numbers are for calling back: only the roles that handle repairs."""
+    return can(user.roles, "repairs.contact")
 
 
 def public_state(status: str) -> str:

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from app.access.objects import may_view
 from app.audit.actor import Actor, acting_as
 from app.auth.permissions import PUBLIC, requires
 from app.equipment.models import Equipment
@@ -65,11 +66,18 @@ def new() -> ResponseReturnValue:
         )
         if saved and repair is not None:
             flash(_("Repair request %(ref)s created.", ref=repair.reference), "success")
-            return redirect(url_for("work.detail", work_order_id=repair.work_order_id))
+            return redirect(_after_filing(repair))
         status = 422
     elif request.method == "POST":
         status = 422
     return render_template("repairs/new.html", form=form), status
+
+
+def _after_filing(repair: RepairRequest) -> str:
+    """The new job's page for those who may open it; otherwise the list it now heads."""
+    if may_view(current_user, repair.work_order):
+        return url_for("work.detail", work_order_id=repair.work_order_id)
+    return url_for("repairs.index")
 
 
 def _public_request(form: PublicRepairForm, equipment: Equipment, client: str) -> RepairRequest:

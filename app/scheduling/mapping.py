@@ -67,6 +67,7 @@ PLAN_COLUMNS = (
     "assignment_strategy",
     "active",
     "criticality",
+    "created_at",
 )
 """The plan columns scheduling reads (selected by name, so Core rows and objects both work)."""
 
@@ -129,6 +130,7 @@ class PlanFacts:
     assignment_strategy: str
     active: bool
     criticality: str
+    created_at: dt.datetime | None = None  # when applied: a first slot already past moves
 
     @property
     def group_key(self) -> tuple[int, int | None, str] | None:
@@ -295,6 +297,7 @@ def engine_plan(
             age_bands=age_bands(base.age_bands),
             commissioned=equipment.commissioned if equipment else None,
             ends=dt.datetime.combine(base.ends_on, END_OF_DAY) if base.ends_on else None,
+            applied=base.created_at,
         )
     except MappingError as error:
         raise MappingError(base.id, error.detail) from None

@@ -15,7 +15,7 @@ from app.people.queries import active_people, teams_by_code
 from app.web.forms import page_status, save
 from app.workorders import completion, forms, services
 from app.workorders.models import WorkOrder
-from app.workorders.pages import bp, refused, site_tz, to_detail, work_order_for
+from app.workorders.pages import bp, editable_work_order_for, refused, site_tz, to_detail
 from app.workorders.services import NotYours, TransitionError
 
 
@@ -38,7 +38,7 @@ def _reason_page(work_order: WorkOrder, action: str, title: str, call: Any) -> R
 @requires("work.own")
 def skip(work_order_id: int) -> ResponseReturnValue:
     """Skip a visit, with the reason."""
-    work_order = work_order_for(work_order_id)
+    work_order = editable_work_order_for(work_order_id)
     return _reason_page(
         work_order,
         "skip",
@@ -51,7 +51,7 @@ def skip(work_order_id: int) -> ResponseReturnValue:
 @requires("work.manage")
 def cancel(work_order_id: int) -> ResponseReturnValue:
     """Cancel a work order, with the reason."""
-    work_order = work_order_for(work_order_id)
+    work_order = editable_work_order_for(work_order_id)
     return _reason_page(
         work_order,
         "cancel",
@@ -64,7 +64,7 @@ def cancel(work_order_id: int) -> ResponseReturnValue:
 @requires("work.manage")
 def reassign(work_order_id: int) -> ResponseReturnValue:
     """Give a work order to another team or person."""
-    work_order = work_order_for(work_order_id)
+    work_order = editable_work_order_for(work_order_id)
     form = forms.ReassignForm(
         version=work_order.version,
         assignee_id=work_order.assignee_id,
@@ -102,7 +102,7 @@ def reassign(work_order_id: int) -> ResponseReturnValue:
 @requires("work.manage")
 def reschedule(work_order_id: int) -> ResponseReturnValue:
     """Move a work order to another day."""
-    work_order = work_order_for(work_order_id)
+    work_order = editable_work_order_for(work_order_id)
     tz = site_tz(work_order)
     form = forms.RescheduleForm(
         version=work_order.version,
@@ -139,7 +139,7 @@ def reschedule(work_order_id: int) -> ResponseReturnValue:
 @requires("work.manage")
 def sign_off(work_order_id: int) -> ResponseReturnValue:
     """The safety manager signs off a statutory inspection's record."""
-    work_order = work_order_for(work_order_id)
+    work_order = editable_work_order_for(work_order_id)
     record = work_order.completion
     if record is None:
         abort(404)

@@ -17,6 +17,7 @@ from flask import current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from app.access.objects import may_view
 from app.api.errors import ApiError, get_or_404
 from app.api.pagination import page_schema, paginate
 from app.api.spec import PAGINATION_QUERY, api_route, json_body, schema
@@ -303,7 +304,7 @@ def serialize_completion(record: WorkCompletion) -> dict[str, Any]:
 
 def _get(work_order_id: int) -> WorkOrder:
     work_order = get_or_404(WorkOrder, work_order_id, "work order")
-    if not services.may_view(current_user, work_order):
+    if not may_view(current_user, work_order):
         raise ApiError(403, "forbidden", "this work order is not yours or your team's")
     return work_order
 

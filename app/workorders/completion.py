@@ -52,12 +52,12 @@ from app.workorders.services import (
     check_may_work_on,
     clean_reason,
     day_bounds,
-    may_manage,
     require,
     skip,
     touch,
 )
 from app.workorders.sheets import check_sheet_scope
+from app.workorders.trades import manages_trade_of
 
 REPORT_PERFORMERS = frozenset({"licensed_contractor", "authority_inspection"})
 STATUTORY = "statutory"
@@ -308,9 +308,7 @@ def _save(work_order: WorkOrder) -> None:
         raise AlreadyCompleted(db.session.get(WorkOrder, work_order.id) or work_order) from None
 
 
-def complete(
-    work_order: WorkOrder, user: User, data: CompletionInput
-) -> WorkCompletion:
+def complete(work_order: WorkOrder, user: User, data: CompletionInput) -> WorkCompletion:
     """Record the visit as done (late after its window) and raise one job per failure.
 
     No version check against the form: a reassignment or reschedule meanwhile must not
@@ -339,7 +337,7 @@ def sign_off(
 ) -> WorkCompletion:
     """The user's safety manager (使用单位安全管理员) countersigns an elevator record later."""
     check_version(completion, version)
-    if not may_manage(user):
+    if not manages_trade_of(user, completion.work_order):
         raise ValidationError({"safety_manager_name": N_("Only a supervisor can sign off.")})
     name = safety_manager_name.strip()
     if not name:

@@ -12,10 +12,10 @@ from flask import Blueprint, abort, current_app, flash, redirect, request, url_f
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from app.access.objects import may_edit, may_view
 from app.core.i18n import is_english
 from app.core.validation import StaleEdit
 from app.extensions import db
-from app.workorders import services
 from app.workorders.models import KIND_LABELS, PRIORITY_LABELS, STATUS_LABELS, WorkOrder
 from app.workorders.services import NotYours, TransitionError
 from schedules.reasons import Reason
@@ -42,7 +42,15 @@ def site_tz(work_order: WorkOrder) -> ZoneInfo:
 
 def work_order_for(work_order_id: int) -> WorkOrder:
     work_order = db.get_or_404(WorkOrder, work_order_id)
-    if not services.may_view(current_user, work_order):
+    if not may_view(current_user, work_order):
+        abort(403)
+    return work_order
+
+
+def editable_work_order_for(work_order_id: int) -> WorkOrder:
+    """The work order, if the user may change it: its own people or a lead of its trade."""
+    work_order = work_order_for(work_order_id)
+    if not may_edit(current_user, work_order):
         abort(403)
     return work_order
 

@@ -34,6 +34,7 @@ from app.workorders.models import (
     WorkOrderKind,
     WorkOrderStatus,
 )
+from app.workorders.trades import manages_trade_of
 
 S = WorkOrderStatus
 MISSABLE = (WorkOrderStatus.PLANNED.value, WorkOrderStatus.ASSIGNED.value)
@@ -155,7 +156,12 @@ def is_mine(user: User, work_order: WorkOrder) -> bool:
 
 
 def may_work_on(user: User, work_order: WorkOrder) -> bool:
-    return may_manage(user) or is_mine(user, work_order) or _in_crew(user, work_order)
+    """Its own people, and the leads of its trade (a security lead never an elevator visit)."""
+    return (
+        manages_trade_of(user, work_order)
+        or is_mine(user, work_order)
+        or _in_crew(user, work_order)
+    )
 
 
 def may_view(user: User, work_order: WorkOrder) -> bool:
@@ -213,7 +219,7 @@ def skip(work_order: WorkOrder, user: User, version: int | None, reason: str) ->
 
 def cancel(work_order: WorkOrder, user: User, version: int | None, reason: str) -> WorkOrder:
     """A supervisor withdraws the work (duplicate repair request, asset retired)."""
-    if not may_manage(user):
+    if not manages_trade_of(user, work_order):
         raise NotYours()
     require(Action.CANCEL, work_order)
     check_version(work_order, version)
@@ -232,7 +238,7 @@ def reassign(
     team_id: int | None,
 ) -> WorkOrder:
     """Give the work to another person and/or team; work already started stays started."""
-    if not may_manage(user):
+    if not manages_trade_of(user, work_order):
         raise NotYours()
     require(Action.REASSIGN, work_order)
     check_version(work_order, version)
@@ -301,7 +307,7 @@ def reschedule(
     work_order: WorkOrder, user: User, version: int | None, due_at: datetime
 ) -> WorkOrder:
     """Move a visit inside its window; refused if the plan's ceiling would be broken."""
-    if not may_manage(user):
+    if not manages_trade_of(user, work_order):
         raise NotYours()
     require(Action.RESCHEDULE, work_order)
     check_version(work_order, version)

@@ -44,6 +44,7 @@ from app.workorders.pages import (
 )
 from app.workorders.queries import request_files_of
 from app.workorders.services import AlreadyCompleted, BoardFilter, NotYours, TransitionError
+from app.workorders.trades import manages_trade_of
 
 # --- lists -----------------------------------------------------------------------------------
 
@@ -110,7 +111,7 @@ def detail(work_order_id: int) -> ResponseReturnValue:
         jobs=services.correctives_of(work_order),
         request_files=request_files_of(work_order),
         may_work=services.may_work_on(current_user, work_order),
-        may_manage=services.may_manage(current_user),
+        may_manage=manages_trade_of(current_user, work_order),
         is_overdue=services.is_overdue(work_order),
         actions=services.ALLOWED,
         rules=completion.rules_for(work_order),

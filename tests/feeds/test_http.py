@@ -249,12 +249,13 @@ def test_leaving_the_team_closes_the_team_feed(
     assert client.get(path_of(issued)).status_code == 404
 
 
+@pytest.mark.parametrize("demoted_to", ["cleaner", "technician"])
 def test_losing_the_role_closes_a_site_feed(
-    estate: Estate, issue: Callable[..., Issued], client: FlaskClient
+    estate: Estate, issue: Callable[..., Issued], client: FlaskClient, demoted_to: str
 ) -> None:
     issued = issue("site")
     assert client.get(path_of(issued)).status_code == 200
-    estate.lead.role_rows = [UserRole(role="cleaner")]
+    estate.lead.role_rows = [UserRole(role=demoted_to)]
     db.session.commit()
 
     assert client.get(path_of(issued)).status_code == 404

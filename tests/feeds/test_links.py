@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import select, update
@@ -92,8 +93,11 @@ def test_nobody_renews_or_revokes_someone_else_s_link(
     assert client.get(path_of(theirs)).status_code == 200
 
 
-def test_a_cleaner_cannot_subscribe_to_a_whole_site(app: Flask, estate: Estate) -> None:
-    response = _login(app, "wangfang").post(
+@pytest.mark.parametrize("username", ["wangfang", "zhangwei"], ids=["cleaner", "technician"])
+def test_a_cleaner_or_technician_cannot_subscribe_to_a_whole_site(
+    app: Flask, estate: Estate, username: str
+) -> None:
+    response = _login(app, username).post(
         "/feeds/new", data={"feed-scope": "site", "feed-code": "DEMO", "back": "feeds"}
     )
 

@@ -260,3 +260,19 @@ def test_the_detail_page_shows_a_catalog_change_and_applies_it_on_request(
     assert 'id="catalog-changed"' not in after
     db.session.expire_all()
     assert db.session.get(Plan, quarterly.id).tolerance_after_days == 14
+
+
+def test_the_preview_of_a_quarterly_plan_from_31_march_shows_the_clamped_month_ends(
+    site: Site, engineering: Team, login: Callable[[str], FlaskClient]
+) -> None:
+    db.session.commit()
+    client = login("supervisor")
+    form = _form(
+        site, engineering, preset="quarterly", starts_on="2026-03-31", holiday_policy="ignore"
+    )
+    form["preview"] = "Preview"
+    del form["submit"], form["month_day"]
+    html = client.post(f"/plans/new?site_id={site.id}", data=form).get_data(as_text=True)
+    assert "2026-06-30 10:00" in html and "2026-09-30 10:00" in html
+    assert "本月没有 31 日，改在月末 6月30日" in html
+    assert "2026-12-31 10:00" in html

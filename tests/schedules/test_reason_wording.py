@@ -54,6 +54,11 @@ SAMPLE_PARAMS: dict[ReasonCode, dict[str, object]] = {
         "building": "1号楼",
     },
     ReasonCode.OUTAGE_UNRESOLVED: {"at": "2026-03-02T09:00", "kind": "power", "building": "1号楼"},
+    ReasonCode.FIRST_VISIT_MOVED: {
+        "applied": "2026-05-29 17:09",
+        "time": "09:00",
+        "to": "2026-06-01",
+    },
 }
 
 

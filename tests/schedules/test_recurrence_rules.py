@@ -6,11 +6,11 @@ import datetime as dt
 
 import pytest
 from dateutil import rrule as du
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from schedules import RuleError, parse_rule
-from schedules.recurrence import expand
+from schedules.recurrence import clamps_month_end, expand
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
@@ -66,6 +66,7 @@ def test_every_rule_expands_to_exactly_what_dateutil_gives(
     text: str, dtstart: dt.datetime, start: dt.datetime, span: int
 ) -> None:
     dtstart = dtstart.replace(microsecond=0)
+    assume(not clamps_month_end(parse_rule(text), dtstart))  # deliberately not RFC: test_month_ends
     end = start + dt.timedelta(days=span)
     assert expand(parse_rule(text), dtstart, start, end) == dateutil_reference(
         text, dtstart, max(start, dtstart), end

@@ -13,7 +13,15 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from schedules import HolidayPolicy, Plan, ReasonCode, SeasonWindow, WorkCalendar, generate
+from schedules import (
+    HolidayPolicy,
+    Plan,
+    ReasonCode,
+    SeasonWindow,
+    Status,
+    WorkCalendar,
+    generate,
+)
 
 RAINY = SeasonWindow((4, 1), (5, 31), label_zh="雨季前", label_en="before the rainy season")
 WINDOWS = [RAINY, SeasonWindow.parse("10-01..11-30"), SeasonWindow.parse("11-15..02-28")]
@@ -73,3 +81,23 @@ def test_a_seasonal_yearly_plan_gets_one_visit_inside_its_window_every_year(
     assert len(days) in (4, 5)  # one a year over about five years
     assert all(300 <= (b - a).days <= 430 for a, b in itertools.pairwise(days))
     assert all(any(r.code is ReasonCode.SEASON_ANCHORED for r in v.reasons) for v in visits)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    starts=st.dates(dt.date(2024, 1, 1), dt.date(2027, 12, 31)),
+    window=st.sampled_from([*WINDOWS, SeasonWindow.parse("03-01..03-31")]),
+    policy=st.sampled_from(HolidayPolicy),
+)
+def test_whatever_the_holiday_policy_a_seasonal_visit_is_planned_inside_its_window_every_year(
+    starts: dt.date, window: SeasonWindow, policy: HolidayPolicy, calendar: WorkCalendar
+) -> None:
+    """Skipped on a Sunday, or moved past the window's end, the visit was lost that year."""
+    plan = yearly(starts, window, policy)
+    first, last = starts + dt.timedelta(days=366), starts + dt.timedelta(days=5 * 366)
+    visits = [v for v in generate(plan, calendar, first, last) if v.status is Status.PLANNED]
+    days = [v.due.date() for v in visits]
+    assert all(window.contains(day) for day in days), days
+    assert len(days) in (4, 5), days
+    if policy is not HolidayPolicy.IGNORE:
+        assert all(calendar.is_workday(day) for day in days), days

@@ -201,3 +201,52 @@ def _add_months(day: dt.date, months: int) -> dt.date:
         except ValueError:
             continue
     raise AssertionError("unreachable")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    starts=st.dates(dt.date(2025, 1, 1), dt.date(2026, 12, 31)),
+    anchor=st.sampled_from([Anchor.COMPLETION, Anchor.FIXED]),
+    visit=st.integers(0, 20),
+    outcome=OUTCOME,
+)
+def test_a_replan_with_the_tiers_history_keeps_the_ceiling_from_the_real_visit(
+    starts: dt.date,
+    anchor: Anchor,
+    visit: int,
+    outcome: tuple[str, int],
+    calendar: WorkCalendar,
+) -> None:
+    """Re-planning after a visit (done early, late, on time, or missed and kept as the
+    last visit) never plans that visit's own slot again, which would collide with its
+    stored row and be lost, and keeps every gap within 15 days of the real visit."""
+    plan = lift_plan(starts, anchor)
+    begin = dt.datetime.combine(starts, dt.time())
+    planned = [
+        o
+        for o in generate(plan, calendar, begin, begin + dt.timedelta(days=400))
+        if o.status is Status.PLANNED
+    ]
+    last = planned[visit]
+    due, slot = last.due.replace(tzinfo=None), last.slot.replace(tzinfo=None)
+    kind, days = outcome
+    shift = {"on_time": 0, "early": -days, "late": days, "missed": 0}[kind]
+    at = due + dt.timedelta(days=shift)
+    history = {key: at for key in last.includes}
+    restarts = anchor is Anchor.COMPLETION and kind != "missed"
+    last_visit = LastVisit(at, None if restarts else slot, last.tier, history)
+    again = [
+        o
+        for o in generate(
+            plan,
+            calendar,
+            at - dt.timedelta(days=32),
+            at + dt.timedelta(days=120),
+            last_visit=last_visit,
+        )
+        if o.status is Status.PLANNED
+    ]
+    assert all(o.slot.replace(tzinfo=None) > slot for o in again), (slot, again[:1])
+    days_done = [at.date(), *(o.due.date() for o in again)]
+    gaps = [(b - a).days for a, b in itertools.pairwise(days_done)]
+    assert max(gaps) <= 15, (at, days_done[:4])

@@ -17,6 +17,13 @@ from app.people.services import issue_api_token
 from app.sites.models import Location, Site
 from tests.conftest import TEST_PASSWORD
 from tests.sites.conftest import Api
+from tests.workorders.conftest import (  # noqa: F401  (fixtures for test_trades_and_records)
+    api_for,
+    english,
+    login_as,
+    make_work,
+    place,
+)
 
 Snapshot = dict[str, list[tuple[Any, ...]]]
 

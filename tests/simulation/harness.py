@@ -545,10 +545,11 @@ class Simulation:
 
 def _frequent(plan: Plan | None) -> bool:
     rule = (plan.rrule if plan is not None else "").upper()
-    return (
-        "FREQ=HOURLY" in rule
-        or "FREQ=DAILY;INTERVAL=1" in rule
-        or ("FREQ=DAILY" in rule and "BYHOUR" in rule)
+    parts = dict(part.split("=", 1) for part in rule.split(";") if "=" in part)
+    return (  # "FREQ=DAILY;INTERVAL=15" (a lift's half-monthly visit) is not daily
+        parts.get("FREQ") == "HOURLY"
+        or (parts.get("FREQ") == "DAILY" and parts.get("INTERVAL", "1") == "1")
+        or (parts.get("FREQ") == "DAILY" and "BYHOUR" in parts)
     )
 
 

@@ -32,6 +32,7 @@ from app.scheduling.mapping import (
     base_of,
     facts_of,
 )
+from app.workorders.models import WorkOrderStatus
 from schedules import (
     Anchor,
     LastVisit,
@@ -199,6 +200,8 @@ def unit_history(units: Sequence[Unit], mode: Mode, now: dt.datetime) -> History
       shifted), and from the latest completed visit when replacing: a late
       completion restarts the ceiling, and the tiers it covered are not due again.
       A visit older than the chain can remember changes nothing and is left out;
+    * tier chains, fixed or completion-anchored, pass when each tier was last done (or
+      stored, when inserting), so the engine counts tiers by period across completions;
     * round robin continues after the last person sent to a visit already due
       (only visits due after now are assigned, see `FutureOnly`).
     """
@@ -207,6 +210,12 @@ def unit_history(units: Sequence[Unit], mode: Mode, now: dt.datetime) -> History
         u for u in units if u.plan.anchor is Anchor.FIXED and (u.plan.ceiling_days or u.plan.tiers)
     ]
     last_visits: dict[int, LastVisit] = {}
+    tiers = _tiers_done(  # a missed visit did not do its tiers: the next one carries them
+        [u.base.id for u in (*completion, *chained) if u.plan.tiers and u.base.id is not None],
+        WO_TABLE.c.status.in_(DONE)
+        if mode is Mode.REPLACE
+        else WO_TABLE.c.status.not_in((*NOT_VISITS, WorkOrderStatus.MISSED.value)),
+    )
     if completion:
         ids = [u.base.id for u in completion if u.base.id is not None]
         conditions: list[Any] = [WO_TABLE.c.status.not_in(NOT_VISITS)]
@@ -218,12 +227,6 @@ def unit_history(units: Sequence[Unit], mode: Mode, now: dt.datetime) -> History
                     WO_TABLE.c.due_at <= now,
                 )
             )
-        tiers = _tiers_done(
-            [u.base.id for u in completion if u.plan.tiers and u.base.id is not None],
-            WO_TABLE.c.status.in_(DONE)
-            if mode is Mode.REPLACE
-            else WO_TABLE.c.status.not_in(NOT_VISITS),
-        )
         for plan_id, row in _latest_rows(ids, *conditions).items():
             last_visits[plan_id] = _as_last_visit(
                 row, restart_at_completion=True, tiers_done=tiers.get(plan_id)
@@ -239,7 +242,11 @@ def unit_history(units: Sequence[Unit], mode: Mode, now: dt.datetime) -> History
             row = rows.get(unit.base.id)  # type: ignore[arg-type]
             if row is None:
                 continue
-            visit = _as_last_visit(row, restart_at_completion=False)
+            visit = _as_last_visit(
+                row,
+                restart_at_completion=False,
+                tiers_done=tiers.get(unit.base.id),  # type: ignore[arg-type]
+            )
             if visit.at >= unit_start(unit, now) - _chain_memory(unit.plan):
                 last_visits[unit.base.id] = visit  # type: ignore[index]
     rotating = [
