@@ -1,7 +1,7 @@
 """site_membership: which sites each user may see (NULL site: every site)
 
 Revision ID: 0011_sites
-Revises: 0010_feed_token_salt
+Revises: 0011_imports
 Create Date: 2026-12-07 05:00:00.000000
 
 Every existing user gets a membership of all sites, so an upgrade changes nobody's
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0011_sites'
-down_revision = '0010_feed_token_salt'
+down_revision = '0011_imports'  # re-chained after main's 0011_imports
 branch_labels = None
 depends_on = None
 
