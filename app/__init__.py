@@ -13,6 +13,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import models  # noqa: F401  (registers every table)
+from app.access.scoping import register_site_scoping
 from app.audit.listeners import register_audit_listeners
 from app.auth.permissions import enforce_permissions, user_can, user_may_view
 from app.auth.session import init_login
@@ -52,6 +53,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     init_login(app)
     i18n.init_app(app)
     register_audit_listeners()
+    register_site_scoping()
     register_sqlite_pragmas()
     connect_replans()
 

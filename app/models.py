@@ -10,7 +10,7 @@ from app.people.models import ApiToken, Licence, Team, TeamMembership, User, Use
 from app.plans.models import Plan
 from app.repairs.models import RepairRequest
 from app.rosters.models import StaffLeave
-from app.sites.models import Location, Site
+from app.sites.models import Location, Site, SiteMembership
 from app.workorders.models import WorkAttachment, WorkCompletion, WorkOrder
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "Plan",
     "RepairRequest",
     "Site",
+    "SiteMembership",
     "StaffLeave",
     "Team",
     "TeamMembership",

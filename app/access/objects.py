@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
+from app.access.scoping import site_visible
+
 
 class Person(Protocol):
     """What the rules read of a user (no model import: this package sits below people)."""
@@ -63,10 +65,10 @@ def _rule(rules: dict[type, Rule], obj: object) -> Rule:
 
 
 def in_site_scope(user: Person, obj: object) -> bool:
-    """SITE SCOPING GOES HERE (issue 14, branch `sites`): whether `obj`'s site is one of
-    the user's. Every `may_view`/`may_edit` passes through this one place, so the
-    per-site membership check from `app/access/scoping.py` is added here on merge."""
-    return True
+    """Whether `obj`'s site is one of the user's (`app/access/scoping.py`). Every
+    `may_view`/`may_edit` passes through this one place; rows of other sites are
+    already filtered out of queries, this covers objects reached otherwise (feeds)."""
+    return site_visible(user, getattr(obj, "site_id", None))  # type: ignore[arg-type]
 
 
 def may_view(user: Person | None, obj: object) -> bool:

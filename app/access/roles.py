@@ -30,9 +30,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "ledger.edit": _MANAGERS,
     "ledger.import": _MANAGERS,
     "sites.view": _STAFF_READERS,
-    "sites.edit": frozenset({"admin"}),
+    "sites.edit": _MANAGERS,  # a supervisor within their own sites (app.access.scoping)
     "staff.view": _STAFF_READERS - {"technician"},
-    "staff.edit": frozenset({"admin"}),
+    "staff.edit": _MANAGERS,
     "contractors.view": _STAFF_READERS,
     "contractors.edit": _MANAGERS,
     "catalog.view": _STAFF_READERS,

@@ -3,7 +3,9 @@
 from flask import Flask, Request, current_app, request
 from flask_login import current_user, login_user
 
+from app.access.scoping import UNSCOPED, scope_of, set_scope
 from app.audit.actor import SYSTEM, Actor, set_actor
+from app.auth.permissions import PUBLIC, required_permission
 from app.extensions import login_manager
 from app.people.models import User
 from app.people.services import user_for_api_token
@@ -33,15 +35,24 @@ def _load_user_from_request(request: Request) -> User | None:
 
 
 def _set_request_actor() -> None:
+    """Blame this request's changes on its user, and show them only their sites' rows.
+
+    Public pages (a QR code's repair form, a feed opened by its token) show the same to
+    everyone, logged in at another site or not: they run unscoped.
+    """
     if current_user.is_authenticated:
         set_actor(Actor(current_user.id, current_user.username))
+        public = required_permission(request.endpoint) == PUBLIC
+        set_scope(UNSCOPED if public else scope_of(current_user))
     else:
         set_actor(SYSTEM)
+        set_scope(UNSCOPED)
 
 
 def _clear_request_actor(exc: BaseException | None) -> None:
     """Forget the request's user so later work in this thread is not blamed on them."""
     set_actor(SYSTEM)
+    set_scope(UNSCOPED)
 
 
 def init_login(app: Flask) -> None:

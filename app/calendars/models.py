@@ -18,6 +18,7 @@ from app.sites.models import Site
 
 class CalendarOverride(TimestampMixin, db.Model):
     __tablename__ = "calendar_override"
+    __site_scoped__ = "site_id"  # see app.access.scoping
     __audited__ = True
     __table_args__ = (UniqueConstraint("site_id", "day"),)
 

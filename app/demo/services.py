@@ -21,6 +21,15 @@ from app.demo.data import DEMO_TODAY
 from app.demo.data.assets import ASSETS, DemoAsset
 from app.demo.data.contractors import CONTRACTORS
 from app.demo.data.people import DEMO_PASSWORD, STAFF, TEAMS, DemoStaff
+from app.demo.data.second_site import (
+    SECOND_ASSETS,
+    SECOND_LOCATIONS,
+    SECOND_SITE_ADDRESS,
+    SECOND_SITE_CODE,
+    SECOND_SITE_NAME,
+    SECOND_STAFF,
+    SECOND_TEAM,
+)
 from app.demo.data.site import (
     LOCATIONS,
     SITE_ADDRESS,
@@ -76,7 +85,8 @@ def demo_site() -> Site | None:
 
 
 def demo_logins() -> tuple[DemoLogin, ...]:
-    return tuple(DemoLogin(s.username, s.name, s.title, s.roles) for s in STAFF if s.login)
+    staff = STAFF + SECOND_STAFF
+    return tuple(DemoLogin(s.username, s.name, s.title, s.roles) for s in staff if s.login)
 
 
 def load_demo(steps: Sequence[PostLoadStep] | None = None) -> DemoResult:
@@ -91,6 +101,7 @@ def load_demo(steps: Sequence[PostLoadStep] | None = None) -> DemoResult:
         _create_org(ctx)
         _create_contractors(ctx)
         _create_assets(ctx)
+        _create_second_site(ctx)
         for step in POST_LOAD_STEPS if steps is None else steps:
             step(ctx)
         db.session.flush()
@@ -118,7 +129,7 @@ def _crew_offset(team: Team, crew: int) -> int:
 
 def _check_no_clashes() -> None:
     """Usernames and contractor names are global, so a database with its own `admin` refuses."""
-    usernames = [s.username for s in STAFF]
+    usernames = [s.username for s in STAFF + SECOND_STAFF]
     taken = list(db.session.scalars(select(User.username).where(User.username.in_(usernames))))
     names = [c.name for c in CONTRACTORS]
     taken += db.session.scalars(select(Contractor.name).where(Contractor.name.in_(names)))
@@ -141,7 +152,7 @@ def _create_site() -> Site:
     return site
 
 
-def _create_locations(ctx: DemoContext) -> None:
+def _create_locations(ctx: DemoContext, tree: Sequence[DemoLocation] = LOCATIONS) -> None:
     def add(nodes: Sequence[DemoLocation], parent: Location | None) -> None:
         for index, node in enumerate(nodes):
             location = Location(
@@ -156,7 +167,7 @@ def _create_locations(ctx: DemoContext) -> None:
             ctx.locations[node.code] = location
             add(node.children, location)
 
-    add(LOCATIONS, None)
+    add(tree, None)
     db.session.flush()
 
 
@@ -183,6 +194,8 @@ def _create_person(ctx: DemoContext, person: DemoStaff) -> User:
         list(person.roles),
         password=DEMO_PASSWORD if person.login else None,
         phone=person.phone,
+        # the company's administrator sees every site; everyone else works at one
+        site_ids=None if "admin" in person.roles else [ctx.site.id],
     )
     for code in person.teams:
         team = ctx.teams[code]
@@ -212,6 +225,24 @@ def _create_person(ctx: DemoContext, person: DemoStaff) -> User:
         )
     db.session.flush()
     return user
+
+
+def _create_second_site(first: DemoContext) -> None:
+    """翠湖商务中心 with its own supervisor and technician, who see nothing of 阳光花园."""
+    site = Site(code=SECOND_SITE_CODE, name=SECOND_SITE_NAME, address=SECOND_SITE_ADDRESS)
+    db.session.add(site)
+    db.session.flush()
+    ctx = DemoContext(site=site, shift=first.shift)
+    _create_locations(ctx, SECOND_LOCATIONS)
+    code, name, kind = SECOND_TEAM
+    ctx.teams[code] = Team(site_id=site.id, code=code, name=name, kind=kind)
+    db.session.add(ctx.teams[code])
+    db.session.flush()
+    for person in SECOND_STAFF:
+        _create_person(ctx, person)
+    for asset in SECOND_ASSETS:
+        db.session.add(_equipment(ctx, asset))
+    db.session.flush()
 
 
 def _create_contractors(ctx: DemoContext) -> None:

@@ -52,6 +52,7 @@ class Equipment(VersionedMixin, TimestampMixin, db.Model):
     """One asset; the asset code is what is painted on the plant and printed on its QR label."""
 
     __tablename__ = "equipment"
+    __site_scoped__ = "site_id"  # see app.access.scoping
     __audited__ = True
     __table_args__ = (UniqueConstraint("site_id", "asset_code"),)
 

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from sqlalchemy import Select, select
 
+from app.access.scoping import visible_in_scope
 from app.equipment.models import Equipment
 from app.extensions import db
 from app.feeds.disruptions import disruption_for
@@ -367,8 +368,9 @@ def _visits(rows: Sequence[Any]) -> Sequence[Visit]:
 
 
 def feed_rows(selection: Selection) -> Sequence[Visit]:
+    """The rows of a feed; a plain Core query, so the owner's sites are applied here."""
     result = db.session.connection().execute(_rows_statement(selection.scope), selection.params())
-    return _visits(result.all())
+    return _visits([row for row in result.all() if visible_in_scope(row.site_id)])
 
 
 def calendar_name(target: Target, locale: Locale) -> str:

@@ -36,7 +36,7 @@ from app.feeds.models import FeedCache, FeedEpoch, FeedRef
 from app.feeds.scopes import Selection, select_rows
 from app.people.models import Team, TeamMembership, User, UserRole
 from app.plans.models import Plan
-from app.sites.models import Location, Site
+from app.sites.models import Location, Site, SiteMembership
 from app.workorders.models import WorkOrder
 
 FORMAT = "1"
@@ -64,6 +64,7 @@ WATCHED: dict[type, frozenset[str] | None] = {
     User: frozenset({"name", "active"}),  # not last_login_at: a login changes no feed
     TeamMembership: None,  # None: any update or deletion
     UserRole: None,
+    SiteMembership: None,
 }
 
 

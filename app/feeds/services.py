@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import bindparam, select
 
+from app.access.scoping import scope_of, scoped_to
 from app.core import clock
 from app.core.validation import N_, Problems, ValidationError
 from app.extensions import db
@@ -388,7 +389,8 @@ def current_state(feed: FeedRef) -> FeedState | None:
     owner = db.session.get(User, feed.user_id)
     if target is None or owner is None or not may_read(owner, target):
         return None
-    built = build_feed(feed, target, selection, timezone)
+    with scoped_to(scope_of(owner)):  # a feed shows only its owner's sites, like Rounds
+        built = build_feed(feed, target, selection, timezone)
     etag = hashlib.sha256(built.body).hexdigest()
     changed = _changed_at(old, etag, built.last_updated or feed.created_at, now)
     size = len(built.body)

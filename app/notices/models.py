@@ -15,6 +15,7 @@ class Notice(TimestampMixin, db.Model):
     """One warning per (kind, record, date), so a nightly job can re-run without repeats."""
 
     __tablename__ = "notice"
+    __site_scoped__ = "site_id"  # see app.access.scoping
     __table_args__ = (UniqueConstraint("kind", "entity_id", "due_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -6,6 +6,7 @@ from flask.cli import AppGroup
 from app.auth.permissions import ROLES
 from app.extensions import db
 from app.people.services import PeopleError, create_user, find_user, issue_api_token, list_users
+from app.sites.queries import site_with_code
 
 users_cli = AppGroup("users", help="Manage staff accounts. 管理用户账号。")
 
@@ -16,14 +17,28 @@ users_cli = AppGroup("users", help="Manage staff accounts. 管理用户账号。
 @click.option("--role", "roles", required=True, multiple=True, type=click.Choice(list(ROLES)))
 @click.option("--password", help="Asked for when omitted.")
 @click.option("--phone", default="")
+@click.option(
+    "--site", "site_codes", multiple=True, help="Site code they work at (repeat); default: all."
+)
 def create_user_command(
-    username: str, name: str, roles: tuple[str, ...], password: str | None, phone: str
+    username: str,
+    name: str,
+    roles: tuple[str, ...],
+    password: str | None,
+    phone: str,
+    site_codes: tuple[str, ...],
 ) -> None:
-    """Create a user who can log in."""
+    """Create a user who can log in, at the given sites or (by default) at every site."""
+    sites = [site_with_code(code) for code in site_codes]
+    if None in sites:
+        raise click.ClickException(f"no such site: {site_codes[sites.index(None)]}")
+    site_ids = [site.id for site in sites if site is not None] if site_codes else None
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        user = create_user(username, name, list(roles), password=password, phone=phone)
+        user = create_user(
+            username, name, list(roles), password=password, phone=phone, site_ids=site_ids
+        )
     except PeopleError as exc:
         raise click.ClickException(str(exc)) from exc
     db.session.commit()

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint, or_, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import TimestampMixin, UTCDateTime, VersionedMixin
 from app.extensions import db
+from app.sites.models import SiteMembership
 
 TEAM_KINDS: dict[str, tuple[str, str]] = {
     "engineering": ("工程部", "Engineering"),
@@ -52,10 +55,26 @@ class User(VersionedMixin, TimestampMixin, UserMixin, db.Model):
     licences: Mapped[list[Licence]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="Licence.expires_on"
     )
+    site_memberships: Mapped[list[SiteMembership]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin"
+    )
 
     @property
     def roles(self) -> frozenset[str]:
         return frozenset(r.role for r in self.role_rows)
+
+    @property
+    def visible_site_ids(self) -> frozenset[int] | None:
+        """The sites this user may see; None for company-level users who see every site."""
+        ids = [m.site_id for m in self.site_memberships]
+        if None in ids:
+            return None
+        return frozenset(i for i in ids if i is not None)
+
+    @classmethod
+    def site_criteria(cls, site_ids: Sequence[int]) -> Any:
+        """Staff of a site: its members, its teams' members, and company-level users."""
+        return staff_of(cls.id, site_ids)
 
     @property
     def is_active(self) -> bool:  # Flask-Login asks this
@@ -77,6 +96,19 @@ class User(VersionedMixin, TimestampMixin, UserMixin, db.Model):
         return self.name
 
 
+def staff_of(user_id: Any, site_ids: Sequence[int]) -> Any:
+    """`user_id` is one of the sites' staff (see `User.site_criteria`)."""
+    members = select(SiteMembership.user_id).where(
+        or_(SiteMembership.site_id.is_(None), SiteMembership.site_id.in_(site_ids))
+    )
+    in_teams = (
+        select(TeamMembership.user_id)
+        .join(Team, Team.id == TeamMembership.team_id)
+        .where(Team.site_id.in_(site_ids))
+    )
+    return or_(user_id.in_(members), user_id.in_(in_teams))
+
+
 class UserRole(db.Model):
     """One role of a user; audited because granting a role grants rights."""
 
@@ -95,6 +127,7 @@ class Team(VersionedMixin, TimestampMixin, db.Model):
     """A team of one site: engineering, cleaning, greening, security or customer service."""
 
     __tablename__ = "team"
+    __site_scoped__ = "site_id"  # see app.access.scoping
     __audited__ = True
     __table_args__ = (UniqueConstraint("site_id", "code"),)
 
@@ -152,6 +185,11 @@ class Licence(VersionedMixin, TimestampMixin, db.Model):
     expires_on: Mapped[date | None]
 
     user: Mapped[User] = relationship(back_populates="licences")
+
+    @classmethod
+    def site_criteria(cls, site_ids: Sequence[int]) -> Any:
+        """A licence is seen with its holder (see app.access.scoping)."""
+        return staff_of(cls.user_id, site_ids)
 
     def valid_on(self, day: date) -> bool:
         return self.expires_on is None or day <= self.expires_on

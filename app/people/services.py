@@ -18,6 +18,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.access.roles import ROLES
+from app.access.scoping import UNSCOPED, current_scope, scoped_to
 from app.core import clock
 from app.core.signals import staff_changed
 from app.core.text import check_lines, clean_code, clean_name
@@ -45,7 +46,7 @@ from app.people.models import (
 )
 from app.people.passwords import password_problem
 from app.people.sessions import end_sessions
-from app.sites.models import Site
+from app.sites.models import Site, SiteMembership
 from app.vocab.expiry import company_today
 from app.vocab.licences import LICENCE_KINDS
 from schedules import PRESETS
@@ -107,27 +108,55 @@ def create_user(
     roles: list[str],
     password: str | None = None,
     phone: str = "",
+    site_ids: Iterable[int] | None = None,
 ) -> User:
-    """Add a member of staff; without a password they appear on rosters but cannot log in."""
+    """Add a member of staff; without a password they appear on rosters but cannot log in.
+
+    They belong to `site_ids`, or by default to the sites of whoever creates them (a
+    site's supervisor adds staff to their own sites; the CLI and admins, to all sites).
+    """
     username, name, phone = username.strip(), clean_name(name), phone.strip()
     problems = Problems()
     if not username:
         problems.add("username", N_("Enter a username."))
     elif not _USERNAME.match(username):
         problems.add("username", N_("No spaces, at most 64 characters."))
-    elif find_user(username) is not None:
+    elif _username_taken(username):
         problems.add("username", N_("The username %(username)s is taken.", username=username))
     _check_user_fields(problems, name, phone, roles)
+    _check_grant(problems, roles, None)
     if password is not None and (problem := password_problem(password, (username, name))):
         problems.add("password", problem)
     problems.raise_if_any(PeopleError)
     user = User(username=username, name=name or username, phone=phone)
     user.role_rows = [UserRole(role=r) for r in dict.fromkeys(roles)]
+    user.site_memberships = _memberships(site_ids)
     if password is not None:
         set_password(user, password)
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def _username_taken(username: str) -> bool:
+    """Usernames are unique company-wide, including those of sites the creator cannot see."""
+    with scoped_to(UNSCOPED):
+        return find_user(username) is not None
+
+
+def _memberships(site_ids: Iterable[int] | None) -> list[SiteMembership]:
+    wanted = current_scope().site_ids if site_ids is None else frozenset(site_ids)
+    if wanted is None:
+        return [SiteMembership(site_id=None)]
+    return [SiteMembership(site_id=site_id) for site_id in sorted(wanted)]
+
+
+def _check_grant(problems: Problems, roles: Iterable[str], user: User | None) -> None:
+    """A site's supervisor manages their sites' staff, never administrators or company staff."""
+    if current_scope().site_ids is None:
+        return
+    if "admin" in roles or (user is not None and user.visible_site_ids is None):
+        problems.add("roles", N_("Only an administrator can manage administrators."))
 
 
 def _other_active_admins(user: User) -> int:
@@ -167,6 +196,8 @@ def update_user(
     if not new_name:
         problems.add("name", N_("Enter a name."))
     _check_user_fields(problems, new_name, new_phone, new_roles)
+    if set(new_roles) != set(user.roles) or new_active != user.active:
+        _check_grant(problems, new_roles, user)
     if new_locale is not None and new_locale not in current_app.config["LANGUAGES"]:
         problems.add("locale", N_("Choose a language from the list."))
     was_admin = user.active and "admin" in user.roles

@@ -57,6 +57,7 @@ class AssignmentStrategy(enum.StrEnum):
 
 class Plan(VersionedMixin, TimestampMixin, db.Model):
     __tablename__ = "plan"
+    __site_scoped__ = "site_id"  # see app.access.scoping
     __audited__ = True
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -34,6 +34,7 @@ CHANNEL_LABELS: dict[str, tuple[str, str]] = {
 
 class RepairRequest(TimestampMixin, db.Model):
     __tablename__ = "repair_request"
+    __site_scoped__ = "site_id"  # see app.access.scoping
     __audited__ = True
     __table_args__ = (Index("ix_repair_request_client_created", "client_key", "created_at"),)
 

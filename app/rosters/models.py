@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import TimestampMixin, VersionedMixin
 from app.extensions import db
-from app.people.models import User
+from app.people.models import User, staff_of
 
 
 class StaffLeave(VersionedMixin, TimestampMixin, db.Model):
@@ -26,3 +28,8 @@ class StaffLeave(VersionedMixin, TimestampMixin, db.Model):
     note: Mapped[str] = mapped_column(String(200), default="")
 
     user: Mapped[User] = relationship()
+
+    @classmethod
+    def site_criteria(cls, site_ids: Sequence[int]) -> Any:
+        """Leave is seen with the person on leave (see app.access.scoping)."""
+        return staff_of(cls.user_id, site_ids)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -33,14 +36,40 @@ class Site(VersionedMixin, TimestampMixin, db.Model):
         back_populates="site", cascade="all, delete-orphan", order_by="Location.sort_key"
     )
 
+    @classmethod
+    def site_criteria(cls, site_ids: Sequence[int]) -> Any:
+        """A site is visible to the members of that site (see app.access.scoping)."""
+        return cls.id.in_(site_ids)
+
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+
+class SiteMembership(db.Model):
+    """A user's access to one site, or to every site (`site_id` NULL, company level).
+
+    Which rows a user sees follows from these (app.access.scoping); what they may do
+    there follows from their roles. Audited because granting a site grants its data.
+    """
+
+    __tablename__ = "site_membership"
+    __audited__ = True
+    __table_args__ = (UniqueConstraint("user_id", "site_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    site_id: Mapped[int | None] = mapped_column(
+        ForeignKey("site.id", ondelete="CASCADE"), index=True
+    )
 
 
 class Location(VersionedMixin, TimestampMixin, db.Model):
     """A building, floor, room or area; parents form the tree shown as 1号楼/3F/配电房."""
 
     __tablename__ = "location"
+    __site_scoped__ = "site_id"  # see app.access.scoping
     __audited__ = True
     __table_args__ = (UniqueConstraint("site_id", "code"),)
 

@@ -12,6 +12,7 @@ from zoneinfo import available_timezones
 
 from sqlalchemy import select
 
+from app.access.scoping import UNSCOPED, current_scope, scoped_to, widen_scope
 from app.core.signals import service_level_changed
 from app.core.text import check_lines, clean_code, clean_name
 from app.core.validation import (
@@ -23,7 +24,7 @@ from app.core.validation import (
     pick,
 )
 from app.extensions import db
-from app.sites.models import SERVICE_LEVELS, Location, Site
+from app.sites.models import SERVICE_LEVELS, Location, Site, SiteMembership
 from app.vocab.location_kinds import LOCATION_KINDS
 
 PATH_SEPARATOR = "/"
@@ -63,7 +64,8 @@ def _check_site(
     elif len(code) > CODE_MAX:
         problems.add("code", N_("At most %(n)d characters.", n=CODE_MAX))
     else:
-        other = db.session.scalar(select(Site).where(Site.code == code))
+        with scoped_to(UNSCOPED):  # codes are unique across sites the user cannot see too
+            other = db.session.scalar(select(Site).where(Site.code == code))
         if other is not None and other is not site:
             problems.add("code", N_("Another site already uses the code %(code)s.", code=code))
     if not name:
@@ -95,7 +97,18 @@ def create_site(
     )
     db.session.add(site)
     db.session.flush()
+    _join_creator(site)
     return site
+
+
+def _join_creator(site: Site) -> None:
+    """A site's supervisor who creates a site becomes its member, so they can run it."""
+    scope = current_scope()
+    if scope.site_ids is None or scope.user_id is None:
+        return  # company-level users and the CLI already see every site
+    db.session.add(SiteMembership(user_id=scope.user_id, site_id=site.id))
+    db.session.flush()
+    widen_scope(site.id)
 
 
 def update_site(

@@ -14,10 +14,21 @@ database refuses to delete a work order that has one, and statutory records
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, event, false
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    false,
+    select,
+)
 from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from app.contractors.models import Contractor
@@ -91,6 +102,7 @@ class RecordKept(Exception):
 
 class WorkOrder(VersionedMixin, TimestampMixin, db.Model):
     __tablename__ = "work_order"
+    __site_scoped__ = "site_id"  # see app.access.scoping
     __audited__ = True
     __table_args__ = (
         UniqueConstraint("plan_id", "slot"),
@@ -174,6 +186,10 @@ class WorkOrder(VersionedMixin, TimestampMixin, db.Model):
         return self.title
 
 
+def _of_work_in(work_order_id: Any, site_ids: Sequence[int]) -> Any:
+    return work_order_id.in_(select(WorkOrder.id).where(WorkOrder.site_id.in_(site_ids)))
+
+
 class WorkCompletion(VersionedMixin, TimestampMixin, db.Model):
     """What was done on one visit: answers, times, crew, signature and statutory fields.
 
@@ -214,6 +230,12 @@ class WorkCompletion(VersionedMixin, TimestampMixin, db.Model):
     from_paper: Mapped[bool] = mapped_column(default=False)
 
     work_order: Mapped[WorkOrder] = relationship(back_populates="completion")
+
+    @classmethod
+    def site_criteria(cls, site_ids: Sequence[int]) -> Any:
+        """A record is seen with its work order (see app.access.scoping)."""
+        return _of_work_in(cls.work_order_id, site_ids)
+
     completed_by: Mapped[User | None] = relationship()
     attachments: Mapped[list[WorkAttachment]] = relationship(
         back_populates="completion", order_by="WorkAttachment.id", passive_deletes="all"
@@ -250,6 +272,11 @@ class WorkAttachment(TimestampMixin, db.Model):
 
     work_order: Mapped[WorkOrder] = relationship()
     completion: Mapped[WorkCompletion | None] = relationship(back_populates="attachments")
+
+    @classmethod
+    def site_criteria(cls, site_ids: Sequence[int]) -> Any:
+        """A photo or signature is seen with its work order (see app.access.scoping)."""
+        return _of_work_in(cls.work_order_id, site_ids)
 
     @property
     def is_image(self) -> bool:

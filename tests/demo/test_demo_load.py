@@ -1,6 +1,7 @@
 """`rounds demo load`: a realistic property to try Rounds on, loaded once and only once."""
 
 from collections import Counter
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -61,6 +62,11 @@ def _demo_site() -> Site:
     return site
 
 
+def _of_demo_site(model: Any) -> Any:
+    """Rows of 阳光花园 only: the demo also loads a small second site (翠湖商务中心)."""
+    return select(model).join(Site, Site.id == model.site_id).where(Site.code == "DEMO")
+
+
 def test_loading_creates_the_sunshine_garden_site_in_shanghai_at_service_level_two(
     runner: FlaskCliRunner,
 ) -> None:
@@ -71,7 +77,7 @@ def test_loading_creates_the_sunshine_garden_site_in_shanghai_at_service_level_t
 
 def test_demo_has_about_sixty_assets_covering_every_category(runner: FlaskCliRunner) -> None:
     _load(runner)
-    assets = db.session.scalars(select(Equipment)).all()
+    assets = db.session.scalars(_of_demo_site(Equipment)).all()
     assert 55 <= len(assets) <= 75
     assert {a.category for a in assets} == set(CATEGORIES)
     assert all(a.type_key for a in assets)
@@ -82,7 +88,7 @@ def test_every_asset_sits_in_a_location_of_the_demo_site_under_a_unique_code(
 ) -> None:
     _load(runner)
     site = _demo_site()
-    assets = db.session.scalars(select(Equipment)).all()
+    assets = db.session.scalars(_of_demo_site(Equipment)).all()
     assert all(a.site_id == site.id for a in assets)
     assert all(a.location is not None and a.location.site_id == site.id for a in assets)
     codes = [a.asset_code for a in assets]
@@ -93,7 +99,7 @@ def test_location_tree_has_buildings_with_floors_and_plant_rooms_of_known_kinds(
     runner: FlaskCliRunner,
 ) -> None:
     _load(runner)
-    locations = db.session.scalars(select(Location)).all()
+    locations = db.session.scalars(_of_demo_site(Location)).all()
     assert {loc.kind for loc in locations} <= set(LOCATION_KINDS)
     by_path = {loc.path: loc for loc in locations}
     assert by_path["1号楼/B2/生活水泵房"].kind == "plant_room"
@@ -108,7 +114,7 @@ def test_every_asset_has_a_maintainer_and_statutory_plant_a_contractor(
     runner: FlaskCliRunner,
 ) -> None:
     _load(runner)
-    assets = db.session.scalars(select(Equipment)).all()
+    assets = db.session.scalars(_of_demo_site(Equipment)).all()
     assert all(a.maintainer is not None for a in assets)
     lifts = [a for a in assets if a.category == "elevator"]
     assert all(isinstance(a.maintainer, Contractor) for a in lifts)
@@ -129,14 +135,15 @@ def test_every_type_key_is_a_catalog_type_of_the_same_category() -> None:
 
 def test_install_dates_span_old_and_new_plant(runner: FlaskCliRunner) -> None:
     _load(runner)
-    years = {a.installed_on.year for a in db.session.scalars(select(Equipment)) if a.installed_on}
+    assets = db.session.scalars(_of_demo_site(Equipment))
+    years = {a.installed_on.year for a in assets if a.installed_on}
     assert min(years) <= 2008
     assert max(years) >= 2024
 
 
 def test_staff_fill_the_five_teams_with_a_lead_each(runner: FlaskCliRunner) -> None:
     _load(runner)
-    teams = db.session.scalars(select(Team)).all()
+    teams = db.session.scalars(_of_demo_site(Team)).all()
     assert {t.kind for t in teams} == set(TEAM_KINDS)
     for team in teams:
         assert team.members, team.name
@@ -154,7 +161,7 @@ def test_security_has_four_crews_for_the_four_team_three_shift_rotation(
     crews = Counter(m.rotation_offset for m in security.memberships)
     assert set(crews) == {0, 2, 4, 6}  # days along the 8-day cycle: one crew per shift pair
     assert min(crews.values()) >= 2
-    patterns = {t.code: t.shift_pattern for t in db.session.scalars(select(Team))}
+    patterns = {t.code: t.shift_pattern for t in db.session.scalars(_of_demo_site(Team))}
     assert patterns["ENG"] == "office_week"
     assert patterns["ENG-DUTY"] == "three_team_two_shift"
     assert patterns["CLN"] == "six_on_one_off"
@@ -201,7 +208,16 @@ def test_every_demo_login_works_with_the_published_password(
 ) -> None:
     _load(runner)
     usernames = [login.username for login in demo_logins()]
-    assert usernames == ["admin", "supervisor", "tech", "cleanlead", "guardlead", "viewer"]
+    assert usernames == [
+        "admin",
+        "supervisor",
+        "tech",
+        "cleanlead",
+        "guardlead",
+        "viewer",
+        "supervisor2",
+        "tech2",
+    ]
     for username in usernames:
         response = app.test_client().post(
             "/login", data={"username": username, "password": DEMO_PASSWORD}
@@ -260,7 +276,8 @@ def test_a_failing_step_leaves_nothing_behind(
 def test_post_load_steps_see_every_demo_asset(app: Flask) -> None:
     seen: list[int] = []
     load_demo(steps=[lambda ctx: seen.append(len(ctx.equipment))])
-    assert seen == [db.session.scalar(select(func.count()).select_from(Equipment))]
+    demo_assets = _of_demo_site(Equipment).subquery()
+    assert seen == [db.session.scalar(select(func.count()).select_from(demo_assets))]
 
 
 def test_an_existing_user_with_a_demo_username_is_refused_clearly(

@@ -1,10 +1,13 @@
 """`rounds users ...`: list, token, and one-line reasons with a non-zero exit."""
 
+from collections.abc import Callable
+
 from flask import Flask, g
 from flask.testing import FlaskCliRunner
 
 from app.extensions import db
 from app.people import services
+from app.sites.models import Site
 
 
 def test_users_list_shows_roles_and_who_is_inactive(app: Flask, runner: FlaskCliRunner) -> None:
@@ -48,3 +51,18 @@ def test_users_create_with_a_short_password_fails_with_the_reason(
     )  # fmt: skip
     assert result.exit_code != 0
     assert "password: Use at least 8 characters." in result.output
+
+
+def test_users_create_with_a_site_gives_access_to_that_site_only(
+    runner: FlaskCliRunner, create_site: Callable[..., Site]
+) -> None:
+    site = create_site("CUI", "翠湖")
+    db.session.commit()
+    args = ["users", "create", "--username", "x", "--name", "X", "--role", "viewer",
+            "--password", "long-enough-1"]  # fmt: skip
+    assert runner.invoke(args=[*args, "--site", "CUI"]).exit_code == 0
+    user = services.find_user("x")
+    assert user is not None and user.visible_site_ids == {site.id}
+    unknown = runner.invoke(args=[*args[:3], "y", *args[4:], "--site", "NOPE"])
+    assert unknown.exit_code != 0
+    assert "no such site: NOPE" in unknown.output

@@ -118,8 +118,9 @@ def test_the_cli_writes_a_pdf(demo: Demo, runner: FlaskCliRunner, tmp_path: Path
     out = tmp_path / "cln.pdf"
 
     code, output = _run(
-        runner, "checklist", "--date", "2026-03-03", "--team", "CLN", "-o", str(out)
-    )
+        runner, "checklist", "--date", "2026-03-03", "--site", "DEMO", "--team", "CLN",
+        "-o", str(out),
+    )  # fmt: skip
 
     assert code == 0, output
     assert "地面清扫" in pages(out.read_bytes())[0]
@@ -165,7 +166,9 @@ def test_all_teams_checklists_for_a_day_go_into_one_pdf(
 ) -> None:
     out = tmp_path / "day.pdf"
 
-    code, output = _run(runner, "checklist", "--date", "2026-03-03", "--all-teams", "-o", str(out))
+    code, output = _run(
+        runner, "checklist", "--date", "2026-03-03", "--site", "DEMO", "--all-teams", "-o", str(out)
+    )
 
     assert code == 0, output
     texts = pages(out.read_bytes())
