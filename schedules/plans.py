@@ -56,7 +56,11 @@ class Tier:
 
 @dataclass(frozen=True, slots=True)
 class AgeBand:
-    """From `min_age_years` of the asset on, the plan follows `rule`."""
+    """From `min_age_years` of the asset on, the plan follows `rule`.
+
+    An empty `rule` means "no visits in this band": it closes the band before it, so a
+    once-only band (self-test in year 14) does not run on past the next age boundary.
+    """
 
     min_age_years: int
     rule: str
@@ -102,6 +106,11 @@ class Plan:
     value is converted); it fixes both the phase of the rule and the time of day.
     `each_period` (statutory weekly/monthly work, see `schedules.periods`) keeps a
     visit inside its ISO week or month when a holiday would move it out or skip it.
+
+    `commissioned` is the day the asset's age counts from (whatever the catalog's `of`
+    names); age bands are phased on its anniversaries, not on `starts`.
+    `statutory_due` is the next legal date the ledger names (下次法定检验): a visit
+    falls on it and none before it, and the rule's grid continues from there.
     """
 
     key: str
@@ -118,6 +127,7 @@ class Plan:
     seasons: tuple[SeasonWindow, ...] = ()
     age_bands: tuple[AgeBand, ...] = ()
     commissioned: dt.date | None = None
+    statutory_due: dt.date | None = None
     ends: dt.datetime | None = None
     each_period: Period | None = None
     parsed_rule: RecurrenceRule = field(init=False, repr=False, compare=False)
@@ -129,7 +139,8 @@ class Plan:
             object.__setattr__(self, "ends", to_wall(self.ends, self.timezone))
         object.__setattr__(self, "parsed_rule", parse_rule(self.rule))
         for band in self.age_bands:
-            parse_rule(band.rule)
+            if band.rule:
+                parse_rule(band.rule)
         if self.age_bands and self.commissioned is None:
             raise ValueError(f"plan {self.key}: age bands need the commissioning date")
         if self.tiers and self.tiers[0].rule:
