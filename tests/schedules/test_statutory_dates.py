@@ -15,7 +15,7 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from schedules import AgeBand, Plan, WorkCalendar, generate, ledger_phased
+from schedules import AgeBand, HolidayPolicy, Plan, WorkCalendar, generate, ledger_phased
 
 D = dt.date
 T = dt.datetime
@@ -144,3 +144,29 @@ def test_no_inspection_falls_before_the_ledger_date_and_one_falls_on_it(
     later = inspections[1:]
     assert all((d.month, d.day) == (due.month, due.day) or d.day == 28 for d in later), later
     assert all((b - a).days >= 365 for a, b in zip(inspections, later, strict=False))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    due=st.dates(D(2024, 1, 1), D(2027, 12, 31)),
+    policy=st.sampled_from([HolidayPolicy.NEXT, HolidayPolicy.SKIP, HolidayPolicy.NEAREST]),
+)
+def test_a_holiday_never_moves_an_inspection_past_its_legal_date(
+    calendar: WorkCalendar, due: dt.date, policy: HolidayPolicy
+) -> None:
+    plan = Plan(
+        "pi",
+        "FREQ=YEARLY",
+        T(2023, 6, 1, 9),
+        holiday_policy=policy,
+        age_bands=INSPECTION,
+        commissioned=D(2008, 6, 1),
+        statutory_due=due,
+    )
+    visits = list(
+        generate(plan, calendar, due - dt.timedelta(days=40), due + dt.timedelta(days=800))
+    )
+    assert visits[0].slot.date() == due
+    for visit in visits:
+        assert visit.due.date() <= visit.slot.date()
+        assert calendar.is_workday(visit.due.date())
