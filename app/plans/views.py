@@ -136,7 +136,7 @@ def _field_text(name: str, value: Any) -> str:
     if name == "age_bands":
         return "; ".join(
             f"≥{b.get('min_years')}: "
-            + (_describe(b["rrule"]) if b.get("rrule") else str(b.get("service_years")))
+            + (_describe(b["rrule"]) if b.get("rrule") else _("no visits"))
             for b in value
         )
     return str(value)

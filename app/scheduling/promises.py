@@ -26,6 +26,8 @@ from app.workorders.models import FINISHED_STATUSES, WorkOrder
 from schedules import Period, RuleError
 
 LOOKBACK = dt.timedelta(days=365)
+LEDGER_REACH = dt.timedelta(days=61)
+"""TSG T7001: an inspection may be applied for up to 2 months before its due date."""
 
 
 class PromiseKind(StrEnum):
@@ -144,7 +146,3 @@ def _ledger_promise(
     days = [at.astimezone(zone).date() for at in due]
     meeting = [d for d in days if legal - LEDGER_REACH <= d <= legal]
     return Promise(PromiseKind.STATUTORY_DATE, legal_date=legal, planned=max(meeting, default=None))
-
-
-LEDGER_REACH = dt.timedelta(days=61)
-"""TSG T7001: an inspection may be applied for up to 2 months before its due date."""
