@@ -31,12 +31,14 @@ from app.printing.cli import print_cli
 from app.printing.views import bp as print_bp
 from app.repairs import api as _repairs_api  # noqa: F401  (declares API endpoints)
 from app.repairs.views import bp as repairs_bp
+from app.rosters import api as _rosters_api  # noqa: F401  (declares API endpoints)
 from app.rosters.views import bp as roster_bp
 from app.scheduling.cli import schedule_cli
 from app.sites import api as _sites_api  # noqa: F401  (declares API endpoints)
 from app.sites.views import bp as sites_bp
 from app.worker.cli import scheduler_cli
 from app.workorders import api as _workorders_api  # noqa: F401  (declares API endpoints)
+from app.workorders import board_api as _workorders_board_api  # noqa: F401  (declares API endpoints)
 from app.workorders.views import bp as work_bp
 
 BLUEPRINTS = (

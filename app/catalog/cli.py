@@ -15,16 +15,18 @@ from flask.cli import AppGroup
 
 from app.catalog.export import to_jsonable
 from app.catalog.loader import PATHS_VARIABLE, load_catalog, paths_from_env
-from app.catalog.model import Catalog
+from app.catalog.model import Catalog, EquipmentType
 from app.catalog.problems import CatalogError
 from app.catalog.render import catalog_lines, catalog_summary, type_lines
+from app.catalog.render_libraries import library_keys, library_lines, library_of
 
 EXIT_INVALID = 1
 
 catalog_cli = AppGroup(
     "catalog",
     help=(
-        "Equipment catalog (标准库): list, show and validate. "
+        "Equipment catalog (标准库) and the cleaning, greening and patrol libraries: "
+        "list, show and validate. "
         f"Site files are read from {PATHS_VARIABLE} (separated like PATH)."
     ),
 )
@@ -42,20 +44,27 @@ def list_command(as_json: bool) -> None:
 
 
 @catalog_cli.command("show", with_appcontext=False)
-@click.argument("type_key", metavar="TYPE")
+@click.argument("type_key", metavar="TYPE|LIBRARY")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 def show_command(type_key: str, as_json: bool) -> None:
-    """Show one equipment type: programmes, tier chains, tasks and checklist items."""
+    """Show one equipment type (programmes, tier chains, tasks and checklist items), or
+    the cleaning, greening or patrol library (tasks per area and level, routes)."""
     catalog = _load_or_exit()
-    try:
-        equipment_type = catalog.type(type_key)
-    except KeyError:
-        known = ", ".join(sorted(t.key for t in catalog.types()))
-        raise click.BadParameter(f"unknown type {type_key!r}; known: {known}") from None
+    shown: Any = library_of(catalog, type_key)
+    if shown is None:
+        try:
+            shown = catalog.type(type_key)
+        except KeyError:
+            known = ", ".join([*library_keys(catalog), *sorted(t.key for t in catalog.types())])
+            raise click.BadParameter(
+                f"unknown type or library {type_key!r}; known: {known}"
+            ) from None
     if as_json:
-        _echo_json(to_jsonable(equipment_type))
+        _echo_json(to_jsonable(shown))
+    elif isinstance(shown, EquipmentType):
+        click.echo("\n".join(type_lines(shown)))
     else:
-        click.echo("\n".join(type_lines(equipment_type)))
+        click.echo("\n".join(library_lines(shown)))
 
 
 @catalog_cli.command("validate", with_appcontext=False)

@@ -452,21 +452,39 @@ class BoardFilter:
     day: date | None = None
     kind: str | None = None
     state: str = "open"  # open | overdue | finished | all
+    plan_id: int | None = None
+    equipment_id: int | None = None
+    assignee_id: int | None = None
+    statuses: tuple[str, ...] = ()  # exact statuses, besides `state`
+    first_day: date | None = None  # due from this local day …
+    last_day: date | None = None  # … to this one, inclusive
 
 
 def board_query(flt: BoardFilter, tz_name: str) -> Select[tuple[WorkOrder]]:
-    """Work orders for supervisors: open, overdue or finished, by site, team, kind and day."""
+    """Work orders for supervisors: open, overdue or finished, by site, team, plan,
+    equipment, assignee, status, kind, day or a span of days."""
     tz = ZoneInfo(tz_name)
     stmt = select(WorkOrder)
-    if flt.site_id is not None:
-        stmt = stmt.where(WorkOrder.site_id == flt.site_id)
-    if flt.team_id is not None:
-        stmt = stmt.where(WorkOrder.team_id == flt.team_id)
+    for column, wanted in (
+        (WorkOrder.site_id, flt.site_id),
+        (WorkOrder.team_id, flt.team_id),
+        (WorkOrder.plan_id, flt.plan_id),
+        (WorkOrder.equipment_id, flt.equipment_id),
+        (WorkOrder.assignee_id, flt.assignee_id),
+    ):
+        if wanted is not None:
+            stmt = stmt.where(column == wanted)
     if flt.kind:
         stmt = stmt.where(WorkOrder.kind == flt.kind)
+    if flt.statuses:
+        stmt = stmt.where(WorkOrder.status.in_(flt.statuses))
     if flt.day is not None:
         start, end = day_bounds(flt.day, tz)
         stmt = stmt.where(WorkOrder.due_at >= start, WorkOrder.due_at < end)
+    if flt.first_day is not None:
+        stmt = stmt.where(WorkOrder.due_at >= day_bounds(flt.first_day, tz)[0])
+    if flt.last_day is not None:
+        stmt = stmt.where(WorkOrder.due_at < day_bounds(flt.last_day, tz)[1])
     open_values = [s.value for s in OPEN_STATUSES]
     if flt.state == "open":
         stmt = stmt.where(WorkOrder.status.in_(open_values))

@@ -64,7 +64,7 @@ def test_show_as_text_lists_tiers_frequency_performer_and_items(cli: CliRunner) 
 def test_show_an_unknown_type_is_a_usage_error(cli: CliRunner) -> None:
     result = cli.invoke(catalog_cli, ["show", "teleporter"])
     assert result.exit_code == 2
-    assert "unknown type 'teleporter'" in result.output
+    assert "unknown type or library 'teleporter'" in result.output
 
 
 def test_validate_the_shipped_catalog_succeeds(cli: CliRunner) -> None:
@@ -87,3 +87,46 @@ def test_commands_read_site_files_from_rounds_catalog_paths(cli: CliRunner) -> N
     result = cli.invoke(catalog_cli, ["list"], env={"ROUNDS_CATALOG_PATHS": str(broken)})
     assert result.exit_code == 1
     assert 'unknown category "plumbing"' in result.output
+
+
+def test_show_cleaning_lists_each_areas_tasks_with_their_frequency_per_service_level(
+    cli: CliRunner,
+) -> None:
+    result = cli.invoke(catalog_cli, ["show", "cleaning"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("cleaning · 保洁与消杀 Cleaning and pest control")
+    assert "level 1: 一级 Level 1" in result.output
+    assert "Area road:" in result.output
+    assert "sweep  清扫保洁 Sweep and pick litter" in result.output
+
+
+def test_show_greening_gives_seasonal_frequencies(cli: CliRunner) -> None:
+    result = cli.invoke(catalog_cli, ["show", "greening"])
+    assert result.exit_code == 0, result.output
+    assert "mow_lawn  草坪修剪 Mow the lawn" in result.output
+    assert "06-01..08-31 every 1 week" in result.output
+
+
+def test_show_patrol_lists_routes_with_rounds_per_level_and_checkpoints(cli: CliRunner) -> None:
+    result = cli.invoke(catalog_cli, ["show", "patrol"])
+    assert result.exit_code == 0, result.output
+    assert "estate_perimeter  小区周界及重点部位巡逻" in result.output
+    assert "level 2: 6 by day, 8 by night" in result.output
+    assert "+8 min  perimeter_north  北侧围墙  [road]" in result.output
+
+
+def test_show_patrol_as_json_gives_the_routes(cli: CliRunner) -> None:
+    result = cli.invoke(catalog_cli, ["show", "patrol", "--json"])
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.output)
+    assert shown["key"] == "patrol"
+    assert "estate_perimeter" in shown["routes"]
+
+
+def test_show_names_the_libraries_among_the_known_keys_when_the_key_is_unknown(
+    cli: CliRunner,
+) -> None:
+    result = cli.invoke(catalog_cli, ["show", "no_such_thing"])
+    assert result.exit_code != 0
+    assert "unknown type or library 'no_such_thing'" in result.output
+    assert "cleaning, greening, patrol" in result.output
