@@ -110,7 +110,7 @@ class Plan:
     `commissioned` is the day the asset's age counts from (whatever the catalog's `of`
     names); age bands are phased on its anniversaries, not on `starts`.
     `statutory_due` is the next legal date the ledger names (下次法定检验): a visit
-    falls on it and none before it, and the rule's grid continues from there; a
+    falls on it and none in the year before it, and the rule's grid continues from there; a
     holiday moves such a visit earlier, never past its legal date.
     """
 

@@ -147,13 +147,18 @@ def _segments(
 def _from_statutory_due(
     plan: Plan, slots: list[dt.datetime], start: dt.datetime, end: dt.datetime
 ) -> list[dt.datetime]:
-    """The ledger's legal date wins: a visit on it, none before it (they were done)."""
+    """The ledger's legal date wins: a visit on it, none in the year before it.
+
+    A slot of that year would be the same inspection early (the ledger says it is
+    still due); earlier slots stay, as the history of inspections done.
+    """
     assert plan.statutory_due is not None
     due = dt.datetime.combine(plan.statutory_due, plan.time_of_day)
-    kept = [s for s in slots if s.date() > plan.statutory_due]
+    year_before = plan.statutory_due - _A_YEAR
+    kept = [s for s in slots if not year_before < s.date() <= plan.statutory_due]
     if start <= due < end:
-        kept.insert(0, due)
-    return kept
+        kept.append(due)
+    return sorted(kept)
 
 
 def ledger_phased(reference: dt.date, due: dt.date) -> dt.date:
