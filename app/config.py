@@ -39,6 +39,10 @@ class Config:
         self.ROUNDS_FEED_UID_DOMAIN = os.environ.get("ROUNDS_FEED_UID_DOMAIN", "")
         self.ROUNDS_HORIZON_DAYS = _env_int("ROUNDS_HORIZON_DAYS", 90)
         self.ROUNDS_UPLOAD_DIR = os.environ.get("ROUNDS_UPLOAD_DIR", str(instance / "uploads"))
+        # The task queue (app/worker/queue.py): empty = SQLite in the instance folder.
+        self.ROUNDS_HUEY_URL = os.environ.get("ROUNDS_HUEY_URL", "")
+        # Confirmed imports with more rows than this run on the queue, not in the request.
+        self.ROUNDS_IMPORT_BACKGROUND_ROWS = _env_int("ROUNDS_IMPORT_BACKGROUND_ROWS", 500)
         self.MAX_CONTENT_LENGTH = _env_int("ROUNDS_MAX_UPLOAD_MB", 16) * 1024 * 1024
         self.BABEL_DEFAULT_LOCALE = "zh_CN"
         self.BABEL_DEFAULT_TIMEZONE = self.ROUNDS_TIMEZONE

@@ -17,6 +17,7 @@ from app.contractors.views import bp as contractors_bp
 from app.demo.cli import demo_cli
 from app.equipment import api as _equipment_api  # noqa: F401  (declares API endpoints)
 from app.equipment.cli import export_cli, import_cli
+from app.equipment.import_views import bp as equipment_import_bp
 from app.equipment.views import bp as equipment_bp
 from app.feeds.cli import feeds_cli
 from app.feeds.views import bp as feeds_bp
@@ -36,7 +37,7 @@ from app.rosters.views import bp as roster_bp
 from app.scheduling.cli import schedule_cli
 from app.sites import api as _sites_api  # noqa: F401  (declares API endpoints)
 from app.sites.views import bp as sites_bp
-from app.worker.cli import scheduler_cli
+from app.worker.cli import queue_cli, scheduler_cli
 from app.workorders import api as _workorders_api  # noqa: F401  (declares API endpoints)
 from app.workorders import board_api as _workorders_board_api  # noqa: F401  (declares API endpoints)
 from app.workorders.views import bp as work_bp
@@ -52,6 +53,7 @@ BLUEPRINTS = (
     profile_bp,
     contractors_bp,
     equipment_bp,
+    equipment_import_bp,
     feeds_bp,
     plans_bp,
     roster_bp,
@@ -64,6 +66,7 @@ CLI_GROUPS = (
     catalog_cli,
     calendar_cli,
     scheduler_cli,
+    queue_cli,
     demo_cli,
     import_cli,
     export_cli,

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Start Rounds for a local try-out (what `make run` does after installing):
 # upgrade the database, load the demo property on the first start, start the
-# one scheduler process beside the web server, serve on HOST:PORT, and stop the
-# scheduler again when the server stops.
+# one scheduler process and the task-queue consumer beside the web server, serve
+# on HOST:PORT, and stop both again when the server stops.
 #
 #   scripts/run.sh [VENV_DIR]      (HOST and PORT from the environment)
 set -euo pipefail
@@ -45,11 +45,18 @@ else
 fi
 
 scheduler_pid=""
+queue_pid=""
 stop_scheduler() {
     if [[ -n "$scheduler_pid" ]] && kill -0 "$scheduler_pid" 2>/dev/null; then
         echo "==> Stopping the scheduler (pid $scheduler_pid)"
         kill -TERM "$scheduler_pid" 2>/dev/null || true
         wait "$scheduler_pid" 2>/dev/null || true
+    fi
+    # SIGINT: huey lets a running import finish (SIGTERM would interrupt it).
+    if [[ -n "$queue_pid" ]] && kill -0 "$queue_pid" 2>/dev/null; then
+        echo "==> Stopping the task queue (pid $queue_pid)"
+        kill -INT "$queue_pid" 2>/dev/null || true
+        wait "$queue_pid" 2>/dev/null || true
     fi
 }
 trap stop_scheduler EXIT
@@ -62,6 +69,12 @@ if has_command scheduler; then
     scheduler_pid=$!
 else
     echo "==> No 'rounds scheduler' command in this version: running without background jobs."
+fi
+
+if has_command queue; then
+    echo "==> Starting the task queue (rounds queue run)"
+    "$rounds" queue run &
+    queue_pid=$!
 fi
 
 echo ""

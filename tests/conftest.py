@@ -90,6 +90,7 @@ def _config(tmp_path: Path, url: str) -> dict[str, object]:
         "WTF_CSRF_ENABLED": False,
         "SECRET_KEY": "test-secret",
         "ROUNDS_UPLOAD_DIR": str(tmp_path / "uploads"),
+        "ROUNDS_HUEY_URL": "immediate:",  # queued tasks run at once, in the test
         "SERVER_NAME": "rounds.test",
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }

@@ -366,12 +366,27 @@ def test_the_production_constraints_are_the_run_lock_without_hashes() -> None:
 # --- make run (scripts/run.sh) ---------------------------------------------------------
 
 
-def _fake_rounds(tmp_path: Path, *, with_demo: bool, with_scheduler: bool) -> Path:
-    """A `rounds` that logs its calls; `run` exits at once, `scheduler run` waits to be stopped."""
+_QUEUE_FAKE = (
+    "import signal, sys, time\n"
+    "def stop(*_):\n"
+    "    open(sys.argv[1], \"a\").write(\"queue stopped by INT\\n\")\n"
+    "    sys.exit(0)\n"
+    "signal.signal(signal.SIGINT, stop)\n"
+    "while True:\n"
+    "    time.sleep(0.1)\n"
+)
+
+
+def _fake_rounds(
+    tmp_path: Path, *, with_demo: bool, with_scheduler: bool, with_queue: bool = False
+) -> Path:
+    """A `rounds` that logs its calls; `run` exits at once, `scheduler run` and `queue run`
+    wait to be stopped."""
     venv = tmp_path / "venv"
     (venv / "bin").mkdir(parents=True)
     log = tmp_path / "calls.log"
     groups = ["db", "run", "users"] + ["demo"] * with_demo + ["scheduler"] * with_scheduler
+    groups += ["queue"] * with_queue
     help_text = "Commands:\n" + "".join(f"  {group}  Something.\n" for group in sorted(groups))
     _fake_command(
         venv / "bin",
@@ -383,6 +398,11 @@ def _fake_rounds(tmp_path: Path, *, with_demo: bool, with_scheduler: bool) -> Pa
                 'if [[ "$*" == "scheduler run" ]]; then',
                 f"  trap 'echo scheduler stopped >> {log}; exit 0' TERM",
                 "  while true; do sleep 0.1; done",
+                "fi",
+                # Like huey's consumer, Python sets its own SIGINT handler: a shell trap
+                # could not, as background jobs of a script start with SIGINT ignored.
+                'if [[ "$*" == "queue run" ]]; then',
+                f"  exec {sys.executable} -c '{_QUEUE_FAKE}' {log}",
                 "fi",
                 '[[ "$1" == run ]] && sleep 0.5',
                 "exit 0",
@@ -422,6 +442,14 @@ def test_make_run_upgrades_loads_the_demo_once_and_runs_the_scheduler_beside_the
     (tmp_path / "instance" / "rounds.sqlite3").touch()  # what `db upgrade` made the first time
     _second, calls = _make_run(tmp_path, venv)
     assert "demo load" not in calls
+
+
+def test_make_run_starts_the_task_queue_and_stops_it_gently(tmp_path: Path) -> None:
+    venv = _fake_rounds(tmp_path, with_demo=True, with_scheduler=True, with_queue=True)
+    result, calls = _make_run(tmp_path, venv)
+    assert result.returncode == 0, result.stderr
+    assert "queue run" in calls
+    assert "queue stopped by INT" in calls  # SIGINT lets a running import finish
 
 
 def test_make_run_still_serves_before_the_demo_and_scheduler_commands_exist(

@@ -62,7 +62,8 @@ def build_family(merged: MergedDocument) -> Family:
     versioned = {
         key: replace(
             equipment_type,
-            version=content_version(document["version"], equipment_type),
+            # Aliases only help the import find the type; adding one changes no plan.
+            version=content_version(document["version"], replace(equipment_type, aliases=())),
             sources=tuple(merged.sources),
         )
         for key, equipment_type in types.items()
@@ -152,6 +153,7 @@ def _equipment_type(key: str, family: str, raw: Doc, family_programmes: Doc) -> 
         ),
         tasks=tasks,
         notes=_optional_names(raw.get("notes")),
+        aliases=tuple(raw.get("aliases", ())),
     )
 
 

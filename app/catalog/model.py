@@ -330,6 +330,8 @@ class EquipmentType:
     version: str = ""  # "<file version>+<content hash>", what a plan remembers
     sources: tuple[str, ...] = ()
     notes: Names | None = None
+    aliases: tuple[str, ...] = ()
+    """Names people write in ledger sheets; not part of `version` (they change no plan)."""
 
     def task(self, key: str) -> Task:
         for task in self.tasks:

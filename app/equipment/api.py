@@ -47,7 +47,12 @@ _WRITABLE: dict[str, dict[str, Any]] = {
     "maintainer_contractor_id": _ID,
     "registration_number": {
         "type": "string",
-        "description": "Special equipment registration (使用登记证号)",
+        "description": "Special equipment registration certificate no. (使用登记证号)",
+    },
+    "registration_code": {
+        "type": "string",
+        "pattern": "^([0-9]{20})?$",
+        "description": "Special equipment registration code, 20 digits (注册代码)",
     },
     "next_inspection_on": {**_DATE, "description": "Next statutory inspection, YYYY-MM-DD"},
     "attributes": {
@@ -143,6 +148,7 @@ def serialize(eq: Equipment) -> dict[str, Any]:
         "maintainer_team_id": eq.maintainer_team_id,
         "maintainer_contractor_id": eq.maintainer_contractor_id,
         "registration_number": eq.registration_number,
+        "registration_code": eq.registration_code,
         "next_inspection_on": day(eq.next_inspection_on),
         "attributes": eq.attributes or {},
         "notes": eq.notes,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 
@@ -30,6 +31,9 @@ from app.equipment.parsing import (
 )
 from app.extensions import db
 from app.sites.models import Site
+
+REGISTRATION_CODE = re.compile(r"[0-9]{20}")
+"""注册代码 of special equipment: 20 digits, printed on its 使用标志 and kept in the register."""
 
 
 def asset_code_taken(site: Site, asset_code: str, exclude_id: int | None) -> Equipment | None:
@@ -88,6 +92,13 @@ def _check_text(data: EquipmentInput, result: Checked) -> None:
     for name in ("asset_code", "name"):
         if not text[name]:
             errors[name] = N_("required")
+    code = text["registration_code"]
+    if code and "registration_code" not in errors and not REGISTRATION_CODE.fullmatch(code):
+        errors["registration_code"] = N_(
+            "%(value)s is not a registration code (注册代码): that is 20 digits; the "
+            "registration certificate no. (使用登记证号, e.g. 梯11沪A0001(18)) has its own field",
+            value=code,
+        )
     values.update({k: v for k, v in text.items() if k != "type_key"})
     values["type_key"] = text["type_key"] or None
 

@@ -30,8 +30,18 @@ CLI_ACTOR = Actor(None, "cli")
     is_flag=True,
     help="Create location paths that do not exist yet instead of refusing those rows.",
 )
+@click.option(
+    "--create-contractor",
+    "create_contractors",
+    multiple=True,
+    help="Create this contractor (维保单位) with the import if the file names it; repeatable.",
+)
 def import_equipment_command(
-    file: Path, site_code: str | None, dry_run: bool, create_locations: bool
+    file: Path,
+    site_code: str | None,
+    dry_run: bool,
+    create_locations: bool,
+    create_contractors: tuple[str, ...],
 ) -> None:
     """Import the equipment ledger (设备台账); all rows are written, or none."""
     try:
@@ -46,6 +56,7 @@ def import_equipment_command(
                 site_code=site_code,
                 dry_run=dry_run,
                 create_locations=create_locations,
+                create_contractors=create_contractors,
             )
     except ImportFileError as exc:
         db.session.rollback()
@@ -54,6 +65,12 @@ def import_equipment_command(
         click.echo(str(problem))
     for path in report.new_locations:
         click.echo(f"new location: {path}")
+    for match in report.type_matches.values():
+        target = match.name if match.type_key else "unknown"
+        click.echo(f"type: {match.written} → {target} ({match.rows} rows)")
+    for name, rows in report.new_contractors.items():
+        verb = "created" if report.applied else "not registered yet"
+        click.echo(f"new contractor: {name} ({rows} rows), {verb}")
     if report.ignored_columns:
         click.echo(f"ignored columns: {', '.join(report.ignored_columns)}")
     if report.applied:

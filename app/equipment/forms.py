@@ -17,14 +17,16 @@ from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
 from wtforms import (
     BooleanField,
+    IntegerField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import InputRequired, Optional
-from wtforms.widgets import HiddenInput
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from app.contractors.models import Contractor
 from app.core.i18n import label
@@ -75,7 +77,14 @@ class EquipmentForm(FlaskForm):
     maintainer_contractor_id = SelectField(
         _l("Maintenance contractor"), coerce=optional_int, validate_choice=False
     )
-    registration_number = StringField(_l("Registration number (special equipment)"))
+    registration_number = StringField(
+        _l("Registration certificate no."),
+        description=_l("使用登记证号 of special equipment, e.g. 梯11沪A0001(18)"),
+    )
+    registration_code = StringField(
+        _l("Registration code"),
+        description=_l("注册代码: the 20 digits of the special-equipment register"),
+    )
     next_inspection_on = StringField(_l("Next statutory inspection"), render_kw=_date_kw())
     attributes = TextAreaField(
         _l("Technical parameters"),
@@ -135,6 +144,7 @@ class EquipmentForm(FlaskForm):
             maintainer_team_id=self.maintainer_team_id.data,
             maintainer_contractor_id=self.maintainer_contractor_id.data,
             registration_number=self.registration_number.data or "",
+            registration_code=self.registration_code.data or "",
             next_inspection_on=self.next_inspection_on.data or None,
             attributes=self.attributes.data or "",
             notes=self.notes.data or "",
@@ -157,6 +167,7 @@ class EquipmentForm(FlaskForm):
             "maintainer_team_id",
             "maintainer_contractor_id",
             "registration_number",
+            "registration_code",
             "notes",
         ):
             getattr(self, name).data = getattr(data, name)
@@ -192,4 +203,20 @@ class ApplyImportForm(FlaskForm):
     filename = StringField(widget=HiddenInput(), validators=[InputRequired()])
     site_code = StringField(widget=HiddenInput())
     create_locations = StringField(widget=HiddenInput())
+    rows = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    """Rows the dry run checked: decides whether the import runs on the task queue."""
+    create_contractors = SelectMultipleField(
+        _l("Create these contractors with the import"),
+        validate_choice=False,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
     submit = SubmitField(_l("Import now"))
+
+    def offer_contractors(self, names: Mapping[str, int]) -> None:
+        """One checkbox per unknown contractor, ticked: the sheet names it on purpose."""
+        self.create_contractors.choices = [
+            SelectChoice(name, _l("%(name)s (rows: %(n)d)", name=name, n=rows))
+            for name, rows in names.items()
+        ]
+        self.create_contractors.data = list(names)

@@ -7,24 +7,15 @@ existing records by (site, asset code), so importing the same file twice creates
 no duplicates.
 """
 
-import codecs
-import csv
-import io
-import zipfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time
-from pathlib import PurePath
 from typing import Any
-
-from openpyxl import load_workbook
-from openpyxl.utils.datetime import from_excel
-from openpyxl.utils.exceptions import InvalidFileException
 
 from app.core.text import clean_code
 from app.core.validation import N_, Msg
 from app.equipment.columns import BY_FIELD, COLUMNS, REQUIRED_KEYS, Column, column_for_header
-from app.equipment.columns import unneutralise as _unneutralise
 from app.equipment.models import Equipment
+from app.equipment.parsing import CATEGORY_LABELS, normalise_choice
 from app.equipment.services import (
     ConflictError,
     EquipmentInput,
@@ -35,26 +26,15 @@ from app.equipment.services import (
     create_equipment,
     update_equipment,
 )
-from app.equipment.sheet_limits import (
-    MAX_PROBLEMS,
-    SheetTooLarge,
-    bounded_rows,
-    check_unpacked_size,
-    excerpt,
-    short_params,
-)
+from app.equipment.sheet_limits import MAX_PROBLEMS, excerpt, short_params
+from app.equipment.sheet_reading import ImportFileError, Table, cell_date, cell_text, read_table
+from app.equipment.type_names import TypeNames, describe, type_names
 from app.sites.models import Site
 
-SUFFIXES = (".xlsx", ".csv")
-_DELIMITERS = (",", ";", "\t")
+__all__ = ["ImportFileError", "ImportReport", "RowProblem", "import_equipment"]
 
-
-class ImportFileError(ValueError):
-    """The file as a whole cannot be imported (encoding, format, missing columns)."""
-
-    def __init__(self, message: Msg) -> None:
-        super().__init__(str(message))
-        self.message = message
+Progress = Callable[[int, int], None]
+"""Called with (rows written, rows to write) while an import is applied."""
 
 
 @dataclass(frozen=True)
@@ -79,10 +59,15 @@ class RowPlan:
 
 
 @dataclass
-class Table:
-    headers: list[str]
-    rows: list[tuple[int, list[Any]]]
-    encoding: str | None = None
+class TypeMatch:
+    """One value of the sheet's type column and the catalog type it means (None: unknown)."""
+
+    written: str
+    type_key: str | None
+    name: str = ""
+    category: str = ""
+    rows: int = 0
+    suggestions: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -93,9 +78,17 @@ class ImportReport:
     problems: list[RowProblem] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     new_locations: list[str] = field(default_factory=list)
+    type_matches: dict[str, TypeMatch] = field(default_factory=dict)
+    """Each distinct value of the type column, in the order first seen."""
+    new_contractors: dict[str, int] = field(default_factory=dict)
+    """Contractors named in the sheet that do not exist yet → rows naming them."""
     applied: bool = False
     stopped_at: int | None = None
     """The row where checking stopped after MAX_PROBLEMS problems; None if every row was read."""
+
+    @property
+    def unknown_types(self) -> list[TypeMatch]:
+        return [m for m in self.type_matches.values() if m.type_key is None]
 
     def count(self, action: str) -> int:
         return sum(1 for p in self.plans if p.action == action)
@@ -115,122 +108,6 @@ class ImportReport:
         if self.stopped_at is not None:
             head += f"; checking stopped at row {self.stopped_at}"
         return head + "; nothing was written"
-
-
-def decode_csv(data: bytes, filename: str) -> tuple[str, str]:
-    """Text of a CSV from UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030."""
-    if data.startswith(codecs.BOM_UTF8):
-        candidates = ["utf-8-sig"]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        candidates = ["utf-16"]
-    elif b"\x00" in data:
-        raise ImportFileError(
-            N_(
-                "cannot read %(file)s: it contains binary data, not text; is it really a CSV?",
-                file=filename,
-            )
-        )
-    else:
-        candidates = ["utf-8", "gb18030"]
-    first_error: UnicodeDecodeError | None = None
-    for encoding in candidates:
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError as exc:
-            first_error = first_error or exc
-    assert first_error is not None
-    raise ImportFileError(
-        N_(
-            "cannot read %(file)s: it is neither UTF-8 nor GB18030 text (byte %(byte)s at "
-            "position %(pos)d); in Excel use Save As → CSV UTF-8, or import the .xlsx",
-            file=filename,
-            byte=f"0x{first_error.object[first_error.start]:02X}",
-            pos=first_error.start,
-        )
-    )
-
-
-def _read_csv(data: bytes, filename: str) -> Table:
-    text, encoding = decode_csv(data, filename)
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(_DELIMITERS, key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        records = list(bounded_rows(reader))
-    except SheetTooLarge as exc:
-        raise ImportFileError(exc.message) from exc
-    except csv.Error as exc:
-        raise ImportFileError(
-            N_("cannot read %(file)s as CSV: %(reason)s", file=filename, reason=str(exc))
-        ) from exc
-    if not records:
-        raise ImportFileError(N_("%(file)s is empty", file=filename))
-    rows = [(number, list(cells)) for number, cells in enumerate(records[1:], start=2)]
-    return Table([str(h) for h in records[0]], rows, encoding)
-
-
-def _read_xlsx(data: bytes, filename: str) -> Table:
-    try:
-        check_unpacked_size(data, filename)
-    except SheetTooLarge as exc:
-        raise ImportFileError(exc.message) from exc
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise ImportFileError(
-            N_(
-                "cannot read %(file)s: it is not an Excel .xlsx workbook (old .xls files: "
-                "open them in Excel and save as .xlsx)",
-                file=filename,
-            )
-        ) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()  # the declared size is the file's claim, not its content
-        records = list(bounded_rows(sheet.iter_rows(values_only=True)))
-    except SheetTooLarge as exc:
-        raise ImportFileError(exc.message) from exc
-    finally:
-        workbook.close()
-    if not records:
-        raise ImportFileError(N_("%(file)s is empty", file=filename))
-    headers = ["" if h is None else str(h) for h in records[0]]
-    rows = [(number, cells) for number, cells in enumerate(records[1:], start=2)]
-    return Table(headers, rows)
-
-
-def read_table(filename: str, data: bytes) -> Table:
-    suffix = PurePath(filename).suffix.lower()
-    if suffix == ".xlsx":
-        return _read_xlsx(data, filename)
-    if suffix == ".csv":
-        return _read_csv(data, filename)
-    raise ImportFileError(
-        N_("cannot import %(file)s: only .xlsx and .csv files can be imported", file=filename)
-    )
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    return _unneutralise(str(value))
-
-
-def _cell_date(value: Any) -> date | str | None:
-    if isinstance(value, datetime):
-        return value.date() if value.time() == time(0) else value.isoformat(sep=" ")
-    if isinstance(value, date):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool) and 1 < value < 120000:
-        serial = from_excel(value)
-        return serial.date() if isinstance(serial, datetime) else _cell_text(value)
-    return _cell_text(value)
 
 
 def _map_headers(headers: list[str]) -> tuple[dict[int, Column], dict[str, str], list[str]]:
@@ -271,7 +148,7 @@ class _RowReader:
         values: dict[str, Any] = {}
         for index, column in self.mapping.items():
             raw = cells[index] if index < len(cells) else None
-            values[column.field] = _cell_date(raw) if column.is_date else _cell_text(raw)
+            values[column.field] = cell_date(raw) if column.is_date else cell_text(raw)
         return values
 
     def site_ref(self, values: dict[str, Any]) -> tuple[int | str | None, Msg | None]:
@@ -291,6 +168,28 @@ def _is_blank(cells: list[Any]) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
 
+def _missing_columns(present: set[str], site_code: str | None, table: Table) -> None:
+    """Refuse a file without the columns every row needs; the type may stand for the category."""
+    required = set(REQUIRED_KEYS if site_code else ("site", *REQUIRED_KEYS))
+    if "type_key" in present:
+        required.discard("category")  # 客梯 says it is an elevator
+    missing = [c.zh for c in COLUMNS if c.key in required and c.key not in present]
+    if not missing:
+        return
+    message = N_(
+        "missing required columns: %(columns)s (the first row must hold the headers)",
+        columns=", ".join(missing),
+    )
+    if table.encoding == "gb18030":
+        message = N_(
+            "missing required columns: %(columns)s; the file was read as GB18030 — if "
+            "the headers look garbled (%(found)s), save it as CSV UTF-8 or .xlsx",
+            columns=", ".join(missing),
+            found=", ".join(h for h in table.headers if h.strip())[:80],
+        )
+    raise ImportFileError(message)
+
+
 def import_equipment(
     filename: str,
     data: bytes,
@@ -298,120 +197,188 @@ def import_equipment(
     site_code: str | None = None,
     dry_run: bool = True,
     create_locations: bool = False,
+    create_contractors: Iterable[str] = (),
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Check every row of the file; unless `dry_run` and when all rows are fine, write them.
 
+    A dry run lists contractors the sheet names that do not exist yet; applying creates
+    those in `create_contractors` with the rows, and refuses rows naming any other.
     Raises ImportFileError when the file as a whole is unusable.
     """
     table = read_table(filename, data)
     mapping, written, ignored = _map_headers(table.headers)
-    required = REQUIRED_KEYS if site_code else ("site", *REQUIRED_KEYS)
-    present = {c.key for c in mapping.values()}
-    missing = [c.zh for c in COLUMNS if c.key in required and c.key not in present]
-    if missing:
-        message = N_(
-            "missing required columns: %(columns)s (the first row must hold the headers)",
-            columns=", ".join(missing),
-        )
-        if table.encoding == "gb18030":
-            message = N_(
-                "missing required columns: %(columns)s; the file was read as GB18030 — if "
-                "the headers look garbled (%(found)s), save it as CSV UTF-8 or .xlsx",
-                columns=", ".join(missing),
-                found=", ".join(h for h in table.headers if h.strip())[:80],
-            )
-        raise ImportFileError(message)
-
-    lookups = Lookups(create_locations=create_locations)
+    _missing_columns({c.key for c in mapping.values()}, site_code, table)
+    lookups = Lookups(
+        create_locations=create_locations,
+        offer_contractors=dry_run,
+        create_contractors=create_contractors,
+    )
     forced_site: Site | None = None
     if site_code:
         forced_site, problem = lookups.site(site_code)
         if problem:
             raise ImportFileError(problem)
-    reader = _RowReader(mapping, forced_site, lookups)
-    report = ImportReport(filename, table.encoding, ignored_columns=ignored)
-
-    def header(field_name: str) -> str:
-        return written.get(field_name) or BY_FIELD[field_name].zh
-
-    seen: dict[tuple[int, str], int] = {}
+    run = _Import(
+        ImportReport(filename, table.encoding, ignored_columns=ignored),
+        _RowReader(mapping, forced_site, lookups),
+        written,
+        type_names(),
+    )
     for row, cells in table.rows:
-        if len(report.problems) >= MAX_PROBLEMS:
-            report.stopped_at = row
+        if len(run.report.problems) >= MAX_PROBLEMS:
+            run.report.stopped_at = row
             break
-        if _is_blank(cells):
-            continue
-        values = reader.values(cells)
-        site_ref, problem = reader.site_ref(values)
+        if not _is_blank(cells):
+            run.check_row(row, cells)
+    report = run.finish()
+    if report.problems or dry_run:
+        return report
+    run.apply(progress)
+    return report
+
+
+class _Import:
+    """One pass over the rows: checks each, collects the plan, then writes it all or nothing."""
+
+    def __init__(
+        self,
+        report: ImportReport,
+        reader: _RowReader,
+        written: dict[str, str],
+        names: TypeNames | None,
+    ) -> None:
+        self.report = report
+        self.reader = reader
+        self.lookups = reader.lookups
+        self.written = written
+        self.names = names
+        self.seen: dict[tuple[int, str], int] = {}
+
+    def header(self, field_name: str) -> str:
+        return self.written.get(field_name) or BY_FIELD[field_name].zh
+
+    def problem(self, row: int, field_name: str, message: Msg) -> None:
+        self.report.problems.append(RowProblem(row, self.header(field_name), message, field_name))
+
+    def check_row(self, row: int, cells: list[Any]) -> None:
+        values = self.reader.values(cells)
+        site_ref, problem = self.reader.site_ref(values)
         if problem:
-            report.problems.append(RowProblem(row, header("site_id"), problem, "site_id"))
-            continue
-        site = lookups.site(site_ref)[0] if site_ref is not None else None
+            self.problem(row, "site_id", problem)
+            return
+        type_ok = self._resolve_type(row, values)
+        site = self.lookups.site(site_ref)[0] if site_ref is not None else None
         code = clean_code(values.get("asset_code"))
         existing = asset_code_taken(site, code, None) if site and code else None
         base = EquipmentInput.from_equipment(existing) if existing else EquipmentInput()
         data_in = base.updated({**values, "site_id": site_ref})
-        checked = check(data_in, existing, lookups)
+        checked = check(data_in, existing, self.lookups)
         if site and code:
-            first = seen.setdefault((site.id, code), row)
+            first = self.seen.setdefault((site.id, code), row)
             if first != row:
-                report.problems.append(
-                    RowProblem(
-                        row,
-                        header("asset_code"),
-                        N_(
-                            "%(code)s appears twice in the file: rows %(first)d and %(row)d",
-                            code=code,
-                            first=first,
-                            row=row,
-                        ),
-                        "asset_code",
-                    )
+                self.problem(
+                    row,
+                    "asset_code",
+                    N_(
+                        "%(code)s appears twice in the file: rows %(first)d and %(row)d",
+                        code=code,
+                        first=first,
+                        row=row,
+                    ),
                 )
-                continue
+                return
         for field_name, message in checked.errors.items():
-            report.problems.append(RowProblem(row, header(field_name), message, field_name))
-        if not checked.ok:
-            continue
+            self.problem(row, field_name, message)
+        if not checked.ok or not type_ok:
+            return
         if checked.pending_location is not None:
-            report.new_locations.append(
+            self.report.new_locations.append(
                 f"{checked.pending_location.site.code}: {checked.pending_location.path}"
             )
         changed = checked.differences(existing) if existing else []
         action = "create" if existing is None else ("update" if changed else "unchanged")
-        report.plans.append(RowPlan(row, code, action, changed, data_in, existing))
+        self.report.plans.append(RowPlan(row, code, action, changed, data_in, existing))
 
-    report.new_locations = list(dict.fromkeys(report.new_locations))
-    order = {c.field: i for i, c in enumerate(COLUMNS)}
-    report.problems.sort(key=lambda p: (p.row, order.get(p.field, 0)))
-    report.problems = [replace(p, message=short_params(p.message)) for p in report.problems]
-    if report.problems or dry_run:
+    def _resolve_type(self, row: int, values: dict[str, Any]) -> bool:
+        """The sheet's type name (客梯) becomes its catalog key; the category follows from it
+        unless the row names a known one (a contradiction is then reported by `check`).
+
+        False when the name is unknown: the row gets one problem naming the closest types.
+        """
+        written = str(values.get("type_key") or "").strip()
+        if not written or self.names is None:
+            return True
+        match = self.report.type_matches.get(written)
+        if match is None:
+            found = self.names.find(written)
+            if found is not None:
+                match = TypeMatch(written, found.key, describe(found), found.category)
+            else:
+                category = str(values.get("category") or "").strip() or None
+                hints = self.names.suggestions(written) or self.names.suggestions(written, category)
+                match = TypeMatch(written, None, suggestions=[describe(t) for t in hints])
+            self.report.type_matches[written] = match
+        match.rows += 1
+        if match.type_key is None:
+            values["type_key"] = ""
+            self.problem(row, "type_key", _unknown_type(match))
+            return False
+        values["type_key"] = match.type_key
+        written_category = str(values.get("category") or "").strip()
+        if normalise_choice(written_category, CATEGORY_LABELS) is None:
+            values["category"] = match.category  # blank, or a word of theirs (其他, 电梯系统)
+        return True
+
+    def finish(self) -> ImportReport:
+        report = self.report
+        report.new_locations = list(dict.fromkeys(report.new_locations))
+        report.new_contractors = dict(self.lookups.new_contractors)
+        order = {c.field: i for i, c in enumerate(COLUMNS)}
+        report.problems.sort(key=lambda p: (p.row, order.get(p.field, 0)))
+        report.problems = [replace(p, message=short_params(p.message)) for p in report.problems]
         return report
-    _apply(report, lookups, header)
-    return report
 
-
-def _apply(report: ImportReport, lookups: Lookups, header: Any) -> None:
-    """Write every planned row; any failure leaves `applied` false so the caller rolls back."""
-    for plan in report.plans:
-        try:
-            if plan.existing is None:
-                create_equipment(plan.data, lookups)
-            elif plan.action == "update":
-                update_equipment(plan.existing, plan.data, plan.existing.version, lookups)
-        except EquipmentInvalid as exc:
-            for field_name, message in exc.fields.items():
-                report.problems.append(
-                    RowProblem(plan.row, header(field_name), message, field_name)
-                )
-            return
-        except ConflictError:
-            report.problems.append(
-                RowProblem(
+    def apply(self, progress: Progress | None) -> None:
+        """Write every planned row; any failure leaves `applied` false so the caller rolls back."""
+        report, lookups = self.report, self.lookups
+        total = len(report.plans)
+        for done, plan in enumerate(report.plans, start=1):
+            try:
+                if plan.existing is None:
+                    create_equipment(plan.data, lookups)
+                elif plan.action == "update":
+                    update_equipment(plan.existing, plan.data, plan.existing.version, lookups)
+            except EquipmentInvalid as exc:
+                for field_name, message in exc.fields.items():
+                    self.problem(plan.row, field_name, message)
+                return
+            except ConflictError:
+                self.problem(
                     plan.row,
-                    header("asset_code"),
+                    "asset_code",
                     N_("someone else changed this equipment during the import; try again"),
                 )
-            )
-            return
-    report.applied = True
+                return
+            if progress is not None and (done % PROGRESS_EVERY == 0 or done == total):
+                progress(done, total)
+        report.applied = True
+
+
+PROGRESS_EVERY = 50
+"""Rows between two progress reports of a background import."""
+
+
+def _unknown_type(match: TypeMatch) -> Msg:
+    if match.suggestions:
+        return N_(
+            "unknown equipment type %(value)s; did you mean: %(suggestions)s? "
+            "(write a catalog type name or key, or leave it empty)",
+            value=match.written,
+            suggestions="; ".join(match.suggestions),
+        )
+    return N_(
+        "unknown equipment type %(value)s; write a catalog type name or key (see the "
+        "template's list of types), or leave it empty",
+        value=match.written,
+    )

@@ -38,6 +38,7 @@ class EquipmentInput:
     maintainer_team_id: Ref = None
     maintainer_contractor_id: Ref = None
     registration_number: str = ""
+    registration_code: str = ""
     next_inspection_on: DateInput = None
     attributes: Mapping[str, Any] | str | None = None
     notes: str = ""
@@ -63,6 +64,7 @@ class EquipmentInput:
             maintainer_team_id=eq.maintainer_team_id,
             maintainer_contractor_id=eq.maintainer_contractor_id,
             registration_number=eq.registration_number,
+            registration_code=eq.registration_code,
             next_inspection_on=eq.next_inspection_on,
             attributes=dict(eq.attributes or {}),
             notes=eq.notes,

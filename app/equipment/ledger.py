@@ -77,6 +77,7 @@ def ledger_query(flt: LedgerFilter) -> Select[tuple[Equipment]]:
             Equipment.model,
             Equipment.serial_number,
             Equipment.registration_number,
+            Equipment.registration_code,
         )
         stmt = stmt.where(or_(*(func.lower(c).contains(needle, autoescape=True) for c in columns)))
     descending = flt.sort.startswith("-")

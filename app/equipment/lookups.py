@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from sqlalchemy import func, select
 
 from app.contractors.models import Contractor
+from app.contractors.services import ContractorError, create_contractor
+from app.core.text import clean_name, line_problem
 from app.core.validation import N_, Msg, ValidationError
 from app.equipment.inputs import EquipmentInvalid, PendingLocation, Ref
 from app.equipment.parsing import split_location_path
@@ -16,6 +18,8 @@ from app.sites.models import Location, Site
 from app.sites.services import NAME_MAX as LOCATION_NAME_MAX
 from app.sites.services import PATH_SEPARATOR, create_location, location_paths
 
+CONTRACTOR_NAME_MAX = 200
+
 
 class Lookups:
     """Resolves references to sites, locations, teams and contractors, caching per call site.
@@ -24,8 +28,20 @@ class Lookups:
     that fast while the single-record form uses a fresh instance.
     """
 
-    def __init__(self, create_locations: bool = False) -> None:
+    def __init__(
+        self,
+        create_locations: bool = False,
+        offer_contractors: bool = False,
+        create_contractors: Iterable[str] = (),
+    ) -> None:
         self.create_locations = create_locations
+        self.offer_contractors = offer_contractors
+        """A dry run notes unknown contractors (to offer creating them) instead of refusing."""
+        self.create_contractors = frozenset(create_contractors)
+        """Unknown contractor names the user chose to create along with the import."""
+        self.new_contractors: dict[str, int] = {}
+        """Unknown contractor name → rows naming it, in the order first seen."""
+        self._contractors: dict[str, Contractor] = {}
         self._sites_by_code: dict[str, Site | None] = {}
         self._paths: dict[int, dict[str, Location]] = {}
         self._codes: dict[int, dict[str, Location]] = {}
@@ -181,11 +197,43 @@ class Lookups:
         if isinstance(ref, int):
             found = db.session.get(Contractor, ref)
             return (found, None) if found else (None, N_("no contractor with id %(id)d", id=ref))
-        text = ref.strip()
-        found = db.session.scalar(select(Contractor).where(Contractor.name == text))
-        if found is None:
-            return None, N_("no contractor named %(name)s", name=text)
-        return found, None
+        text = clean_name(ref)
+        found = self._contractors.get(text) or db.session.scalar(
+            select(Contractor).where(Contractor.name == text)
+        )
+        if found is not None:
+            return found, None
+        if problem := line_problem(text) or _name_too_long(text):
+            return None, problem
+        if self.offer_contractors:
+            self.new_contractors[text] = self.new_contractors.get(text, 0) + 1
+            return None, None
+        if text in self.create_contractors:
+            return self._create_contractor(text)
+        return None, N_("no contractor named %(name)s", name=text)
+
+    def _create_contractor(self, name: str) -> tuple[Contractor | None, Msg | None]:
+        """Create a contractor the user ticked; it is written with the import or not at all."""
+        try:
+            contractor = create_contractor(name)
+        except ContractorError as exc:
+            reason = "; ".join(str(m) for m in exc.fields.values())
+            return None, N_(
+                "cannot create contractor %(name)s: %(reason)s", name=name, reason=reason
+            )
+        self._contractors[name] = contractor
+        self.new_contractors[name] = self.new_contractors.get(name, 0) + 1
+        return contractor, None
+
+
+def _name_too_long(name: str) -> Msg | None:
+    if len(name) <= CONTRACTOR_NAME_MAX:
+        return None
+    return N_(
+        "too long: at most %(limit)d characters, this has %(length)d",
+        limit=CONTRACTOR_NAME_MAX,
+        length=len(name),
+    )
 
 
 def _unique_code(wanted: str, taken: Mapping[str, Location]) -> str:

@@ -81,6 +81,9 @@ class Equipment(VersionedMixin, TimestampMixin, db.Model):
         ForeignKey("contractor.id", ondelete="SET NULL")
     )
     registration_number: Mapped[str] = mapped_column(String(64), default="")
+    """使用登记证号: the registration certificate number of special equipment (梯11沪A0001(18))."""
+    registration_code: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    """注册代码: the 20-digit code of the equipment in the special-equipment register."""
     next_inspection_on: Mapped[date | None]
     attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     notes: Mapped[str] = mapped_column(Text, default="")

@@ -31,6 +31,7 @@ MAX_LENGTHS = {
     "model": 200,
     "serial_number": 200,
     "registration_number": 64,
+    "registration_code": 20,
 }
 TEXT_FIELDS = (
     "asset_code",
@@ -40,6 +41,7 @@ TEXT_FIELDS = (
     "model",
     "serial_number",
     "registration_number",
+    "registration_code",
     "notes",
 )
 MULTILINE_FIELDS = frozenset({"notes"})
@@ -50,6 +52,7 @@ CLEANERS = {
     "type_key": clean_code,
     "serial_number": clean_code,
     "registration_number": clean_code,
+    "registration_code": clean_code,
 }
 """How each text field is cleaned; the rest are names (see app/core/text.py)."""
 COMPONENT_DATES = "component_dates"

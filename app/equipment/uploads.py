@@ -39,6 +39,12 @@ def _forget_old() -> None:
             path.unlink(missing_ok=True)
 
 
+def job_path(token: str, filename: str) -> Path | None:
+    """Where a background import's progress and outcome are kept, beside its file."""
+    path = _path(token, filename)
+    return path.with_suffix(".job.json") if path is not None else None
+
+
 def stash(filename: str, data: bytes) -> str:
     _forget_old()
     token = secrets.token_hex(16)

@@ -1,4 +1,4 @@
-"""Ledger pages: list, detail, create / edit / retire, import and export. Thin over the services."""
+"""Ledger pages: list, detail, create / edit / retire and export (import: import_views.py)."""
 
 import io
 from dataclasses import dataclass
@@ -23,8 +23,7 @@ from app.auth.permissions import requires
 from app.core import clock
 from app.core.validation import StaleEdit, ValidationError
 from app.equipment.exporting import FORMATS, export_ledger
-from app.equipment.forms import ApplyImportForm, EquipmentForm, ImportForm, RetireForm
-from app.equipment.importing import ImportFileError, ImportReport, import_equipment
+from app.equipment.forms import EquipmentForm, RetireForm
 from app.equipment.models import Equipment
 from app.equipment.services import (
     ACTIVE,
@@ -40,7 +39,6 @@ from app.equipment.services import (
     retire_equipment,
     update_equipment,
 )
-from app.equipment.uploads import discard, load, stash
 from app.extensions import db
 from app.sites.models import Site
 from app.sites.queries import sites_by_code, top_level_locations
@@ -213,111 +211,6 @@ def retire(equipment_id: int) -> ResponseReturnValue:
     eq = _get(equipment_id)
     status = 200 if request.method == "GET" else 409 if problem else 422
     return render_template("equipment/retire.html", form=form, eq=eq, problem=problem), status
-
-
-def _preview(
-    report: ImportReport | None, form: Any, apply_form: ApplyImportForm | None, error: str | None
-) -> str:
-    return render_template(
-        "equipment/import.html",
-        form=form,
-        report=report,
-        apply_form=apply_form,
-        error=error,
-    )
-
-
-@bp.route("/import", methods=["GET", "POST"])
-@requires("ledger.import")
-def import_upload() -> ResponseReturnValue:
-    """Check an uploaded ledger file and preview what importing it would change."""
-    form = ImportForm()
-    form.fill_choices()
-    if not form.validate_on_submit():
-        status = 422 if request.method == "POST" else 200
-        return _preview(None, form, None, None), status
-    upload = form.file.data
-    filename = upload.filename or "upload"
-    data = upload.read()
-    site_code = form.site_code.data or None
-    try:
-        report = import_equipment(
-            filename,
-            data,
-            site_code=site_code,
-            dry_run=True,
-            create_locations=bool(form.create_locations.data),
-        )
-    except ImportFileError as exc:
-        db.session.rollback()
-        return _preview(None, form, None, exc.message.translated()), 422
-    db.session.rollback()
-    apply_form = None
-    if not report.problems:
-        apply_form = ApplyImportForm(
-            formdata=None,
-            token=stash(filename, data),
-            filename=filename,
-            site_code=site_code or "",
-            create_locations="1" if form.create_locations.data else "",
-        )
-    return _preview(report, form, apply_form, None), 200 if apply_form else 422
-
-
-class _NotApplied(Exception):
-    """Some rows could not be written; raised so `save` rolls the partial import back."""
-
-    def __init__(self, report: ImportReport) -> None:
-        super().__init__("import not applied")
-        self.report = report
-
-
-def _apply_import(apply_form: ApplyImportForm, filename: str, data: bytes) -> ImportReport:
-    report = import_equipment(
-        filename,
-        data,
-        site_code=apply_form.site_code.data or None,
-        dry_run=False,
-        create_locations=bool(apply_form.create_locations.data),
-    )
-    if not report.applied:
-        raise _NotApplied(report)
-    return report
-
-
-@bp.route("/import/apply", methods=["POST"])
-@requires("ledger.import")
-def import_apply() -> ResponseReturnValue:
-    """Import a checked ledger file: every row or none."""
-    apply_form = ApplyImportForm()
-    form = ImportForm(formdata=None)
-    form.fill_choices()
-    if not apply_form.validate_on_submit():
-        abort(400)
-    token, filename = apply_form.token.data or "", apply_form.filename.data or ""
-    data = load(token, filename)
-    if data is None:
-        return _preview(None, form, None, _("The checked file has expired; upload it again.")), 410
-    try:
-        saved, report = save(lambda: _apply_import(apply_form, filename, data))
-    except ImportFileError as exc:
-        return _preview(None, form, None, exc.message.translated()), 422
-    except _NotApplied as exc:
-        return _preview(exc.report, form, None, None), 422
-    if not saved or report is None:
-        return _preview(None, form, None, None), 422
-    discard(token, filename)
-    flash(
-        _(
-            "Imported %(file)s: %(new)d new, %(changed)d changed, %(same)d unchanged.",
-            file=filename,
-            new=report.count("create"),
-            changed=report.count("update"),
-            same=report.count("unchanged"),
-        ),
-        "success",
-    )
-    return redirect(url_for(".index"))
 
 
 @bp.route("/export.<fmt>")

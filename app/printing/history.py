@@ -199,6 +199,8 @@ def _head(
             fields.append(Field(t("model"), make))
         if equipment.registration_number:
             fields.append(Field(t("registration"), equipment.registration_number))
+        if equipment.registration_code:
+            fields.append(Field(t("registration_code"), equipment.registration_code))
         if equipment.maintainer is not None:
             fields.append(Field(t("maintainer"), equipment.maintainer.name))
         qr_url: str | None = app_url(EQUIPMENT_PATH.format(id=equipment.id))

@@ -174,6 +174,8 @@ def _head(work_order: WorkOrder, locale: Locale, names: TaskNames, tree: Locatio
             fields.append(Field(t("model"), make))
         if equipment.registration_number:
             fields.append(Field(t("registration"), equipment.registration_number))
+        if equipment.registration_code:
+            fields.append(Field(t("registration_code"), equipment.registration_code))
     elif work_order.location_id is not None:
         fields.append(Field(t("location"), tree.path(work_order.location_id)))
     fields += [

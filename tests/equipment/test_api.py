@@ -177,3 +177,23 @@ def test_every_equipment_endpoint_is_documented_with_schemas(
     schemas = document["components"]["schemas"]
     assert {"Equipment", "EquipmentCreate", "EquipmentPatch", "EquipmentRetire"} <= set(schemas)
     assert paths["/api/v1/equipment"]["post"]["responses"]["201"]
+
+
+def test_the_api_keeps_the_certificate_number_and_the_registration_code_apart(
+    ledger: Ledger, api_as: ApiFor
+) -> None:
+    client = api_as("supervisor")
+    numbers = {
+        "registration_number": "梯11沪A0001(18)",
+        "registration_code": "31103101002018060001",
+    }
+    created = client.post("/api/v1/equipment", json=body(ledger, **numbers))
+    assert created.status_code == 201, created.get_json()
+    data = created.get_json()
+    assert {k: data[k] for k in numbers} == numbers
+    refused = client.post(
+        "/api/v1/equipment",
+        json=body(ledger, asset_code="DT-02", registration_code="梯11沪A0002(18)"),
+    )
+    assert refused.status_code == 422
+    assert "registration_code" in str(refused.get_json())

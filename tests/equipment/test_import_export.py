@@ -262,7 +262,7 @@ FILE_ERRORS = [
     (
         "sjis.csv",
         SHIFT_JIS,
-        "missing required columns: 项目编号, 资产编号, 名称, 类别; the file was read as GB18030 — "
+        "missing required columns: 项目编号, 设备编号, 名称, 类别; the file was read as GB18030 — "
         "if the headers look garbled (帒嶻斣崋, 柤徧, 庬椶), save it as CSV UTF-8 or .xlsx",
     ),
     (

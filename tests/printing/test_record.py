@@ -63,7 +63,7 @@ def test_an_annual_visit_prints_every_tiers_items_in_chain_order(annual_visit: W
     assert "维护保养记录" in text
     assert "空白表（现场填写）" in text
     assert "EL-T1-01 1号楼1号客梯" in text
-    assert "年度维护保养" in text and "注册代码" in text
+    assert "年度维护保养" in text and "使用登记证号" in text
     assert "层门锁紧元件啮合长度" in text
     assert "≥ 7 mm" in text  # a reading prints its allowed range and unit
     for number, page in enumerate(texts, start=1):
