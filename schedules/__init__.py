@@ -28,6 +28,7 @@ from schedules.recurrence import RuleError, parse_rule
 from schedules.roster import Duty, Leave, Roster, Team, build_roster
 from schedules.seasons import SeasonWindow
 from schedules.shifts import PRESETS, RotationPattern, Shift
+from schedules.slots import ledger_phased
 
 __all__ = [
     "PRESETS",
@@ -78,6 +79,7 @@ __all__ = [
     "generate",
     "generate_batches",
     "implied_limits",
+    "ledger_phased",
     "parse_overrides",
     "parse_rule",
     "patrol_rounds",

@@ -168,6 +168,17 @@ def _clamped_day(plan: Plan, last_visit: LastVisit | None) -> int:
     return plan.starts.day
 
 
+def _deadline_policy(plan: Plan) -> HolidayPolicy:
+    """A plan following a legal date (下次法定检验) meets it: holidays move it earlier.
+
+    Moving a statutory inspection to the next working day, or skipping it, would put
+    it after the date the law sets.
+    """
+    if plan.statutory_due is None or plan.holiday_policy is HolidayPolicy.IGNORE:
+        return plan.holiday_policy
+    return HolidayPolicy.PREVIOUS
+
+
 def _clamped(slot: dt.datetime, wanted_day: int) -> Reason:
     return Reason.of(ReasonCode.MONTH_END_CLAMPED, day=wanted_day, to=slot.date().isoformat())
 
@@ -220,6 +231,7 @@ class _Run:
         self.prev_due: dt.datetime | None = None
         self.prev_slot: dt.datetime | None = None
         self.uses_calendar = plan.holiday_policy is not HolidayPolicy.IGNORE
+        self.holiday_policy = _deadline_policy(plan)
         rule = plan.parsed_rule
         self.sub_daily = rule.freq > du.DAILY or len(rule.byhour) * max(1, len(rule.byminute)) > 1
         self.rule_slots: set[dt.datetime] = set()
@@ -439,7 +451,7 @@ class _Run:
             if is_workday is None or is_workday(slot_day):
                 day = slot_day  # the common case, without building a policy result
             else:
-                day, policy_reason = apply_policy(plan.holiday_policy, slot_day, self.calendar)
+                day, policy_reason = apply_policy(self.holiday_policy, slot_day, self.calendar)
                 if policy_reason is not None:
                     reasons.append(policy_reason)
             if self.season_anchored and day != slot_day:

@@ -56,7 +56,11 @@ class Tier:
 
 @dataclass(frozen=True, slots=True)
 class AgeBand:
-    """From `min_age_years` of the asset on, the plan follows `rule`."""
+    """From `min_age_years` of the asset on, the plan follows `rule`.
+
+    An empty `rule` means "no visits in this band": it closes the band before it, so a
+    once-only band (self-test in year 14) does not run on past the next age boundary.
+    """
 
     min_age_years: int
     rule: str
@@ -105,6 +109,12 @@ class Plan:
     `applied` is when the plan was set up: a first visit due earlier that same day (a
     programme applied at 17:09 for 09:00) moves to the next working day instead of
     silently passing, so the first visit is not one period late.
+
+    `commissioned` is the day the asset's age counts from (whatever the catalog's `of`
+    names); age bands are phased on its anniversaries, not on `starts`.
+    `statutory_due` is the next legal date the ledger names (下次法定检验): a visit
+    falls on it and none in the year before it, and the rule's grid continues from there; a
+    holiday moves such a visit earlier, never past its legal date.
     """
 
     key: str
@@ -121,6 +131,7 @@ class Plan:
     seasons: tuple[SeasonWindow, ...] = ()
     age_bands: tuple[AgeBand, ...] = ()
     commissioned: dt.date | None = None
+    statutory_due: dt.date | None = None
     ends: dt.datetime | None = None
     each_period: Period | None = None
     applied: dt.datetime | None = None
@@ -135,7 +146,8 @@ class Plan:
             object.__setattr__(self, "applied", to_wall(self.applied, self.timezone))
         object.__setattr__(self, "parsed_rule", parse_rule(self.rule))
         for band in self.age_bands:
-            parse_rule(band.rule)
+            if band.rule:
+                parse_rule(band.rule)
         if self.age_bands and self.commissioned is None:
             raise ValueError(f"plan {self.key}: age bands need the commissioning date")
         if self.tiers and self.tiers[0].rule:

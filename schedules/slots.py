@@ -37,6 +37,8 @@ def base_slots(
     slots: list[dt.datetime] = []
     for rule, dtstart, seg_start, seg_end in _segments(plan, reach, end, last_visit):
         slots.extend(expand(rule, dtstart, seg_start, seg_end))
+    if plan.statutory_due is not None:
+        slots = _from_statutory_due(plan, slots, reach, end)
     if anchored:
         slots = [s for s in map(lambda s: _into_season(s, plan.seasons), slots) if start <= s < end]
     if last_visit is not None and drop_done:
@@ -55,7 +57,7 @@ def season_anchored(plan: Plan) -> bool:
     """
     if not plan.seasons:
         return False
-    rules = [parse_rule(b.rule) for b in plan.age_bands] or [plan.parsed_rule]
+    rules = [parse_rule(b.rule) for b in plan.age_bands if b.rule] or [plan.parsed_rule]
     return all(_at_most_yearly(rule) for rule in rules)
 
 
@@ -105,27 +107,77 @@ def done_up_to(last_visit: LastVisit, plan: Plan) -> dt.datetime:
 def _segments(
     plan: Plan, start: dt.datetime, end: dt.datetime, last_visit: LastVisit | None
 ) -> list[tuple[RecurrenceRule, dt.datetime, dt.datetime, dt.datetime]]:
-    """(rule, dtstart, from, to) pieces: one per age band active inside [start, end)."""
+    """(rule, dtstart, from, to) pieces: one per age band active inside [start, end).
+
+    A band's grid starts on the anniversary that opens it (TSG T7001 years count from
+    the asset, not from whenever the plan was entered); nothing falls before the plan
+    start or, for a completion anchor, before the last visit's day. A band with an
+    empty rule holds no visits and ends the band before it.
+    """
     dtstart = plan.starts
+    if plan.statutory_due is not None and not plan.age_bands:
+        dtstart = dt.datetime.combine(plan.statutory_due, plan.time_of_day)
+    completed: dt.datetime | None = None
     if plan.anchor is Anchor.COMPLETION and last_visit is not None:
         done_day = done_up_to(last_visit, plan).date()
-        dtstart = dt.datetime.combine(done_day, plan.time_of_day)
+        completed = dtstart = dt.datetime.combine(done_day, plan.time_of_day)
     if not plan.age_bands:
         return [(plan.parsed_rule, dtstart, start, end)]
     assert plan.commissioned is not None
+    reference = plan.commissioned
+    if plan.statutory_due is not None:
+        reference = ledger_phased(reference, plan.statutory_due)
     bands = sorted(plan.age_bands, key=lambda b: b.min_age_years)
     pieces = []
     for index, band in enumerate(bands):
-        band_from = _anniversary(plan.commissioned, band.min_age_years, plan.time_of_day)
+        band_from = _anniversary(reference, band.min_age_years, plan.time_of_day)
         band_to = (
-            _anniversary(plan.commissioned, bands[index + 1].min_age_years, plan.time_of_day)
+            _anniversary(reference, bands[index + 1].min_age_years, plan.time_of_day)
             if index + 1 < len(bands)
             else end
         )
-        seg_start, seg_end = max(start, band_from), min(end, band_to)
-        if seg_start < seg_end:
-            pieces.append((parse_rule(band.rule), max(dtstart, band_from), seg_start, seg_end))
+        seg_start = max(start, band_from, plan.starts)
+        seg_end = min(end, band_to)
+        if band.rule and seg_start < seg_end:
+            phase = band_from if completed is None else max(completed, band_from)
+            pieces.append((parse_rule(band.rule), phase, seg_start, seg_end))
     return pieces
+
+
+def _from_statutory_due(
+    plan: Plan, slots: list[dt.datetime], start: dt.datetime, end: dt.datetime
+) -> list[dt.datetime]:
+    """The ledger's legal date wins: a visit on it, none in the year before it.
+
+    A slot of that year would be the same inspection early (the ledger says it is
+    still due); earlier slots stay, as the history of inspections done.
+    """
+    assert plan.statutory_due is not None
+    due = dt.datetime.combine(plan.statutory_due, plan.time_of_day)
+    year_before = plan.statutory_due - _A_YEAR
+    kept = [s for s in slots if not year_before < s.date() <= plan.statutory_due]
+    if start <= due < end:
+        kept.append(due)
+    return sorted(kept)
+
+
+def ledger_phased(reference: dt.date, due: dt.date) -> dt.date:
+    """The day nearest `reference` on the month and day of the ledger's legal date.
+
+    TSG T7001 counts inspection years from the supervisory-inspection month, which the
+    ledger's 下次法定检验 shows and the commissioning date only approximates; the
+    asset's age bands (and its self-test years) are phased on that day.
+    """
+    years = range(reference.year - 1, reference.year + 2)
+    candidates = [_on_month_day(year, due) for year in years]
+    return min(candidates, key=lambda day: (abs((day - reference).days), day))
+
+
+def _on_month_day(year: int, like: dt.date) -> dt.date:
+    try:
+        return like.replace(year=year)
+    except ValueError:  # 29 Feb in a common year
+        return like.replace(year=year, day=28)
 
 
 def _anniversary(commissioned: dt.date, years: int, time_of_day: dt.time) -> dt.datetime:

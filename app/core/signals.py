@@ -1,6 +1,7 @@
 """The named signals of "something changed that re-plans work", and one-re-plan batches.
 
-Domain packages below `scheduling` (people, rosters, plans, work orders, calendars)
+Domain packages below `scheduling` (people, rosters, plans, work orders, calendars,
+equipment)
 send these instead of calling the scheduler, which imports all of them; the
 scheduling package connects its receivers at app start
 (`app.scheduling.receivers.connect_replans`, called by `create_app`).
@@ -35,6 +36,11 @@ staff_changed = _replans.signal(
 )
 visits_completed = _replans.signal(
     "visits-completed", doc="Work orders were completed. kwargs: work_orders."
+)
+equipment_dates_changed = _replans.signal(
+    "equipment-dates-changed",
+    doc="An asset's ledger dates that plans count from changed (下次法定检验, commissioning, "
+    "component dates). kwargs: equipment_ids.",
 )
 calendar_changed = _replans.signal(
     "calendar-changed", doc="A site's (or, with site None, every site's) calendar changed."

@@ -14,7 +14,7 @@ from __future__ import annotations
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.audit.services import last_change
-from app.core import clock
+from app.core import clock, signals
 from app.core.validation import N_
 from app.equipment.checking import asset_code_taken, check, validate
 from app.equipment.inputs import Checked, ConflictError, EquipmentInput, EquipmentInvalid
@@ -23,6 +23,7 @@ from app.equipment.lookups import Lookups
 from app.equipment.models import Equipment, EquipmentStatus
 from app.equipment.parsing import (
     CATEGORY_LABELS,
+    COMPONENT_DATES,
     CRITICALITY_CHOICES,
     STATUS_CHOICES,
     clean_text,
@@ -117,9 +118,18 @@ def update_equipment(
     checked = check(data, eq, lookups)
     if not checked.ok:
         raise EquipmentInvalid(checked.errors)
+    dates_before = _scheduling_dates(eq)
     _apply(eq, checked, lookups)
     _flush_or_conflict(eq)
+    if _scheduling_dates(eq) != dates_before:
+        signals.replan(signals.equipment_dates_changed, equipment_ids=[eq.id])
     return eq
+
+
+def _scheduling_dates(eq: Equipment) -> tuple[object, ...]:
+    """The ledger dates plans count from: a change re-plans the asset's plans."""
+    components = (eq.attributes or {}).get(COMPONENT_DATES)
+    return (eq.next_inspection_on, eq.commissioned_on, eq.installed_on, repr(components))
 
 
 def retire_equipment(eq: Equipment, expected_version: int, reason: str = "") -> Equipment:

@@ -39,6 +39,7 @@ from app.plans.models import Plan, PlanKind
 from app.plans.programmes import CONTRACTED, TaskChoice, choice_key
 from app.plans.recurrence import describe_rrule
 from app.scheduling.preview import PlanPreview, preview_plan
+from app.scheduling.promises import plan_promises
 from app.scheduling.stopping import visits_that_go
 from app.sites.models import Location, Site
 from app.sites.queries import sites_by_code
@@ -122,12 +123,14 @@ def detail(plan_id: int) -> ResponseReturnValue:
     plan = _plan(plan_id)
     siblings = services.tier_siblings(plan)
     plan_ids = [plan.id, *(p.id for p in siblings)]
-    upcoming = upcoming_work_of_plans(plan_ids, clock.utcnow(), UPCOMING_LIMIT)
+    now = clock.utcnow()
+    upcoming = upcoming_work_of_plans(plan_ids, now, UPCOMING_LIMIT)
     return render_template(
         "plans/detail.html",
         plan=plan,
         siblings=siblings,
         upcoming=upcoming,
+        promises=plan_promises(plan, siblings, now),
         changes=programmes.catalog_changes(plan),
         describe=_describe,
         locale=engine_locale(),
@@ -154,7 +157,7 @@ def _field_text(name: str, value: Any) -> str:
     if name == "age_bands":
         return "; ".join(
             f"≥{b.get('min_years')}: "
-            + (_describe(b["rrule"]) if b.get("rrule") else str(b.get("service_years")))
+            + (_describe(b["rrule"]) if b.get("rrule") else _("no visits"))
             for b in value
         )
     return str(value)

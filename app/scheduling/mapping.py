@@ -28,6 +28,7 @@ from schedules import (
     SeasonWindow,
     Tier,
     implied_limits,
+    ledger_phased,
 )
 from schedules import Plan as EnginePlan
 
@@ -36,6 +37,8 @@ TITLE_MAX = 300
 END_OF_DAY = dt.time(23, 59, 59)
 ANCHOR_ALIASES = {"fixed": Anchor.FIXED, "schedule": Anchor.FIXED, "completion": Anchor.COMPLETION}
 CONTRACTED_PERFORMERS = frozenset({"licensed_contractor", "authority_inspection"})
+INSPECTION_KIND = "inspection"
+"""`PlanKind.INSPECTION`: the statutory inspections that follow the ledger's date."""
 
 PLAN_COLUMNS = (
     "id",
@@ -160,12 +163,40 @@ def facts_of(source: Any) -> PlanFacts:
 
 @dataclass(frozen=True)
 class EquipmentFacts:
+    """The ledger facts of one asset that scheduling reads.
+
+    `component_dates` maps a catalog age rule's `of` (governor, manufacture) to the
+    day that component's age counts from; `next_inspection` is the ledger's
+    下次法定检验, which statutory inspections follow.
+    """
+
     id: int
     asset_code: str
     name: str
     location_id: int | None
     commissioned: dt.date | None
     maintainer_team_id: int | None
+    component_dates: Mapping[str, dt.date] = dataclasses.field(default_factory=dict)
+    next_inspection: dt.date | None = None
+
+    def age_counts_from(self, of: str | None) -> dt.date | None:
+        """The day an age rule `of` this component counts from.
+
+        The asset itself (no `of`, or `equipment`) counts from commissioning, phased on
+        the ledger's inspection day when there is one (TSG T7001 counts from the
+        supervisory-inspection month). A named component without a recorded date
+        falls back to commissioning, the best the ledger knows.
+        """
+        own = self.component_dates.get(of) if of and of not in ASSET_ITSELF else None
+        if own is not None:
+            return own
+        if self.commissioned is not None and self.next_inspection is not None:
+            return ledger_phased(self.commissioned, self.next_inspection)
+        return self.commissioned
+
+
+ASSET_ITSELF = frozenset({"equipment", "commissioning"})
+"""Age-rule `of` values that mean the asset's own age (from commissioning)."""
 
 
 class Places:
@@ -295,7 +326,8 @@ def engine_plan(
             tiers=tiers,
             seasons=seasons(base.seasons),
             age_bands=age_bands(base.age_bands),
-            commissioned=equipment.commissioned if equipment else None,
+            commissioned=age_reference(base, equipment),
+            statutory_due=statutory_due(base, equipment),
             ends=dt.datetime.combine(base.ends_on, END_OF_DAY) if base.ends_on else None,
             applied=base.created_at,
         )
@@ -315,6 +347,38 @@ def implied_ceiling(base: PlanFacts) -> tuple[int | None, Period | None]:
     if base.criticality != "statutory" or base.seasons or base.age_bands:
         return None, None
     return implied_limits(base.rrule, base.tolerance_after_days)
+
+
+def component_dates(raw: object) -> dict[str, dt.date]:
+    """The ledger's `component_dates` ({"governor": "2019-07-02"}) as dates; bad ones dropped.
+
+    The equipment services refuse bad dates, but a row written before that check must
+    not stop its plans from being scheduled.
+    """
+    if not isinstance(raw, Mapping):
+        return {}
+    dates = {}
+    for component, written in raw.items():
+        try:
+            dates[str(component)] = dt.date.fromisoformat(str(written))
+        except ValueError:
+            continue
+    return dates
+
+
+def age_reference(base: PlanFacts, equipment: EquipmentFacts | None) -> dt.date | None:
+    """The day the plan's age bands count from: the component the catalog's `of` names."""
+    if equipment is None:
+        return None
+    of = next((str(b.get("of")) for b in base.age_bands or () if b.get("of")), None)
+    return equipment.age_counts_from(of)
+
+
+def statutory_due(base: PlanFacts, equipment: EquipmentFacts | None) -> dt.date | None:
+    """The ledger's 下次法定检验 for a statutory inspection (定期检验) of the asset."""
+    if equipment is None or base.kind != INSPECTION_KIND:
+        return None
+    return equipment.next_inspection
 
 
 def seasons(raw: Sequence[Mapping[str, Any]] | None) -> tuple[SeasonWindow, ...]:
@@ -341,7 +405,7 @@ def age_bands(raw: Sequence[Mapping[str, Any]] | None) -> tuple[AgeBand, ...]:
     bands = []
     for entry in raw or ():
         try:
-            bands.append(AgeBand(int(entry["min_years"]), str(entry["rrule"])))
+            bands.append(AgeBand(int(entry["min_years"]), str(entry["rrule"] or "")))
         except (KeyError, TypeError, ValueError) as error:
             raise MappingError(None, f"bad age band {entry!r}: {error}") from None
     return tuple(bands)

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from app.core import clock
 from app.extensions import db
 from app.people.models import Team
-from app.plans.models import Plan
+from app.plans.models import Plan, PlanKind
 from app.rosters.services import StaffPool
 from app.scheduling.generation import (
     Assigning,
@@ -52,6 +52,8 @@ class PreviewVisit:
     unassigned: bool
     reasons: tuple[Reason, ...]
     provisional_calendar: bool
+    statutory_date: dt.date | None = None  # the legal date this inspection follows
+    from_ledger: bool = False  # that date is the ledger's 下次法定检验 (else the cycle's)
 
     @property
     def moved(self) -> bool:
@@ -130,6 +132,10 @@ def _members(facts: PlanFacts) -> list[PlanFacts]:
 
 def _visits(unit: Unit, found: Sequence[Occurrence], pool: StaffPool | None) -> list[PreviewVisit]:
     tier_names = {tier_key(m): m.name for m in unit.members}
+    # An inspection's nominal slot is its legal date: the ledger's, then the cycle's.
+    follows_statutory_dates = unit.base.kind == PlanKind.INSPECTION.value and bool(
+        unit.plan.statutory_due or unit.plan.age_bands
+    )
     people = pool.staff if pool is not None else {}
     team_ids = {int(o.team) for o in found if o.team}
     teams: dict[int, str] = {}
@@ -149,6 +155,8 @@ def _visits(unit: Unit, found: Sequence[Occurrence], pool: StaffPool | None) -> 
             unassigned=o.unassigned,
             reasons=o.reasons,
             provisional_calendar=o.provisional_calendar,
+            statutory_date=o.slot.date() if follows_statutory_dates else None,
+            from_ledger=o.slot.date() == unit.plan.statutory_due,
         )
         for o in found
     ]

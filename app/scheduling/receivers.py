@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 
+from sqlalchemy import select
+
 from app.core import signals
 from app.extensions import db
 from app.plans import programmes
@@ -29,6 +31,7 @@ def connect_replans() -> None:
     signals.visits_completed.connect(visits_completed)
     signals.calendar_changed.connect(calendar_changed)
     signals.service_level_changed.connect(service_level_changed)
+    signals.equipment_dates_changed.connect(equipment_dates_changed)
 
 
 def _replan(plans: Iterable[Plan | int]) -> GenerationResult | None:
@@ -55,6 +58,16 @@ def staff_changed(
 ) -> GenerationResult | None:
     """The plans whose visits those teams or people may be given (see `staffed_plans`)."""
     return _replan(staffed_plans(team_ids, user_ids, licence_kinds))
+
+
+def equipment_dates_changed(
+    sender: object, *, equipment_ids: Collection[int]
+) -> GenerationResult | None:
+    """The active plans of assets whose ledger dates moved (下次法定检验 above all)."""
+    plan_ids = db.session.scalars(
+        select(Plan.id).where(Plan.equipment_id.in_(list(equipment_ids)), Plan.active.is_(True))
+    ).all()
+    return _replan(sorted(plan_ids))
 
 
 def counts_from_last_visit(plan: Plan) -> bool:

@@ -235,7 +235,9 @@ def test_governor_calibration_is_biennial_until_the_lift_turns_15_then_yearly(
         age_bands=bands,
     )
     years = [o.due.year for o in generate(plan, calendar, D(2020, 1, 1), D(2031, 1, 1))]
-    assert years == [2021, 2023, 2025, 2027, 2028, 2029, 2030]
+    # Bands count from the asset (ages 8, 10, 12, 14, then yearly from 15), not from
+    # the plan's start in 2013 (issue 12: bands started at the plan start).
+    assert years == [2020, 2022, 2024, 2026, 2027, 2028, 2029, 2030]
 
 
 def test_the_same_inputs_always_give_the_same_occurrences() -> None:

@@ -127,11 +127,12 @@ def test_seasons_and_age_bands_follow_the_catalog_shapes(world: World, make_plan
     )
     generate(until=dt.date(2027, 1, 1))
     assert {d.month for d in local_days(visits(mowing))} == {4}
-    # Ten years old since June 2025: quarterly from the plan's start, not yearly in June.
+    # Ten years old since 2025-06-01: quarterly from that anniversary (not from the
+    # plan's start, issue 12), not yearly in June.
     assert local_days(visits(aged)) == [
-        dt.date(2026, 4, 1),
-        dt.date(2026, 7, 1),
-        dt.date(2026, 10, 8),  # 1 October: National Day week, next working day
+        dt.date(2026, 6, 1),
+        dt.date(2026, 9, 1),
+        dt.date(2026, 12, 1),
     ]
 
 

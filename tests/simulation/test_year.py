@@ -82,10 +82,6 @@ def test_a_task_applied_at_any_hour_gets_its_first_visit_today_or_the_next_worki
     _holds(inv.a_task_applied_at_any_hour_gets_its_first_visit_today_or_the_next_working_day, year)
 
 
-@defect(
-    "定期检验 is computed from the plan start, not the ledger's 下次法定检验 (会所自动扶梯:"
-    " ledger 2026-04-09, scheduled 2026-05-20)"
-)
 def test_statutory_inspections_follow_the_ledgers_next_inspection_date(year: Record) -> None:
     _holds(inv.statutory_inspections_follow_the_ledgers_next_inspection_date, year)
 

@@ -1,6 +1,6 @@
 """site_membership: which sites each user may see (NULL site: every site)
 
-Revision ID: 0011_sites
+Revision ID: 0012_sites
 Revises: 0011_imports
 Create Date: 2026-12-07 05:00:00.000000
 
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0011_sites'
-down_revision = '0011_imports'  # re-chained after main's 0011_imports
+revision = '0012_sites'
+down_revision = '0011_imports'
 branch_labels = None
 depends_on = None
 

@@ -137,7 +137,9 @@ def engine_age_bands(age: AgeRule) -> list[dict[str, Any]]:
     A band listing service years (定期检验 in years 1, 4, 7...; year 1 = age 0) becomes
     one band per due year whose rule is "every k years", k being the gap to the next
     due year, so each such band holds exactly one visit. A band with no service years
-    extends the previous visit's gap to `NEVER_AGAIN`. `of` says whose age counts.
+    extends the previous visit's gap to `NEVER_AGAIN` and is kept with an empty rule,
+    which closes the band before it (a 17-year-old lift gets no self-test). `of` says
+    whose age counts.
     """
     flat: list[tuple[int, str | None]] = []  # (from age, rule); None rule = no visits
     for band in age.bands:
@@ -154,9 +156,9 @@ def engine_age_bands(age: AgeRule) -> list[dict[str, Any]]:
             following = next((a for a, r in flat[index + 1 :] if r is not None), None)
             gap = following - age_at if following is not None else NEVER_AGAIN
             rule = f"FREQ=YEARLY;INTERVAL={gap}" if gap != 1 else "FREQ=YEARLY"
-        if rule is None:
-            continue
-        bands.append({"min_years": age_at, "rrule": rule, "of": age.of})
+        if rule is None and not bands:
+            continue  # nothing before the first due year is the engine's default
+        bands.append({"min_years": age_at, "rrule": rule or "", "of": age.of})
     return bands
 
 

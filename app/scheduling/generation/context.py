@@ -18,6 +18,7 @@ from sqlalchemy import (
 
 from app.calendars.services import site_calendar
 from app.equipment.models import Equipment
+from app.equipment.parsing import COMPONENT_DATES
 from app.extensions import db
 from app.people.models import Team
 from app.rosters.services import StaffPool, staff_pool
@@ -31,6 +32,7 @@ from app.scheduling.mapping import (
     Unit,
     base_of,
     build_unit,
+    component_dates,
 )
 from app.sites.models import Location, Site
 from schedules import (
@@ -172,6 +174,8 @@ def _equipment(ids: set[int]) -> dict[int, EquipmentFacts]:
             Equipment.commissioned_on,
             Equipment.installed_on,
             Equipment.maintainer_team_id,
+            Equipment.next_inspection_on,
+            Equipment.attributes,
         ).where(Equipment.id.in_(list(ids)))
     )
     return {
@@ -182,6 +186,8 @@ def _equipment(ids: set[int]) -> dict[int, EquipmentFacts]:
             row.location_id,
             row.commissioned_on or row.installed_on,
             row.maintainer_team_id,
+            component_dates((row.attributes or {}).get(COMPONENT_DATES)),
+            row.next_inspection_on,
         )
         for row in rows
     }
