@@ -40,6 +40,7 @@ if os.environ.get("CI") == "true":
 PINNED_NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # Monday 09:00 in Shanghai
 TEST_PASSWORD = "correct-horse-9"
 
+
 def _worker_database(url: str) -> str:
     """Give each pytest-xdist worker its own PostgreSQL database on the same cluster.
 

@@ -156,8 +156,13 @@ def test_session_cookie_is_httponly_and_samesite(app: Flask) -> None:
 
 @pytest.mark.parametrize(
     ("role", "landing"),
-    [("technician", "/work/"), ("cleaning_lead", "/work/"), ("supervisor", "/work/board"),
-     ("admin", "/"), ("customer_service", "/repairs/")],
+    [
+        ("technician", "/work/"),
+        ("cleaning_lead", "/work/"),
+        ("supervisor", "/work/board"),
+        ("admin", "/"),
+        ("customer_service", "/repairs/"),
+    ],
 )
 def test_after_login_each_role_lands_where_its_work_is(
     client: FlaskClient, make_user: Callable[..., User], role: str, landing: str

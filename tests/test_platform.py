@@ -328,9 +328,7 @@ def _pins(lock: Path) -> dict[str, str]:
 
 def _declared(extra: str | None) -> list[Requirement]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    declared = project["dependencies"] + (
-        project["optional-dependencies"][extra] if extra else []
-    )
+    declared = project["dependencies"] + (project["optional-dependencies"][extra] if extra else [])
     return [Requirement(line) for line in declared]
 
 
@@ -369,7 +367,7 @@ def test_the_production_constraints_are_the_run_lock_without_hashes() -> None:
 _QUEUE_FAKE = (
     "import signal, sys, time\n"
     "def stop(*_):\n"
-    "    open(sys.argv[1], \"a\").write(\"queue stopped by INT\\n\")\n"
+    '    open(sys.argv[1], "a").write("queue stopped by INT\\n")\n'
     "    sys.exit(0)\n"
     "signal.signal(signal.SIGINT, stop)\n"
     "while True:\n"

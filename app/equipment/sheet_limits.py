@@ -105,8 +105,7 @@ def bounded_rows(rows: Iterable[Iterable[Any]]) -> Iterator[list[Any]]:
             if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
                 raise SheetTooLarge(
                     N_(
-                        "cell %(cell)s holds %(length)d characters (%(start)s); "
-                        "at most %(limit)d",
+                        "cell %(cell)s holds %(length)d characters (%(start)s); at most %(limit)d",
                         cell=f"{column_letter(index)}{number}",
                         length=len(value),
                         start=excerpt(value),

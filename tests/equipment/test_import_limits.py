@@ -98,9 +98,7 @@ def test_a_declared_two_million_rows_are_not_read_and_a_huge_cell_is_refused_by_
 def test_a_declared_dimension_alone_does_not_pad_rows_or_columns(
     ledger: Ledger, rows_read: list[int]
 ) -> None:
-    data = _edited(
-        _workbook([HEADER, ["YG", "WP-01", "水泵", "water", "", ""]]), "A1:XFD2000000"
-    )
+    data = _edited(_workbook([HEADER, ["YG", "WP-01", "水泵", "water", "", ""]]), "A1:XFD2000000")
     report = import_equipment("declared.xlsx", data, dry_run=False)
     assert report.applied
     assert rows_read[0] == 2
