@@ -60,11 +60,14 @@ def stagger_outages(
     fixed: Iterable[Outage] = (),
 ) -> list[Staggered]:
     """Placements of `outages` in start order; earlier outages keep their time, later
-    ones yield. `fixed` outages stay where they are whatever their time (visits already
-    stored that this run keeps): the others yield to them too, and are all returned."""
+    ones yield. Of outages that start together, the one with the least room in its
+    window goes first: a flexible one yields to it, instead of leaving it no slot (an
+    unresolved overlap that a later regenerate of the flexible one would then undo).
+    `fixed` outages stay where they are whatever their time (visits already stored that
+    this run keeps): the others yield to them too, and are all returned."""
     placed = [Staggered(o, o.start, o.end) for o in fixed]
     moving: list[Staggered] = []
-    for outage in sorted(outages, key=lambda o: (o.start, o.key)):
+    for outage in sorted(outages, key=lambda o: (o.start, o.latest_end - o.end, o.key)):
         staggered = _place(outage, placed, lifts_per_building, acceptable_day, day_ends)
         placed.append(staggered)
         moving.append(staggered)

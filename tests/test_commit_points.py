@@ -26,6 +26,7 @@ ALLOWED = (
     "api/spec.py",  # api_route: the API's commit point
     "web/forms.py",  # save: the pages' commit point
     "worker/jobs.py",  # each job commits at its end
+    "worker/tasks.py",  # each queued task (a background import) commits at its end
     "scheduling/generation",  # generation commits per batch, for crash safety
     "demo/",  # loading the demo property
 )

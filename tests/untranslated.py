@@ -61,7 +61,10 @@ ALWAYS_ALLOWED = ("English", "中文", "Page navigation")
 # Chinese the English UI shows on purpose: the official names of the two elevator numbers
 # as printed on the certificates, a certificate number's format, and the Chinese type
 # names an import sheet may use. An English reader needs them to match the paper.
-CHINESE_IN_ENGLISH = ("使用登记证号", "注册代码", "梯11沪A0001(18)", "客梯", "消火栓泵")
+CHINESE_IN_ENGLISH = (
+    "使用登记证号", "注册代码", "梯11沪A0001(18)", "客梯", "消火栓泵",
+    "上次保养",  # the 技术参数 key a 工程部 sheet writes its last-done date under
+)  # fmt: skip
 
 
 class _VisibleText(HTMLParser):
@@ -131,7 +134,9 @@ def _without(text: str, data: Iterable[str]) -> str:
 def wrong_language(text: str, language: str, data: Iterable[str] = ()) -> list[str]:
     """Fragments of `text` that are neither in `language` nor data nor allowed words."""
     allowed = [*ALWAYS_ALLOWED, *(CHINESE_IN_ENGLISH if language == "en" else ())]
-    lines = _without(URL.sub(" ", text), [*data, *allowed]).splitlines()
+    # Longest first, so a short data value (a number) cannot break up an allowed phrase.
+    removed = sorted({*data, *allowed}, key=len, reverse=True)
+    lines = _without(URL.sub(" ", text), removed).splitlines()
     found: list[str] = []
     for line in lines:
         if language == "en":

@@ -154,7 +154,9 @@ def test_a_renewed_licence_gives_the_visits_back_to_the_named_person(
     db.session.commit()
 
     assert assignees(switchroom, [MON, WED]) == [li.id, li.id]
-    assert by_day(switchroom)[MON].reasons == []
+    (reason,) = by_day(switchroom)[MON].reasons  # the move back is said, like the move away
+    assert reason["code"] == "reassigned"
+    assert (reason["params"]["from"], reason["params"]["to"]) == ("张工", "李工")
 
 
 def test_a_new_licence_lets_its_holder_take_the_visits_that_needed_it(

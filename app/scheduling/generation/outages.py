@@ -25,7 +25,7 @@ from app.extensions import db
 from app.scheduling.generation.results import NOT_VISITS, PLAN_TABLE, WO_TABLE
 from app.scheduling.mapping import Unit
 from app.sites.models import Location
-from schedules import Occurrence, Outage, Staggered, WorkCalendar, stagger_outages
+from schedules import Occurrence, Outage, ReasonCode, Staggered, WorkCalendar, stagger_outages
 
 BUILDING = "building"
 
@@ -199,13 +199,25 @@ class SiteOutages:
                 WO_TABLE.c.due_at,
                 WO_TABLE.c.ends_at,
                 WO_TABLE.c.window_end,
+                WO_TABLE.c.reasons,
             ).where(
                 WO_TABLE.c.plan_id.in_(plan_ids),
                 WO_TABLE.c.ends_at > now,
                 WO_TABLE.c.status.not_in(NOT_VISITS),
             )
         )
-        return [self._outage(row.plan_id, row.slot, row) for row in rows if row.id not in redone]
+        # A visit left unresolved (no room in its window) stays flagged for a person, and
+        # does not push the others: otherwise regenerating one of them moves it around a
+        # clash the run that stored them had already left standing.
+        return [
+            self._outage(row.plan_id, row.slot, row)
+            for row in rows
+            if row.id not in redone and not _unresolved(row.reasons)
+        ]
+
+
+def _unresolved(reasons: Any) -> bool:
+    return any(r.get("code") == ReasonCode.OUTAGE_UNRESOLVED.value for r in reasons or ())
 
 
 def _key(plan_id: int, slot: dt.datetime) -> str:
