@@ -30,7 +30,6 @@ from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
 from app import create_app
-from app.access.roles import can
 from app.core import clock
 from app.equipment.models import Equipment
 from app.extensions import db
@@ -50,14 +49,6 @@ RATES_FILE = Path(__file__).resolve().parents[2] / "docs" / "usability.md"
 GOAL_SECONDS = 10 * 60  # issue 13
 MAX_CLICKS = {"phone": 48, "desktop": 44}  # measured 43 and 40; the menu is a tap more on a phone
 MAX_LOADS = 30  # measured 27 and 26
-
-SUPERVISORS_MAY_SET_UP = can(frozenset({"supervisor"}), "sites.edit") and can(
-    frozenset({"supervisor"}), "staff.edit"
-)
-needs_supervisor_setup = pytest.mark.skipif(
-    not SUPERVISORS_MAY_SET_UP,
-    reason="needs supervisors to create sites, staff and teams (issue 14, branch sites)",
-)
 
 
 # --- the ledger the supervisor brings -------------------------------------------------------
@@ -315,7 +306,6 @@ def _nobodys(work: WorkOrder) -> bool:
     return work.assignee_id is None and contractor is None
 
 
-@needs_supervisor_setup
 @pytest.mark.parametrize("size", ["phone", "desktop"])
 def test_a_supervisor_schedules_a_fifty_asset_building_from_an_empty_database_in_minutes(
     journey_page: Callable[[str], Page], empty_app: Flask, tmp_path: Path, size: str

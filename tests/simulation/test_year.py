@@ -29,10 +29,9 @@ def test_the_year_was_lived_with_completions_of_every_kind(year: Record) -> None
 
 
 @defect(
-    "under the skip policy the weekly fire-pump test loses an ISO week (消火栓泵1# "
-    "每周模拟自动启动: no visit in the weeks of 2026-10-05 and 11-09) since lift visits "
-    "are really completed in the simulation; not yet traced",
-    only=("seed7-skip-2026",),
+    "the weekly fire-pump test loses an ISO week (消火栓泵1# 每周模拟自动启动: under "
+    "next-workday none in the week of 2026-01-26; under skip none in the weeks of 2026-10-05 "
+    "and 11-09) since lift visits are really completed in the simulation; not yet traced",
 )
 def test_no_iso_week_passes_without_a_visit_of_a_weekly_statutory_task(year: Record) -> None:
     _holds(inv.no_iso_week_without_a_visit_of_a_weekly_statutory_task, year)
@@ -61,8 +60,8 @@ def test_elevator_half_monthly_visits_are_at_most_15_days_apart(year: Record) ->
 
 @defect(
     "after missed lift visits a tier can be lost (1号楼消防电梯 季度: 153 days between "
-    "2026-04-24 and 09-24): a missed visit's carried tier items are not carried again",
-    only=("seed7-skip-2026",),
+    "2026-04-24 and 09-24; under next-workday 1号客梯 季度 195 days, 2026-03-27 → 10-08): "
+    "a missed visit's carried tier items are not carried again",
 )
 def test_each_tier_is_done_exactly_once_per_its_period(year: Record) -> None:
     _holds(inv.each_tier_is_done_exactly_once_per_its_period, year)
@@ -76,6 +75,12 @@ def test_plans_started_on_the_29th_to_31st_get_every_month(year: Record) -> None
     _holds(inv.plans_started_on_the_29th_to_31st_get_every_month, year)
 
 
+@defect(
+    "in some years a lift's first half-monthly visit comes two weeks late (seed 11, 2021: "
+    "1号客梯 半月维护保养 applied 2021-01-01 08:38 in the New Year holiday, first visit "
+    "01-15); the fixed years hold",
+    only=(),
+)
 def test_a_task_applied_at_any_hour_gets_its_first_visit_today_or_the_next_working_day(
     year: Record,
 ) -> None:
