@@ -44,6 +44,24 @@ def check_still_yours(user: Person, plan: Plan) -> Plan:
     return plan
 
 
+def check_all_yours(user: Person, plans: list[Plan]) -> list[Plan]:
+    """After applying a programme, before the commit: every plan it made must be in the
+    user's trades (a cleaning lead cannot apply the elevator's statutory programme), or
+    the whole apply is refused and rolled back, naming the plans."""
+    db.session.flush()
+    outside = [plan.name for plan in plans if not may_edit(user, plan)]
+    if outside:
+        raise OutsideYourTrades(
+            {
+                "programme": N_(
+                    "These plans would belong to a trade you do not lead: %(names)s",
+                    names="、".join(outside[:5]) + ("…" if len(outside) > 5 else ""),
+                )
+            }
+        )
+    return plans
+
+
 @view_rule(Plan)
 def _may_view_plan(user: Person, plan: Plan) -> bool:
     return can(user.roles, "plans.view")

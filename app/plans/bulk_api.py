@@ -11,10 +11,12 @@ from typing import Any
 
 from flask import jsonify
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 
 from app.api.errors import get_or_404
 from app.api.spec import api_route, json_body, schema
 from app.equipment.models import Equipment
+from app.plans.access import check_all_yours
 from app.plans.models import Plan
 from app.plans.programmes.bulk import (
     MAX_ASSETS,
@@ -201,7 +203,7 @@ def preview_many() -> ResponseReturnValue:
     status=201,
 )
 def apply_many() -> ResponseReturnValue:
-    return _applied(apply_bulk(_selection(json_body(SELECTION))))
+    return _applied(check_all_yours(current_user, apply_bulk(_selection(json_body(SELECTION)))))
 
 
 @api_route(
@@ -228,4 +230,5 @@ def preview_one(equipment_id: int) -> ResponseReturnValue:
     status=201,
 )
 def apply_one(equipment_id: int) -> ResponseReturnValue:
-    return _applied(apply_bulk(_one(equipment_id, json_body(ONE_ASSET))))
+    created = apply_bulk(_one(equipment_id, json_body(ONE_ASSET)))
+    return _applied(check_all_yours(current_user, created))

@@ -10,10 +10,12 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from app.auth.permissions import requires
 from app.core.validation import ValidationError
 from app.equipment.parsing import CATEGORY_LABELS
+from app.plans.access import check_all_yours
 from app.plans.display import engine_locale, local_text
 from app.plans.forms import ApplyForm
 from app.plans.programmes.bulk import (
@@ -98,7 +100,7 @@ def apply_bulk_page() -> ResponseReturnValue:
     if selection is not None and not errors:
         if request.method == "POST" and form.validate_on_submit():
             saved, created = save(
-                lambda: apply_bulk(selection),
+                lambda: check_all_yours(current_user, apply_bulk(selection)),
                 explain=lambda exc: errors.update(_messages(exc)),
             )
             if saved and created is not None:

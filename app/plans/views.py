@@ -25,7 +25,7 @@ from app.equipment.queries import equipment_of_site
 from app.extensions import db
 from app.people.queries import active_people, teams_by_name
 from app.plans import programmes, services, stopping
-from app.plans.access import check_still_yours, is_statutory
+from app.plans.access import check_all_yours, check_still_yours, is_statutory
 from app.plans.display import engine_locale, local_text
 from app.plans.forms import (
     ApplyForm,
@@ -344,8 +344,10 @@ def _apply_programme(
     choices: dict[str, TaskChoice],
 ) -> list[Plan]:
     if equipment is not None:
-        return programmes.apply_programme(equipment, type_key, choices)
-    return programmes.apply_area_programme(location, choices)  # type: ignore[arg-type]
+        created = programmes.apply_programme(equipment, type_key, choices)
+    else:
+        created = programmes.apply_area_programme(location, choices)  # type: ignore[arg-type]
+    return check_all_yours(current_user, created)
 
 
 def _texts_by_field(exc: StaleEdit | ValidationError) -> dict[str, str]:

@@ -300,3 +300,19 @@ def test_round_the_clock_duty_given_to_an_office_hours_team_is_flagged_and_is_re
         orders = db.session.scalars(select(WorkOrder).where(WorkOrder.plan_id == plan.id)).all()
         assert any(order.assignee_id is None for order in orders), plan.name
     assert room.id == created[0].equipment_id
+
+
+@pytest.mark.parametrize("role", ["cleaning_lead", "security_lead"])
+def test_a_lead_of_another_trade_cannot_apply_the_elevators_statutory_programme(
+    elevator: Equipment, api: Callable[[str], Api], role: str
+) -> None:
+    client = api(role)
+    refused = client.post(f"/equipment/{elevator.id}/programme", {})
+    assert refused.status_code == 422, refused.json
+    assert "programme" in refused.json["error"]["fields"]
+    many = client.post(
+        "/programmes/apply",
+        {"site_id": elevator.site_id, "scope": "category", "category": "elevator"},
+    )
+    assert many.status_code == 422, many.json
+    assert _count([elevator.id]) == 0  # nothing of either apply was kept
