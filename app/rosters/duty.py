@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.people.models import Team
-from app.rosters.grid import Cell, Grid, team_grid
+from app.rosters.grid import Grid, team_grid
 from app.sites.models import Site
 
 
@@ -29,10 +29,6 @@ class TeamOnDay:
     off: list[PersonOnDay]  # resting or on leave
 
 
-def _person(row_user_id: int, name: str, cell: Cell) -> PersonOnDay:
-    return PersonOnDay(row_user_id, name, cell.shift, cell.on_leave)
-
-
 def people_of(grid: Grid, day: date) -> list[PersonOnDay]:
     """Each person of a grid on `day` (the unassigned-work row is left out)."""
     people = []
@@ -40,7 +36,7 @@ def people_of(grid: Grid, day: date) -> list[PersonOnDay]:
         if row.user is None:
             continue
         cell = next(c for c in row.cells if c.day == day)
-        people.append(_person(row.user.id, row.user.name, cell))
+        people.append(PersonOnDay(row.user.id, row.user.name, cell.shift, cell.on_leave))
     return people
 
 
