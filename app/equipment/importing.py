@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from app.core.signals import one_replan
 from app.core.text import clean_code
 from app.core.validation import N_, Msg
 from app.equipment.columns import BY_FIELD, COLUMNS, REQUIRED_KEYS, Column, column_for_header
@@ -340,7 +341,19 @@ class _Import:
         return report
 
     def apply(self, progress: Progress | None) -> None:
-        """Write every planned row; any failure leaves `applied` false so the caller rolls back."""
+        """Write every planned row and re-plan their equipment once, at the end.
+
+        Any failure leaves `applied` false and re-plans nothing, so the caller rolls back.
+        """
+        try:
+            with one_replan():  # a 500-row ledger is one generation run, not 500
+                self._write_rows(progress)
+        except _RowRefused:
+            return
+        self.report.applied = True
+
+    def _write_rows(self, progress: Progress | None) -> None:
+        """Create or update each row; a refused row is recorded and stops the import."""
         report, lookups = self.report, self.lookups
         total = len(report.plans)
         for done, plan in enumerate(report.plans, start=1):
@@ -352,17 +365,20 @@ class _Import:
             except EquipmentInvalid as exc:
                 for field_name, message in exc.fields.items():
                     self.problem(plan.row, field_name, message)
-                return
-            except ConflictError:
+                raise _RowRefused from exc
+            except ConflictError as exc:
                 self.problem(
                     plan.row,
                     "asset_code",
                     N_("someone else changed this equipment during the import; try again"),
                 )
-                return
+                raise _RowRefused from exc
             if progress is not None and (done % PROGRESS_EVERY == 0 or done == total):
                 progress(done, total)
-        report.applied = True
+
+
+class _RowRefused(Exception):
+    """A row failed while writing: leave the re-plan block without re-planning."""
 
 
 PROGRESS_EVERY = 50

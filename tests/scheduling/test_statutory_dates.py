@@ -5,11 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+import pytest
+
+from app.equipment.exporting import export_ledger
+from app.equipment.importing import import_equipment
 from app.equipment.inputs import EquipmentInput
 from app.equipment.models import Equipment
 from app.equipment.services import update_equipment
 from app.extensions import db
 from app.plans.models import Plan
+from app.scheduling import receivers
 from app.scheduling.generation import generate
 
 from .conftest import World
@@ -57,6 +62,35 @@ def test_changing_the_ledgers_date_re_plans_the_inspection(
     db.session.commit()
     assert days(plan)[0] == dt.date(2026, 11, 20)
     assert dt.date(2026, 9, 15) not in days(plan)
+
+
+def test_a_ledger_import_moving_two_lifts_dates_re_plans_both_in_one_run(
+    world: World,
+    make_plan: Callable[..., Plan],
+    create_equipment: Callable[..., Equipment],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    second = create_equipment(
+        world.site,
+        "EL-03",
+        "3#客梯",
+        "elevator",
+        location=world.machine_room,
+        commissioned_on=dt.date(2016, 6, 1),
+    )
+    world.elevator.next_inspection_on = second.next_inspection_on = dt.date(2026, 9, 15)
+    db.session.commit()
+    plans = [inspection(make_plan, world.elevator), inspection(make_plan, second)]
+    generate(until=dt.date(2028, 1, 1))
+    sheet = export_ledger("csv").replace(b"2026-09-15", b"2026-11-20")
+    runs: list[list[int]] = []
+    real = receivers.regenerate_plans
+    monkeypatch.setattr(receivers, "regenerate_plans", lambda p: runs.append(list(p)) or real(p))
+    report = import_equipment("ledger.csv", sheet, dry_run=False)
+    db.session.commit()
+    assert report.applied and report.count("update") == 2
+    assert runs == [sorted(p.id for p in plans)]
+    assert [days(p)[0] for p in plans] == [dt.date(2026, 11, 20)] * 2
 
 
 def test_an_age_rule_of_manufacture_counts_from_the_manufacture_date(
