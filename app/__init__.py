@@ -15,7 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app import models  # noqa: F401  (registers every table)
 from app.access.scoping import register_site_scoping
 from app.audit.listeners import register_audit_listeners
-from app.auth.permissions import enforce_permissions, user_can, user_may_view
+from app.auth.permissions import enforce_permissions, user_can, user_can_at, user_may_view
 from app.auth.session import init_login
 from app.config import Config, check_production_safety
 from app.core import bounds, i18n
@@ -61,6 +61,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.before_request(enforce_permissions)
     app.jinja_env.globals["can"] = user_can
     app.jinja_env.globals["may_view"] = user_may_view
+    app.jinja_env.globals["can_at"] = user_can_at
     errors.init_app(app)
     stale_edit.init_app()
     navigation.init_app(app)

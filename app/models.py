@@ -6,7 +6,7 @@ from app.contractors.models import Contractor
 from app.equipment.models import Equipment
 from app.feeds.models import CalendarFeed, FeedCache, FeedEpoch
 from app.notices.models import Notice
-from app.people.models import ApiToken, Licence, Team, TeamMembership, User, UserRole
+from app.people.models import ApiToken, Licence, Team, TeamMembership, User
 from app.plans.models import Plan
 from app.repairs.models import RepairRequest
 from app.rosters.models import StaffLeave
@@ -34,7 +34,6 @@ __all__ = [
     "Team",
     "TeamMembership",
     "User",
-    "UserRole",
     "WorkAttachment",
     "WorkCompletion",
     "WorkOrder",

@@ -4,7 +4,8 @@ Two sites each hold one of everything a URL can name (location, team, staff memb
 a licence and leave, equipment, plan, work order with an attachment, calendar override).
 Each role logs in as a member of the first site only. A route is walked once with the
 first site's ids ("own") and, when it names anything site-owned, once with the second
-site's ids ("other"). What must happen follows from two rules:
+site's ids ("other"); a person holding different roles at the two sites gets, at each
+site, exactly what the role held there allows. What must happen follows from two rules:
 
 - the permission table: a role without the route's permission gets 403, wherever;
 - the scoping rule: with the permission, another site's row answers exactly as a row that
@@ -36,7 +37,7 @@ from app.people.models import Licence, Team, TeamMembership
 from app.people.services import create_user
 from app.plans.models import Plan
 from app.rosters.models import StaffLeave
-from app.sites.models import Location, Site
+from app.sites.models import Location, Site, SiteMembership
 from app.workorders.models import WorkAttachment, WorkOrder
 from tests.conftest import TEST_PASSWORD
 
@@ -48,6 +49,7 @@ ALWAYS_PUBLIC = {"static", "bootstrap.static"}
 SITE_ARGUMENTS = {
     "site_id", "site_code", "location_id", "team_id", "user_id", "licence_id", "leave_id",
     "equipment_id", "asset_code", "plan_id", "work_order_id", "attachment_id", "override_id",
+    "membership_id",
 }  # fmt: skip
 SHARED_ARGUMENTS = {
     "contractor_id", "feed_id", "token_id", "code", "fmt", "library_key", "type_key",
@@ -112,7 +114,7 @@ def _site_rows(code: str, name: str) -> dict[str, object]:
         "team_id": team.id, "user_id": staff.id, "licence_id": licence.id,
         "leave_id": leave.id, "equipment_id": pump.id, "asset_code": pump.asset_code,
         "plan_id": plan.id, "work_order_id": work.id, "attachment_id": attachment.id,
-        "override_id": override.id,
+        "override_id": override.id, "membership_id": staff.site_memberships[0].id,
     }  # fmt: skip
 
 
@@ -198,4 +200,73 @@ def test_each_role_reaches_its_own_site_as_the_table_allows_and_never_another(
                 missing = _call(client, route, _url(route, {}))
                 if status != missing or status in (200, 201, 204, 302, 403):
                     problems.append((*where, f"LEAK: answered unlike a missing row ({missing})"))
+    assert problems == []
+
+
+MIXED_ROLES = [("supervisor", "viewer"), ("viewer", "supervisor"), ("admin", "technician")]
+
+
+def _logged_in(app: Flask, username: str) -> FlaskClient:
+    client = app.test_client()
+    g.pop("_login_user", None)
+    response = client.post("/login", data={"username": username, "password": TEST_PASSWORD})
+    assert response.status_code == 302, username
+    return client
+
+
+def _mixed_member(app: Flask, world: World, own_role: str, other_role: str) -> FlaskClient:
+    """`own_role` at the first site and `other_role` at the second, as one login."""
+    own, other = world.own["site_id"], world.other["site_id"]
+    user = create_user("mixed", "两站点", [own_role], password=TEST_PASSWORD, site_ids=[own])  # type: ignore[list-item]
+    db.session.add(SiteMembership(user_id=user.id, site_id=other, role=other_role))  # type: ignore[arg-type]
+    db.session.commit()
+    return _logged_in(app, "mixed")
+
+
+def _single_site_member(app: Flask, role: str, site_id: object, name: str) -> FlaskClient:
+    create_user(name, name, [role], password=TEST_PASSWORD, site_ids=[site_id])  # type: ignore[list-item]
+    db.session.commit()
+    return _logged_in(app, name)
+
+
+@pytest.mark.parametrize(("own_role", "other_role"), MIXED_ROLES)
+def test_a_person_with_a_role_per_site_gets_at_each_site_what_the_role_held_there_allows(
+    app: Flask, world: World, own_role: str, other_role: str
+) -> None:
+    """Both ways: at each site the person reads exactly what a member holding only that
+    site's role reads, and anything that role may not do answers as a missing row (a
+    supervisor of one site who is a viewer at the other cannot change the other's rows)."""
+    client = _mixed_member(app, world, own_role, other_role)
+    baselines = {
+        "own": _single_site_member(app, own_role, world.own["site_id"], "only-own"),
+        "other": _single_site_member(app, other_role, world.other["site_id"], "only-other"),
+    }
+    anywhere = frozenset({own_role, other_role})
+    sides = [("own", world.own, own_role), ("other", world.other, other_role)]
+    problems = []
+    for route in _routes(app):
+        allowed_somewhere = route.permission == PUBLIC or can(anywhere, route.permission)
+        for side, values, role in sides if route.site_owned else sides[:1]:
+            url = _url(route, values)
+            status = _call(client, route, url)
+            where = (route.method, url, role, status)
+            allowed_here = route.permission == PUBLIC or can(frozenset({role}), route.permission)
+            if status >= 500:
+                problems.append((*where, "server error"))
+            elif not allowed_somewhere and status != 403:
+                problems.append((*where, "LEAK: reachable although no role allows it"))
+            elif not route.site_owned or not allowed_somewhere:
+                continue
+            elif allowed_here and status == 401:
+                problems.append((*where, "refused although the role held here allows it"))
+            elif allowed_here and route.method == "GET":
+                alone = _call(baselines[side], route, url)
+                if status != alone:
+                    problems.append((*where, f"unlike a member with only this role ({alone})"))
+            elif not allowed_here:
+                missing = _call(client, route, _url(route, {}))
+                if status != missing or status in (200, 201, 204, 302, 403):
+                    problems.append(
+                        (*where, f"LEAK: the role held here does not allow it ({missing})")
+                    )
     assert problems == []

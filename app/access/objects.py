@@ -25,6 +25,31 @@ class Person(Protocol):
     @property
     def roles(self) -> frozenset[str]: ...
 
+    def roles_at(self, site_id: int | None) -> frozenset[str]: ...
+
+
+class AtSite:
+    """A user as the rules see them at one site: `roles` are the roles held there.
+
+    Roles are held per site (a supervisor of one site may be a viewer at another), so a
+    rule reading `user.roles` about a row must read the roles of that row's site. Every
+    other attribute is the user's own.
+    """
+
+    def __init__(self, user: Person, site_id: int | None) -> None:
+        self._user = user
+        self.roles = user.roles_at(site_id)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._user, name)
+
+
+def at_site_of(user: Person, obj: object) -> Person:
+    """`user` with the roles they hold at `obj`'s site, for rules and templates."""
+    if isinstance(user, AtSite):
+        return user
+    return AtSite(user, getattr(obj, "site_id", None))  # type: ignore[return-value]
+
 
 Rule = Callable[[Any, Any], bool]
 R = TypeVar("R", bound=Rule)
@@ -75,9 +100,9 @@ def may_view(user: Person | None, obj: object) -> bool:
     """Whether `user` may see this very record (None, an anonymous visitor, never may)."""
     if user is None or not getattr(user, "is_authenticated", True):
         return False
-    return in_site_scope(user, obj) and _rule(_VIEW_RULES, obj)(user, obj)
+    return in_site_scope(user, obj) and _rule(_VIEW_RULES, obj)(at_site_of(user, obj), obj)
 
 
 def may_edit(user: Person | None, obj: object) -> bool:
     """Whether `user` may change (edit, stop, sign off) this very record."""
-    return may_view(user, obj) and _rule(_EDIT_RULES, obj)(user, obj)
+    return may_view(user, obj) and _rule(_EDIT_RULES, obj)(at_site_of(user, obj), obj)

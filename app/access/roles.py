@@ -33,6 +33,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "sites.edit": _MANAGERS,  # a supervisor within their own sites (app.access.scoping)
     "staff.view": _STAFF_READERS - {"technician"},
     "staff.edit": _MANAGERS,
+    # Which role a person holds at which site: granting a site grants its data.
+    "site_roles.edit": frozenset({"admin"}),
     "contractors.view": _STAFF_READERS,
     "contractors.edit": _MANAGERS,
     "catalog.view": _STAFF_READERS,

@@ -25,6 +25,7 @@ from typing import Any, Protocol
 from sqlalchemy import event, or_
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
+from app.access.roles import AUTHENTICATED, PERMISSIONS, PUBLIC
 from app.extensions import db
 
 
@@ -35,6 +36,8 @@ class Member(Protocol):
 
     @property
     def visible_site_ids(self) -> frozenset[int] | None: ...
+
+    def sites_granting(self, wanted: frozenset[str]) -> frozenset[int] | None: ...
 
 
 @dataclass(frozen=True)
@@ -57,11 +60,19 @@ def set_scope(scope: Scope) -> None:
     _current.set(scope)
 
 
-def scope_of(user: Member | None) -> Scope:
-    """The scope a request of `user` runs under; anonymous requests see only public pages."""
+def scope_of(user: Member | None, permission: str = AUTHENTICATED) -> Scope:
+    """The scope a request of `user` needing `permission` runs under.
+
+    Roles are held per site, so a request sees only the sites where one of the user's
+    roles there grants the route's permission: a supervisor of one site who is a viewer
+    at another opens both ledgers, but the other site's equipment is not found by the
+    edit page, exactly as if it did not exist. Anonymous requests see only public pages.
+    """
     if user is None:
         return UNSCOPED
-    return Scope(user.id, user.visible_site_ids)
+    if permission in (PUBLIC, AUTHENTICATED):
+        return Scope(user.id, user.visible_site_ids)
+    return Scope(user.id, user.sites_granting(PERMISSIONS[permission]))
 
 
 @contextmanager

@@ -27,6 +27,7 @@ __all__ = [
     "required_permission",
     "requires",
     "user_can",
+    "user_can_at",
     "user_may_view",
 ]
 
@@ -40,6 +41,13 @@ def user_can(permission: str) -> bool:
     if not current_user.is_authenticated:
         return False
     return can(current_user.roles, permission)
+
+
+def user_can_at(permission: str, site_id: int | None) -> bool:
+    """For templates: `user_can` with the roles the user holds at `site_id`."""
+    if not current_user.is_authenticated:
+        return False
+    return can(current_user.roles_at(site_id), permission)
 
 
 def user_may_view(obj: object) -> bool:

@@ -5,7 +5,7 @@ from flask_login import current_user, login_user
 
 from app.access.scoping import UNSCOPED, scope_of, set_scope
 from app.audit.actor import SYSTEM, Actor, set_actor
-from app.auth.permissions import PUBLIC, required_permission
+from app.auth.permissions import AUTHENTICATED, PUBLIC, required_permission
 from app.extensions import login_manager
 from app.people.models import User
 from app.people.services import user_for_api_token
@@ -38,12 +38,13 @@ def _set_request_actor() -> None:
     """Blame this request's changes on its user, and show them only their sites' rows.
 
     Public pages (a QR code's repair form, a feed opened by its token) show the same to
-    everyone, logged in at another site or not: they run unscoped.
+    everyone, logged in at another site or not: they run unscoped. Others see the sites
+    where the user's role there grants the route's permission (`scope_of`).
     """
     if current_user.is_authenticated:
         set_actor(Actor(current_user.id, current_user.username))
-        public = required_permission(request.endpoint) == PUBLIC
-        set_scope(UNSCOPED if public else scope_of(current_user))
+        permission = required_permission(request.endpoint) or AUTHENTICATED  # fail closed
+        set_scope(UNSCOPED if permission == PUBLIC else scope_of(current_user, permission))
     else:
         set_actor(SYSTEM)
         set_scope(UNSCOPED)

@@ -34,7 +34,7 @@ from app.equipment.models import Equipment
 from app.extensions import db
 from app.feeds.models import FeedCache, FeedEpoch, FeedRef
 from app.feeds.scopes import Selection, select_rows
-from app.people.models import Team, TeamMembership, User, UserRole
+from app.people.models import Team, TeamMembership, User
 from app.plans.models import Plan
 from app.sites.models import Location, Site, SiteMembership
 from app.workorders.models import WorkOrder
@@ -63,7 +63,6 @@ WATCHED: dict[type, frozenset[str] | None] = {
     Team: frozenset({"name"}),
     User: frozenset({"name", "active"}),  # not last_login_at: a login changes no feed
     TeamMembership: None,  # None: any update or deletion
-    UserRole: None,
     SiteMembership: None,
 }
 

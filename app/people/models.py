@@ -46,9 +46,6 @@ class User(VersionedMixin, TimestampMixin, UserMixin, db.Model):
     # Separate from `version` so logging out never makes an admin's open edit stale.
     session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
-    role_rows: Mapped[list[UserRole]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
-    )
     memberships: Mapped[list[TeamMembership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
     )
@@ -61,7 +58,29 @@ class User(VersionedMixin, TimestampMixin, UserMixin, db.Model):
 
     @property
     def roles(self) -> frozenset[str]:
-        return frozenset(r.role for r in self.role_rows)
+        """Every role the user holds at any site: which pages they may open at all."""
+        return frozenset(m.role for m in self.site_memberships if m.role is not None)
+
+    def roles_at(self, site_id: int | None) -> frozenset[str]:
+        """The roles that decide what the user may do with a row of `site_id`.
+
+        Those held at that site plus those held at every site. A company-wide row
+        (`site_id` None, such as a contractor) answers to every role the user holds.
+        """
+        if site_id is None:
+            return self.roles
+        return frozenset(
+            m.role
+            for m in self.site_memberships
+            if m.role is not None and m.site_id in (None, site_id)
+        )
+
+    def sites_granting(self, wanted: frozenset[str]) -> frozenset[int] | None:
+        """The sites where the user holds one of `wanted` roles; None: every site."""
+        held = [m.site_id for m in self.site_memberships if m.role in wanted]
+        if None in held:
+            return None
+        return frozenset(i for i in held if i is not None)
 
     @property
     def visible_site_ids(self) -> frozenset[int] | None:
@@ -107,20 +126,6 @@ def staff_of(user_id: Any, site_ids: Sequence[int]) -> Any:
         .where(Team.site_id.in_(site_ids))
     )
     return or_(user_id.in_(members), user_id.in_(in_teams))
-
-
-class UserRole(db.Model):
-    """One role of a user; audited because granting a role grants rights."""
-
-    __tablename__ = "user_role"
-    __audited__ = True
-
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
-    )
-    role: Mapped[str] = mapped_column(String(32), primary_key=True)
-
-    user: Mapped[User] = relationship(back_populates="role_rows")
 
 
 class Team(VersionedMixin, TimestampMixin, db.Model):

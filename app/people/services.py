@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import NoReturn
 
 from flask import current_app
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -42,10 +42,10 @@ from app.people.models import (
     Team,
     TeamMembership,
     User,
-    UserRole,
 )
 from app.people.passwords import password_problem
 from app.people.sessions import end_sessions
+from app.people.site_roles import is_company_admin, other_company_admins
 from app.sites.models import Site, SiteMembership
 from app.vocab.expiry import company_today
 from app.vocab.licences import LICENCE_KINDS
@@ -129,8 +129,7 @@ def create_user(
         problems.add("password", problem)
     problems.raise_if_any(PeopleError)
     user = User(username=username, name=name or username, phone=phone)
-    user.role_rows = [UserRole(role=r) for r in dict.fromkeys(roles)]
-    user.site_memberships = _memberships(site_ids)
+    user.site_memberships = _memberships(site_ids, roles)
     if password is not None:
         set_password(user, password)
     db.session.add(user)
@@ -144,11 +143,26 @@ def _username_taken(username: str) -> bool:
         return find_user(username) is not None
 
 
-def _memberships(site_ids: Iterable[int] | None) -> list[SiteMembership]:
-    wanted = current_scope().site_ids if site_ids is None else frozenset(site_ids)
-    if wanted is None:
-        return [SiteMembership(site_id=None)]
-    return [SiteMembership(site_id=site_id) for site_id in sorted(wanted)]
+def _memberships(
+    site_ids: Iterable[int | None] | None, roles: Iterable[str]
+) -> list[SiteMembership]:
+    """The same roles at each of the sites: one row per site and role (see SiteMembership)."""
+    wanted: Iterable[int | None] | None = (
+        current_scope().site_ids if site_ids is None else frozenset(site_ids)
+    )
+    sites = [None] if wanted is None else sorted(wanted, key=lambda i: -1 if i is None else i)
+    held = list(dict.fromkeys(roles)) or [None]
+    return [SiteMembership(site_id=site, role=role) for site in sites for role in held]
+
+
+def _reassign_roles(user: User, roles: list[str]) -> None:
+    """Give the user `roles` at every site they belong to, keeping the rows that stay."""
+    sites = list(dict.fromkeys(m.site_id for m in user.site_memberships))
+    wanted = {(m.site_id, m.role) for m in _memberships(sites, roles)}
+    keep = [m for m in user.site_memberships if (m.site_id, m.role) in wanted]
+    kept = {(m.site_id, m.role) for m in keep}
+    added = [SiteMembership(site_id=s, role=r) for s, r in sorted(wanted - kept, key=str)]
+    user.site_memberships = keep + added
 
 
 def _check_grant(problems: Problems, roles: Iterable[str], user: User | None) -> None:
@@ -157,18 +171,6 @@ def _check_grant(problems: Problems, roles: Iterable[str], user: User | None) ->
         return
     if "admin" in roles or (user is not None and user.visible_site_ids is None):
         problems.add("roles", N_("Only an administrator can manage administrators."))
-
-
-def _other_active_admins(user: User) -> int:
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(UserRole)
-            .join(User)
-            .where(UserRole.role == "admin", User.active.is_(True), User.id != user.id)
-        )
-        or 0
-    )
 
 
 def update_user(
@@ -200,9 +202,9 @@ def update_user(
         _check_grant(problems, new_roles, user)
     if new_locale is not None and new_locale not in current_app.config["LANGUAGES"]:
         problems.add("locale", N_("Choose a language from the list."))
-    was_admin = user.active and "admin" in user.roles
+    was_admin = user.active and is_company_admin(user)
     stays_admin = new_active and "admin" in new_roles
-    if was_admin and not stays_admin and _other_active_admins(user) == 0:
+    if was_admin and not stays_admin and other_company_admins(user) == 0:
         field = "active" if not new_active else "roles"
         problems.add(field, N_("This is the last active administrator; keep one."))
     problems.raise_if_any(PeopleError)
@@ -211,9 +213,7 @@ def update_user(
     deactivated = user.active and not new_active
     user.name, user.phone, user.active, user.locale = new_name, new_phone, new_active, new_locale
     if set(new_roles) != set(user.roles):
-        keep = [row for row in user.role_rows if row.role in new_roles]
-        added = [UserRole(role=r) for r in new_roles if r not in user.roles]
-        user.role_rows = keep + added
+        _reassign_roles(user, new_roles)
         flag_modified(user, "updated_at")  # role rows live elsewhere; bump the user's version
     db.session.flush()
     if deactivated:

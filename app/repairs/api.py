@@ -87,7 +87,9 @@ def serialize(repair: RepairRequest) -> dict[str, Any]:
         "location_id": repair.location_id,
         "place": repair.place,
         "reporter_name": repair.reporter_name,
-        "reporter_phone": repair.reporter_phone if may_call_back(current_user) else None,
+        "reporter_phone": repair.reporter_phone
+        if may_call_back(current_user, repair.site_id)
+        else None,
         "description": repair.description,
         "urgency": repair.urgency,
         "channel": repair.channel,

@@ -247,9 +247,10 @@ class PublicStatus:
     state: str
 
 
-def may_call_back(user: User) -> bool:
-    """Residents' phone numbers are for calling back: only the roles that handle repairs."""
-    return can(user.roles, "repairs.contact")
+def may_call_back(user: User, site_id: int) -> bool:
+    """Residents' phone numbers are for calling back: only the roles that handle repairs
+    at the repair's site."""
+    return can(user.roles_at(site_id), "repairs.contact")
 
 
 def public_state(status: str) -> str:

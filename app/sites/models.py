@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import TimestampMixin, VersionedMixin
@@ -46,15 +46,29 @@ class Site(VersionedMixin, TimestampMixin, db.Model):
 
 
 class SiteMembership(db.Model):
-    """A user's access to one site, or to every site (`site_id` NULL, company level).
+    """A user's role at one site, or at every site (`site_id` NULL, company level).
 
-    Which rows a user sees follows from these (app.access.scoping); what they may do
-    there follows from their roles. Audited because granting a site grants its data.
+    Which rows a user sees follows from these (app.access.scoping), and what they may do
+    with a row follows from the role they hold at that row's site: one person can be the
+    engineering supervisor of one site and a viewer at another. A user holds one row per
+    role and site; a NULL role keeps staff without any role on a site's staff list.
+    Audited because granting a site grants its data.
     """
 
     __tablename__ = "site_membership"
     __audited__ = True
-    __table_args__ = (UniqueConstraint("user_id", "site_id"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "site_id", "role"),
+        # NULLs are distinct in a unique constraint: one company-level row per role, too
+        Index(
+            "uq_site_membership_company_role",
+            "user_id",
+            "role",
+            unique=True,
+            sqlite_where=text("site_id IS NULL"),
+            postgresql_where=text("site_id IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(
@@ -63,6 +77,9 @@ class SiteMembership(db.Model):
     site_id: Mapped[int | None] = mapped_column(
         ForeignKey("site.id", ondelete="CASCADE"), index=True
     )
+    role: Mapped[str | None] = mapped_column(String(32))
+
+    site: Mapped[Site | None] = relationship()
 
 
 class Location(VersionedMixin, TimestampMixin, db.Model):

@@ -12,6 +12,7 @@ from zoneinfo import available_timezones
 
 from sqlalchemy import select
 
+from app.access.roles import PERMISSIONS
 from app.access.scoping import UNSCOPED, current_scope, scoped_to, widen_scope
 from app.core.signals import service_level_changed
 from app.core.text import check_lines, clean_code, clean_name
@@ -106,7 +107,13 @@ def _join_creator(site: Site) -> None:
     scope = current_scope()
     if scope.site_ids is None or scope.user_id is None:
         return  # company-level users and the CLI already see every site
-    db.session.add(SiteMembership(user_id=scope.user_id, site_id=site.id))
+    # with the role that let them create it (the request's scope was narrowed to it)
+    granting = select(SiteMembership.role).where(
+        SiteMembership.user_id == scope.user_id,
+        SiteMembership.role.in_(PERMISSIONS["sites.edit"]),
+    )
+    for role in sorted(set(db.session.scalars(granting))):
+        db.session.add(SiteMembership(user_id=scope.user_id, site_id=site.id, role=role))
     db.session.flush()
     widen_scope(site.id)
 

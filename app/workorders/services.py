@@ -19,6 +19,7 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import Select, and_, or_, select
 
+from app.access.objects import at_site_of
 from app.access.roles import can
 from app.core import clock
 from app.core.i18n import label
@@ -157,6 +158,7 @@ def is_mine(user: User, work_order: WorkOrder) -> bool:
 
 def may_work_on(user: User, work_order: WorkOrder) -> bool:
     """Its own people, and the leads of its trade (a security lead never an elevator visit)."""
+    user = at_site_of(user, work_order)  # type: ignore[assignment]  # roles held at its site
     return (
         manages_trade_of(user, work_order)
         or is_mine(user, work_order)
@@ -165,7 +167,8 @@ def may_work_on(user: User, work_order: WorkOrder) -> bool:
 
 
 def may_view(user: User, work_order: WorkOrder) -> bool:
-    return may_view_all(user) or may_work_on(user, work_order)
+    at_site = at_site_of(user, work_order)  # roles held at the work order's site
+    return may_view_all(at_site) or may_work_on(at_site, work_order)  # type: ignore[arg-type]
 
 
 def _in_crew(user: User, work_order: WorkOrder) -> bool:
@@ -188,7 +191,7 @@ def start(work_order: WorkOrder, user: User, version: int | None) -> WorkOrder:
     check_version(work_order, version)
     work_order.status = S.IN_PROGRESS.value
     work_order.started_at = clock.utcnow()
-    if work_order.assignee_id is None and not may_manage(user):
+    if work_order.assignee_id is None and not may_manage(at_site_of(user, work_order)):  # type: ignore[arg-type]
         work_order.assignee_id = user.id
     touch(work_order)
     db.session.flush()

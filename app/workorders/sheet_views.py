@@ -56,7 +56,7 @@ def sheet() -> ResponseReturnValue:
         site=site,
         sites=sites,
         teams=teams,
-        any_team=sheets.may_enter_any_team(current_user),
+        any_team=sheets.may_enter_any_team(current_user, site.id if site else None),
         areas=areas,
         day=day,
         team_id=team_id,

@@ -51,8 +51,9 @@ class SheetChoice:
     team: Team | None
 
 
-def may_enter_any_team(user: User) -> bool:
-    return bool(user.roles & ANY_TEAM_ROLES)
+def may_enter_any_team(user: User, site_id: int | None = None) -> bool:
+    """Whether the user's roles at the site (at any site, without one) cover every team."""
+    return bool(user.roles_at(site_id) & ANY_TEAM_ROLES)
 
 
 def own_teams(user: User, site_id: int | None = None) -> list[Team]:
@@ -88,7 +89,7 @@ def sheet_choice(
 ) -> SheetChoice:
     """What the person asked for, the gaps filled from who they are and the time of day."""
     team = db.session.get(Team, team_id) if team_id is not None else None
-    if team is None and not may_enter_any_team(user):
+    if team is None and not may_enter_any_team(user, site_id):
         teams = own_teams(user, site_id)
         team = teams[0] if teams else None
     now = clock.local_now(tz_name).replace(tzinfo=None)
@@ -97,7 +98,7 @@ def sheet_choice(
 
 def sheet_teams(user: User, site_id: int) -> list[Team]:
     """The teams whose sheet the user may choose at a site: all, or only their own."""
-    if not may_enter_any_team(user):
+    if not may_enter_any_team(user, site_id):
         return own_teams(user, site_id)
     return list(db.session.scalars(select(Team).where(Team.site_id == site_id).order_by(Team.code)))
 

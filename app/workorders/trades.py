@@ -23,4 +23,5 @@ def work_order_trade(work_order: WorkOrder) -> str:
 
 def manages_trade_of(user: User, work_order: WorkOrder) -> bool:
     """A lead manages (cancels, reassigns, signs off) only the work of trades they lead."""
-    return can(user.roles, "work.manage") and leads_trade(user.roles, work_order_trade(work_order))
+    roles = user.roles_at(work_order.site_id)
+    return can(roles, "work.manage") and leads_trade(roles, work_order_trade(work_order))

@@ -18,7 +18,7 @@ from app.extensions import db
 from app.feeds import build
 from app.feeds.models import CalendarFeed, FeedCache
 from app.feeds.services import Issued, issue_feed, regenerate_feed, revoke_feed
-from app.people.models import TeamMembership, UserRole
+from app.people.models import TeamMembership
 from tests.conftest import PINNED_NOW
 from tests.feeds.conftest import Estate, path_of
 
@@ -255,7 +255,8 @@ def test_losing_the_role_closes_a_site_feed(
 ) -> None:
     issued = issue("site")
     assert client.get(path_of(issued)).status_code == 200
-    estate.lead.role_rows = [UserRole(role=demoted_to)]
+    for membership in estate.lead.site_memberships:
+        membership.role = demoted_to
     db.session.commit()
 
     assert client.get(path_of(issued)).status_code == 404

@@ -75,8 +75,14 @@ def test_a_role_change_alone_bumps_the_version_so_stale_forms_are_caught(wang: U
 def test_granting_a_role_is_audited(wang: User) -> None:
     services.update_user(wang, wang.version, roles=["admin"])
     db.session.commit()
-    entries = history_of("user_role", wang.id)
-    assert any(e.action == "create" and e.changes["role"][1] == "admin" for e in entries)
+    granted = next(m for m in wang.site_memberships if m.role == "admin")
+    entries = history_of("site_membership", granted.id)
+    assert any(
+        e.action == "create"
+        and e.changes["role"][1] == "admin"
+        and e.changes["user_id"][1] == wang.id
+        for e in entries
+    )
 
 
 def test_the_last_active_admin_cannot_be_deactivated_or_demoted(admin: User) -> None:
