@@ -23,6 +23,8 @@ from app.feeds.cli import feeds_cli
 from app.feeds.views import bp as feeds_bp
 from app.main.views import bp as main_bp
 from app.people import api as _people_api  # noqa: F401  (declares API endpoints)
+from app.people import site_role_api as _site_role_api  # noqa: F401  (declares API endpoints)
+from app.people import site_role_views as _site_role_views  # noqa: F401  (adds site-roles pages)
 from app.people.cli import users_cli
 from app.people.profile import bp as profile_bp
 from app.people.views import bp as people_bp

@@ -150,3 +150,37 @@ class PasswordForm(ServiceForm):
 class TokenForm(ServiceForm):
     name = StringField(_l("Token name"), description=_l("Where it is used, e.g. BMS sync."))
     submit = SubmitField(_l("Create token"))
+
+
+ALL_SITES = "all"
+
+
+class SiteRoleForm(ServiceForm):
+    """Grant a role at one site or at every site (`ALL_SITES`)."""
+
+    site_id = SelectField(_l("Site"))
+    role = SelectField(_l("Role"))
+    version = VersionField()
+    submit = SubmitField(_l("Grant"))
+
+    def __init__(self, sites: list[tuple[int, str]], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.site_id.choices = [
+            SelectChoice(ALL_SITES, _l("All sites (company level)")),
+            *(SelectChoice(str(value), name) for value, name in sites),
+        ]
+        self.role.choices = _role_choices()
+
+    def chosen_site(self) -> int | None:
+        """The chosen site's id; None for all sites."""
+        return None if self.site_id.data == ALL_SITES else int(self.site_id.data or 0)
+
+
+class ChangeSiteRoleForm(ServiceForm):
+    role = SelectField(_l("Role"))
+    version = VersionField()
+    submit = SubmitField(_l("Change"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.role.choices = _role_choices()
