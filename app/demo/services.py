@@ -45,6 +45,7 @@ from app.equipment.models import Criticality, Equipment, EquipmentStatus
 from app.extensions import db
 from app.people.models import Team, User
 from app.people.services import add_licence, add_membership, create_user
+from app.people.site_roles import grant_site_role
 from app.rosters.models import StaffLeave
 from app.sites.models import Location, Site
 from schedules import PRESETS
@@ -228,7 +229,8 @@ def _create_person(ctx: DemoContext, person: DemoStaff) -> User:
 
 
 def _create_second_site(first: DemoContext) -> None:
-    """翠湖商务中心 with its own supervisor and technician, who see nothing of 阳光花园."""
+    """翠湖商务中心 with its own supervisor and technician, who see nothing of 阳光花园, and a
+    regional manager who runs 翠湖 and may only look at 阳光花园 (roles per site)."""
     site = Site(code=SECOND_SITE_CODE, name=SECOND_SITE_NAME, address=SECOND_SITE_ADDRESS)
     db.session.add(site)
     db.session.flush()
@@ -239,7 +241,9 @@ def _create_second_site(first: DemoContext) -> None:
     db.session.add(ctx.teams[code])
     db.session.flush()
     for person in SECOND_STAFF:
-        _create_person(ctx, person)
+        user = _create_person(ctx, person)
+        for role in person.roles_at_first_site:
+            grant_site_role(user, user.version, first.site.id, role)
     for asset in SECOND_ASSETS:
         db.session.add(_equipment(ctx, asset))
     db.session.flush()

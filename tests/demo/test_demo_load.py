@@ -217,6 +217,7 @@ def test_every_demo_login_works_with_the_published_password(
         "viewer",
         "supervisor2",
         "tech2",
+        "regional",
     ]
     for username in usernames:
         response = app.test_client().post(
@@ -310,3 +311,21 @@ def test_the_demo_opens_with_a_full_roster_and_nobody_left_unassigned(
         select(func.count()).select_from(WorkOrder).where(WorkOrder.unassigned.is_(True))
     )
     assert unassigned == 0
+
+
+def test_the_regional_manager_runs_cuihu_and_may_only_look_at_sunshine_garden(
+    app: Flask, runner: FlaskCliRunner
+) -> None:
+    _load(runner)
+    pump = db.session.scalar(select(Equipment).where(Equipment.site_id == _demo_site().id))
+    assert pump is not None
+    pump_id = pump.id
+    client = app.test_client()
+    assert (
+        client.post("/login", data={"username": "regional", "password": DEMO_PASSWORD}).status_code
+        == 302
+    )
+    db.session.expunge_all()  # a request starts from an empty session, as in production
+    assert client.get(f"/equipment/{pump_id}").status_code == 200
+    db.session.expunge_all()
+    assert client.get(f"/equipment/{pump_id}/edit").status_code == 404

@@ -59,6 +59,9 @@ class DemoStaff(NamedTuple):
     login: bool = False  # gets DEMO_PASSWORD and is listed after loading
     licences: tuple[DemoLicence, ...] = ()
     leave: tuple[DemoLeave, ...] = ()
+    # Roles held at 阳光花园 besides `roles` at their own site (staff of the second site):
+    # a mixed-role login, supervisor at one site and viewer at the other.
+    roles_at_first_site: tuple[str, ...] = ()
 
 
 def _lv(number: str, issued: date, expires: date) -> DemoLicence:

@@ -51,6 +51,15 @@ SECOND_STAFF: tuple[DemoStaff, ...] = (
         teams=("CH-ENG",),
         login=True,
     ),
+    DemoStaff(
+        "regional",
+        "吴海峰",
+        "区域工程经理",
+        ("supervisor",),
+        "13816200103",
+        login=True,
+        roles_at_first_site=("viewer",),
+    ),
 )
 
 SECOND_ASSETS: tuple[DemoAsset, ...] = (
