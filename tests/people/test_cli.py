@@ -66,3 +66,33 @@ def test_users_create_with_a_site_gives_access_to_that_site_only(
     unknown = runner.invoke(args=[*args[:3], "y", *args[4:], "--site", "NOPE"])
     assert unknown.exit_code != 0
     assert "no such site: NOPE" in unknown.output
+
+
+def test_users_grant_roles_and_withdraw_manage_a_role_per_site(
+    runner: FlaskCliRunner, create_site: Callable[..., Site]
+) -> None:
+    a, b = create_site("SUN", "阳光花园"), create_site("CUI", "翠湖")
+    wu = services.create_user("wu", "吴海峰", ["supervisor"], site_ids=[b.id])
+    db.session.commit()
+    granted = runner.invoke(args=["users", "grant", "wu", "viewer", "--site", "SUN"])
+    assert granted.exit_code == 0, granted.output
+    listed = runner.invoke(args=["users", "roles", "wu"]).output.splitlines()
+    assert listed == ["CUI\tsupervisor", "SUN\tviewer"]
+    db.session.expire_all()
+    assert wu.roles_at(a.id) == {"viewer"} and wu.roles_at(b.id) == {"supervisor"}
+    withdrawn = runner.invoke(args=["users", "withdraw", "wu", "viewer", "--site", "SUN"])
+    assert withdrawn.exit_code == 0, withdrawn.output
+    db.session.expire_all()
+    assert wu.visible_site_ids == {b.id}
+
+
+def test_users_withdraw_refuses_the_last_administrator_with_one_line(
+    runner: FlaskCliRunner,
+) -> None:
+    services.create_user("boss", "周志强", ["admin"])
+    db.session.commit()
+    refused = runner.invoke(args=["users", "withdraw", "boss", "admin"])
+    assert refused.exit_code != 0
+    assert "last active administrator" in refused.output
+    missing = runner.invoke(args=["users", "withdraw", "boss", "viewer"])
+    assert "does not hold viewer there" in missing.output
