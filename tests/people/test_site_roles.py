@@ -125,7 +125,13 @@ def test_the_same_person_cannot_open_that_site_s_edit_page_in_the_browser(
     app: Flask, two: Two
 ) -> None:
     browser = _browser(app, "mixed")
-    assert browser.get(f"/equipment/{two.pump_b}").status_code == 200
+    page_b, page_a = (
+        browser.get(f"/equipment/{two.pump_b}"),
+        browser.get(f"/equipment/{two.pump_a}"),
+    )
+    assert page_b.status_code == 200
+    assert f"/equipment/{two.pump_b}/edit" not in page_b.text  # no button that leads to a 404
+    assert f"/equipment/{two.pump_a}/edit" in page_a.text
     assert browser.get(f"/equipment/{two.pump_b}/edit").status_code == 404
     assert browser.get(f"/equipment/{two.pump_a}/edit").status_code == 200
 
