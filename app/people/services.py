@@ -45,7 +45,7 @@ from app.people.models import (
 )
 from app.people.passwords import password_problem
 from app.people.sessions import end_sessions
-from app.people.site_roles import is_company_admin, other_company_admins
+from app.people.site_roles import drop_memberships, is_company_admin, other_company_admins
 from app.sites.models import Site, SiteMembership
 from app.vocab.expiry import company_today
 from app.vocab.licences import LICENCE_KINDS
@@ -159,10 +159,11 @@ def _reassign_roles(user: User, roles: list[str]) -> None:
     """Give the user `roles` at every site they belong to, keeping the rows that stay."""
     sites = list(dict.fromkeys(m.site_id for m in user.site_memberships))
     wanted = {(m.site_id, m.role) for m in _memberships(sites, roles)}
-    keep = [m for m in user.site_memberships if (m.site_id, m.role) in wanted]
-    kept = {(m.site_id, m.role) for m in keep}
+    gone = [m for m in user.site_memberships if (m.site_id, m.role) not in wanted]
+    drop_memberships(user, gone)
+    kept = {(m.site_id, m.role) for m in user.site_memberships}
     added = [SiteMembership(site_id=s, role=r) for s, r in sorted(wanted - kept, key=str)]
-    user.site_memberships = keep + added
+    user.site_memberships.extend(added)
 
 
 def _check_grant(problems: Problems, roles: Iterable[str], user: User | None) -> None:

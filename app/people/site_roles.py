@@ -71,8 +71,10 @@ def grant_site_role(
     problems.raise_if_any(SiteRoleError)
     membership = SiteMembership(site_id=site_id, role=role)
     # A role replaces the placeholder that kept role-less staff on the site's list.
-    kept = [m for m in user.site_memberships if not (m.site_id == site_id and m.role is None)]
-    user.site_memberships = [*kept, membership]
+    drop_memberships(
+        user, [m for m in user.site_memberships if m.site_id == site_id and m.role is None]
+    )
+    user.site_memberships.append(membership)
     _changed(user)
     return membership
 
@@ -99,7 +101,7 @@ def withdraw_site_role(user: User, version: int | None, membership: SiteMembersh
     problems = _check_change(None)
     _check_keeps_an_admin(problems, user, membership)
     problems.raise_if_any(SiteRoleError)
-    user.site_memberships = [m for m in user.site_memberships if m is not membership]
+    drop_memberships(user, [membership])
     _changed(user)
 
 
@@ -119,6 +121,14 @@ def _check_keeps_an_admin(problems: Problems, user: User, membership: SiteMember
     last = membership.site_id is None and membership.role == ADMIN and user.active
     if last and other_company_admins(user) == 0:
         problems.add("role", N_("This is the last active administrator; keep one."))
+
+
+def drop_memberships(user: User, rows: list[SiteMembership]) -> None:
+    """Delete rows explicitly, not as orphans: the calendar feeds' cache listener sees
+    explicit deletions (`session.deleted`), so a withdrawn role closes feeds at once."""
+    for membership in rows:
+        user.site_memberships.remove(membership)
+        db.session.delete(membership)
 
 
 def _holds(user: User, site_id: int | None, role: str) -> bool:

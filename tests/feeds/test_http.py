@@ -18,7 +18,9 @@ from app.extensions import db
 from app.feeds import build
 from app.feeds.models import CalendarFeed, FeedCache
 from app.feeds.services import Issued, issue_feed, regenerate_feed, revoke_feed
+from app.people import site_roles
 from app.people.models import TeamMembership
+from app.sites.models import Site
 from tests.conftest import PINNED_NOW
 from tests.feeds.conftest import Estate, path_of
 
@@ -257,6 +259,26 @@ def test_losing_the_role_closes_a_site_feed(
     assert client.get(path_of(issued)).status_code == 200
     for membership in estate.lead.site_memberships:
         membership.role = demoted_to
+    db.session.commit()
+
+    assert client.get(path_of(issued)).status_code == 404
+
+
+def test_a_supervisor_elsewhere_who_is_a_technician_at_this_site_loses_this_site_s_feed(
+    estate: Estate, issue: Callable[..., Issued], client: FlaskClient
+) -> None:
+    issued = issue("site")
+    assert client.get(path_of(issued)).status_code == 200
+    elsewhere = Site(code="CUI", name="翠湖商务中心")
+    db.session.add(elsewhere)
+    db.session.flush()
+    company_level = estate.lead.site_memberships[0]
+    lead = estate.lead
+    site_roles.grant_site_role(lead, lead.version, elsewhere.id, "supervisor")
+    site_roles.grant_site_role(lead, lead.version, estate.site.id, "technician")
+    db.session.commit()
+    assert client.get(path_of(issued)).status_code == 200  # still a supervisor everywhere
+    site_roles.withdraw_site_role(lead, lead.version, company_level)
     db.session.commit()
 
     assert client.get(path_of(issued)).status_code == 404
