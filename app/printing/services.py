@@ -12,6 +12,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from app.access.objects import Person
 from app.core.validation import N_
 from app.extensions import db
 from app.people.models import Team
@@ -153,7 +154,9 @@ def history(
     locale: Locale,
     asset: str | None = None,
     category: str | None = None,
+    viewer: Person | None = None,
 ) -> HistorySheet:
+    """The history sheet; results only of the visits `viewer` may open (None: the CLI)."""
     site = lookup.find_site(site_code)
     return equipment_history(
         site,
@@ -162,6 +165,7 @@ def history(
         locale=locale,
         equipment=lookup.find_equipment(site, asset) if asset else None,
         category=category or None,
+        viewer=viewer,
     )
 
 

@@ -111,6 +111,7 @@ def _history(form: PrintForm, locale: Locale) -> Sequence[Sheet]:
             locale=locale,
             asset=(form.asset.data or "").strip() or None,
             category=form.category.data or None,
+            viewer=current_user,
         )
     ]
 
