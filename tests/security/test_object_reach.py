@@ -2,7 +2,7 @@
 
 Each test is a way a visit's results, or another trade's work, could be reached without
 `may_view`/`may_edit` saying yes: the equipment history (page, ledger partial, printed
-sheet) and printing a team's sheets. The place is the work-order tests' 阳光花园: 王师傅
+sheet) and the sheets printed for a team. The place is the work-order tests' 阳光花园: 王师傅
 is in 工程部 (the pump's team), 李师傅 in 保洁部, and 赵班长 leads 保洁部.
 """
 
@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 
 from app.extensions import db
 from app.people.models import User
+from app.plans.models import Plan
 from app.workorders.models import WorkCompletion, WorkOrder
 from tests.workorders.conftest import NOW, SHANGHAI, Place
 
@@ -24,6 +25,8 @@ MakeWork = Callable[..., WorkOrder]
 SIGNED_BY = "签名人甲"
 CAUSE = "叶轮磨损需更换"
 REMARK = "机封渗漏，已通知工程部"
+LIFT_PLAN = "电梯半月维保"
+LOBBY_PLAN = "大堂保洁"
 
 
 def _done_visit(place: Place, make_work: MakeWork) -> WorkOrder:
@@ -95,3 +98,59 @@ def test_the_printed_history_withholds_who_signed_findings_and_remarks_as_the_pa
 
     own = login_as(place.tech).get(query).get_data(as_text=True)
     assert SIGNED_BY in own and REMARK in own and "出水压力" in own
+
+
+# --- printing by team: only the trades the printing user may see --------------------------------
+
+
+def _lift_and_lobby_on_the_cleaning_team(
+    place: Place, make_work: MakeWork, create_plan: Callable[..., Plan]
+) -> None:
+    """Today, on 保洁部: the lobby cleaning, and the lift's statutory visit booked there too."""
+    lift = create_plan(
+        place.site, LIFT_PLAN, rrule="FREQ=DAILY;INTERVAL=15", equipment_id=place.elevator.id,
+        kind="maintenance", criticality="statutory", performer="licensed_contractor",
+        contractor_id=place.contractor.id, team_id=place.other_team.id,
+    )  # fmt: skip
+    lobby = create_plan(place.site, LOBBY_PLAN, kind="cleaning", team_id=place.other_team.id)
+    db.session.commit()
+    make_work(NOW, plan=lift, equipment=place.elevator, team=place.other_team)
+    make_work(NOW, plan=lobby, team=place.other_team)
+
+
+def _sheet(client: FlaskClient, team: str, kind: str = "checklist") -> str:
+    day = f"{NOW.astimezone(SHANGHAI):%Y-%m-%d}"
+    response = client.get(f"/print/{kind}?site=YG&team={team}&date={day}&lang=zh")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_a_cleaning_lead_printing_her_teams_sheet_gets_its_cleaning_not_the_lifts_statutory_work(
+    place: Place, make_work: MakeWork, login_as: Login, create_plan: Callable[..., Plan]
+) -> None:
+    _lift_and_lobby_on_the_cleaning_team(place, make_work, create_plan)
+
+    lead = _sheet(login_as(place.lead), "CLN")
+    assert LOBBY_PLAN in lead and LIFT_PLAN not in lead
+
+    supervisor = _sheet(login_as(place.supervisor), "CLN")  # leads every trade
+    assert LOBBY_PLAN in supervisor and LIFT_PLAN in supervisor
+
+
+def test_a_cleaning_lead_printing_the_engineering_teams_sheet_gets_none_of_its_work(
+    place: Place, make_work: MakeWork, login_as: Login
+) -> None:
+    pump = make_work(NOW, assignee=place.tech)
+    sheet = _sheet(login_as(place.lead), "ENG")
+    assert pump.plan.name not in sheet
+    assert pump.plan.name in _sheet(login_as(place.tech), "ENG")  # his own team's sheet
+
+
+def test_a_technician_printing_another_teams_sheet_gets_none_of_its_work(
+    place: Place, make_work: MakeWork, login_as: Login, create_plan: Callable[..., Plan]
+) -> None:
+    _lift_and_lobby_on_the_cleaning_team(place, make_work, create_plan)
+    sheet = _sheet(login_as(place.tech), "CLN")  # 王师傅 is in 工程部
+    assert LOBBY_PLAN not in sheet and LIFT_PLAN not in sheet
+    own = _sheet(login_as(place.other_tech), "CLN")  # 李师傅 is in 保洁部
+    assert LOBBY_PLAN in own and LIFT_PLAN in own  # a technician leads no trade: the team's paper
