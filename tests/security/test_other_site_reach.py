@@ -33,6 +33,7 @@ from app.people.services import create_user
 from app.plans.models import Plan
 from app.sites.models import Location, Site
 from app.workorders.models import WorkCompletion, WorkOrder
+from tests.attack_counts import tally
 from tests.conftest import TEST_PASSWORD
 from tests.test_site_matrix import _site_rows
 
@@ -156,17 +157,20 @@ def test_a_member_of_one_site_reads_nothing_of_another_by_any_id_or_code_on_any_
     app: Flask, sites: Sites, role: str
 ) -> None:
     client = _member(app, role, sites.own["site_id"])
-    problems = []
+    problems: list[tuple[str, int, str]] = []
+    checks = 0
     public = {r.endpoint for r in _get_rules(app) if required_permission(r.endpoint) == PUBLIC}
     for rule in _get_rules(app):
         for url in _urls(rule, sites):
             response = _get(client, url)
+            checks += 1
             if response.status_code >= 500:
                 problems.append((url, response.status_code, "server error"))
             elif rule.endpoint in public:
                 continue  # a resident's QR page names its place to anyone, by design
             elif response.status_code == 200 and MARK in _text(response):
                 problems.append((url, response.status_code, "LEAK: the other site's data"))
+    tally("access", checks, sum("LEAK" in problem[-1] for problem in problems))
     assert problems == [], "\n".join(map(str, problems))
 
 
