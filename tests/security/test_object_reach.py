@@ -14,7 +14,7 @@ from datetime import timedelta
 from flask.testing import FlaskClient
 
 from app.extensions import db
-from app.people.models import User
+from app.people.models import Team, User
 from app.plans.models import Plan
 from app.workorders.models import WorkCompletion, WorkOrder
 from tests.workorders.conftest import NOW, SHANGHAI, Place
@@ -27,6 +27,7 @@ CAUSE = "叶轮磨损需更换"
 REMARK = "机封渗漏，已通知工程部"
 LIFT_PLAN = "电梯半月维保"
 LOBBY_PLAN = "大堂保洁"
+PATROL_PLAN = "地库夜巡"
 
 
 def _done_visit(place: Place, make_work: MakeWork) -> WorkOrder:
@@ -154,3 +155,19 @@ def test_a_technician_printing_another_teams_sheet_gets_none_of_its_work(
     assert LOBBY_PLAN not in sheet and LIFT_PLAN not in sheet
     own = _sheet(login_as(place.other_tech), "CLN")  # 李师傅 is in 保洁部
     assert LOBBY_PLAN in own and LIFT_PLAN in own  # a technician leads no trade: the team's paper
+
+
+def test_a_cleaning_lead_printing_the_security_teams_patrol_sheet_gets_none_of_its_rounds(
+    place: Place,
+    make_work: MakeWork,
+    login_as: Login,
+    create_plan: Callable[..., Plan],
+    create_team: Callable[..., Team],
+) -> None:
+    security = create_team(place.site, "SEC", "秩序维护部", "security")
+    rounds = create_plan(place.site, PATROL_PLAN, kind="patrol", team_id=security.id)
+    db.session.commit()
+    make_work(NOW, plan=rounds, team=security)
+
+    assert PATROL_PLAN not in _sheet(login_as(place.lead), "SEC", "patrol")
+    assert PATROL_PLAN in _sheet(login_as(place.supervisor), "SEC", "patrol")
