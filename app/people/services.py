@@ -156,11 +156,18 @@ def _memberships(
 
 
 def _reassign_roles(user: User, roles: list[str]) -> None:
-    """Give the user `roles` at every site they belong to, keeping the rows that stay."""
-    sites = list(dict.fromkeys(m.site_id for m in user.site_memberships))
+    """Give the user `roles` at every site they belong to that the editor manages,
+    keeping the rows that stay. A site's supervisor changes nothing at other sites: a
+    person they share with another site keeps the role held there."""
+    reach = current_scope().site_ids  # None: the editor manages every site
+
+    def managed(membership: SiteMembership) -> bool:
+        return reach is None or membership.site_id in reach
+
+    mine = [m for m in user.site_memberships if managed(m)]
+    sites = list(dict.fromkeys(m.site_id for m in mine))
     wanted = {(m.site_id, m.role) for m in _memberships(sites, roles)}
-    gone = [m for m in user.site_memberships if (m.site_id, m.role) not in wanted]
-    drop_memberships(user, gone)
+    drop_memberships(user, [m for m in mine if (m.site_id, m.role) not in wanted])
     kept = {(m.site_id, m.role) for m in user.site_memberships}
     added = [SiteMembership(site_id=s, role=r) for s, r in sorted(wanted - kept, key=str)]
     user.site_memberships.extend(added)

@@ -277,3 +277,19 @@ def test_a_role_less_member_stays_on_the_site_until_granted_a_role(two: Two) -> 
     quiet = services.create_user("quiet", "赵磊", [], site_ids=[two.a])
     assert [(m.site_id, m.role) for m in quiet.site_memberships] == [(two.a, None)]
     assert quiet.visible_site_ids == {two.a} and quiet.roles == frozenset()
+
+
+def test_a_site_s_supervisor_changing_a_shared_person_s_roles_leaves_the_other_site_alone(
+    app: Flask, two: Two
+) -> None:
+    services.create_user(
+        "boss-a", "华苑主管", ["supervisor"], password=TEST_PASSWORD, site_ids=[two.a]
+    )
+    db.session.commit()
+    caller = FreshApi(app.test_client(), _token_of("boss-a"))
+    version = _fresh(two.mixed).version
+    changed = caller.patch(f"/staff/{two.mixed}", {"version": version, "roles": ["technician"]})
+    assert changed.status_code == 200
+    mixed = _fresh(two.mixed)
+    assert mixed.roles_at(two.a) == {"technician"}
+    assert mixed.roles_at(two.b) == {"viewer"}  # not the A supervisor's to change
