@@ -195,6 +195,25 @@ def _clamped(slot: dt.datetime, wanted_day: int) -> Reason:
     return Reason.of(ReasonCode.MONTH_END_CLAMPED, day=wanted_day, to=slot.date().isoformat())
 
 
+def _inside_period(
+    period: Period,
+    day: dt.date,
+    due_wall: dt.datetime,
+    window_start: dt.datetime,
+    window_end: dt.datetime,
+) -> tuple[dt.datetime, dt.datetime]:
+    """A period-bound visit's window, kept inside the ISO week or month it is due in.
+
+    Done early it would count for the period before; done late, for the next one: a
+    Sunday slot kept on Friday had a window to Monday, so a weekly test done on that
+    Monday was on time and its own week had none.
+    """
+    opens, closes = period.bounds(day)
+    window_start = max(window_start, min(dt.datetime.combine(opens, dt.time()), due_wall))
+    window_end = max(min(window_end, dt.datetime.combine(closes, _DAY_END)), due_wall)
+    return window_start, window_end
+
+
 class _Localizer:
     """Naive wall time → aware, paying the DST gap check only on transition days."""
 
@@ -846,9 +865,10 @@ class _Run:
             return None
         window_end = self._window_end(slot, due_wall, limit)
         window_start = min(slot - plan.tolerance_before, due_wall)  # a moved visit is on time
-        if plan.each_period is not None:  # done early, it would count for the period before
-            opens = dt.datetime.combine(plan.each_period.bounds(day)[0], dt.time())
-            window_start = max(window_start, min(opens, due_wall))
+        if plan.each_period is not None:
+            window_start, window_end = _inside_period(
+                plan.each_period, day, due_wall, window_start, window_end
+            )
         localize = self.localize
         aware_slot = localize(slot)
         due = aware_slot if due_wall is slot else localize(due_wall)
