@@ -53,6 +53,10 @@ inserted instead."""
 _DAY_END = dt.time(23, 59, 59)
 HOLIDAY_LOOKBACK = dt.timedelta(days=31)
 """Without a ceiling, how far back same-day merging is replayed for continuity."""
+TIER_MEMORY = dt.timedelta(days=2 * 366)
+"""Counting tiers by period, how far before the range an instance no visit covered is still
+owed: a quarterly instance whose visit was missed weeks before the range starts (the next
+visits were missed too, or the run starts at the horizon) is carried, not forgotten."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,11 +268,12 @@ class _Run:
         base = base_slots(
             plan, chain_start - 2 * reach, chain_end + 2 * reach, self.last_visit, drop_done=False
         )
+        by_period = self.last_visit is not None and self.last_visit.tiers_done is not None
+        since = chain_start - reach - (TIER_MEMORY if by_period else dt.timedelta(0))
         higher = [
-            tier_slots(plan, index, chain_start - reach, chain_end + reach)
+            tier_slots(plan, index, since, chain_end + reach)
             for index in range(1, len(plan.tiers))
         ]
-        by_period = self.last_visit is not None and self.last_visit.tiers_done is not None
         if by_period:
             higher = self._not_yet_done(higher)
         merged = merge_tiers(plan, base, higher)

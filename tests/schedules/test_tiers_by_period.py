@@ -68,8 +68,13 @@ def live_a_year(
     outcomes: list[tuple[str, int]],
     *,
     with_tier_history: bool = True,
+    look_back: dt.timedelta = dt.timedelta(days=31),
 ) -> LiftYear:
-    """Re-plan from each visit as the app does; `outcomes` say how each visit went."""
+    """Re-plan from each visit as the app does; `outcomes` say how each visit went.
+
+    Each re-plan starts `look_back` before now; the app's search for the next visit past
+    the horizon starts at the horizon itself, later than the last visit (`look_back` 0).
+    """
     year = LiftYear()
     now = plan.starts - dt.timedelta(days=10)  # a holiday may move the first visit earlier
     end = plan.starts + dt.timedelta(days=365)
@@ -78,9 +83,7 @@ def live_a_year(
     for outcome, days in outcomes:
         upcoming = (
             o
-            for o in generate(
-                plan, calendar, now - dt.timedelta(days=31), now + LOOKAHEAD, last_visit=last
-            )
+            for o in generate(plan, calendar, now - look_back, now + LOOKAHEAD, last_visit=last)
             if o.status is Status.PLANNED and o.due.replace(tzinfo=None) > now
         )
         visit = next(upcoming, None)
@@ -154,6 +157,27 @@ def test_a_missed_quarterly_visit_hands_its_items_to_the_next_visit(
     assert all((later - earlier).days > 45 for earlier, later in itertools.pairwise(quarterly))
 
 
+def test_a_tier_whose_visit_was_missed_long_before_the_replan_is_still_carried(
+    calendar: WorkCalendar,
+) -> None:
+    """The half-yearly visit of 07-01 was missed; the re-plan after the next visit done on
+    07-21 looks for the following visit from the horizon on: its items are still owed."""
+    plan = lift_plan(dt.date(2026, 1, 1), Anchor.COMPLETION)
+    done = dt.datetime(2026, 7, 21, 9, 50)
+    history = {"half_monthly": done, "quarterly": dt.datetime(2026, 3, 27, 9, 50)}
+    history["annual"] = dt.datetime(2026, 1, 5, 9, 50)
+    last = LastVisit(done, None, "half_monthly", history)
+    after = [
+        o
+        for o in generate(
+            plan, calendar, dt.datetime(2026, 7, 28), dt.datetime(2026, 9, 1), last_visit=last
+        )
+        if o.status is Status.PLANNED
+    ]
+    assert after[0].includes == ("half_monthly", "quarterly", "half_yearly"), after[0]
+    assert [o.includes for o in after[1:]] == [("half_monthly",)] * (len(after) - 1)
+
+
 OUTCOME = st.tuples(st.sampled_from(OUTCOMES), st.integers(1, 4))
 
 
@@ -167,12 +191,17 @@ def _no_three_misses(outcomes: list[tuple[str, int]]) -> bool:
     starts=st.dates(dt.date(2025, 1, 1), dt.date(2026, 12, 31)),
     anchor=st.sampled_from([Anchor.COMPLETION, Anchor.FIXED]),
     outcomes=st.lists(OUTCOME, min_size=40, max_size=40).filter(_no_three_misses),
+    look_back=st.sampled_from([dt.timedelta(days=31), dt.timedelta(0)]),
 )
 def test_each_tier_is_done_once_per_period_whatever_the_completions(
-    starts: dt.date, anchor: Anchor, outcomes: list[tuple[str, int]], calendar: WorkCalendar
+    starts: dt.date,
+    anchor: Anchor,
+    outcomes: list[tuple[str, int]],
+    look_back: dt.timedelta,
+    calendar: WorkCalendar,
 ) -> None:
     plan = lift_plan(starts, anchor)
-    year = live_a_year(plan, calendar, outcomes)
+    year = live_a_year(plan, calendar, outcomes, look_back=look_back)
     last_day = starts + dt.timedelta(days=365)
     for tier in PERIOD_TIERS[1:]:
         period = PERIOD_DAYS[tier.key]
