@@ -271,8 +271,7 @@ class _Run:
         by_period = self.last_visit is not None and self.last_visit.tiers_done is not None
         since = chain_start - reach - (TIER_MEMORY if by_period else dt.timedelta(0))
         higher = [
-            tier_slots(plan, index, since, chain_end + reach)
-            for index in range(1, len(plan.tiers))
+            tier_slots(plan, index, since, chain_end + reach) for index in range(1, len(plan.tiers))
         ]
         if by_period:
             higher = self._not_yet_done(higher)
