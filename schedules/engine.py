@@ -54,8 +54,8 @@ _DAY_END = dt.time(23, 59, 59)
 HOLIDAY_LOOKBACK = dt.timedelta(days=31)
 """Without a ceiling, how far back same-day merging is replayed for continuity."""
 TIER_MEMORY = dt.timedelta(days=2 * 366)
-"""Counting tiers by period, how far before the range an instance no visit covered is still
-owed: a quarterly instance whose visit was missed weeks before the range starts (the next
+"""Counting tiers by period, how far before the range an instance no visit covered may still
+be owed: a quarterly instance whose visit was missed weeks before the range starts (the next
 visits were missed too, or the run starts at the horizon) is carried, not forgotten."""
 
 
@@ -269,7 +269,7 @@ class _Run:
             plan, chain_start - 2 * reach, chain_end + 2 * reach, self.last_visit, drop_done=False
         )
         by_period = self.last_visit is not None and self.last_visit.tiers_done is not None
-        since = chain_start - reach - (TIER_MEMORY if by_period else dt.timedelta(0))
+        since = self._tier_memory(chain_start - reach) if by_period else chain_start - reach
         higher = [
             tier_slots(plan, index, since, chain_end + reach) for index in range(1, len(plan.tiers))
         ]
@@ -370,6 +370,16 @@ class _Run:
             covered_until = covered + dt.timedelta(days=tiers[index].merge_within_days)
             kept.append([i for i in instances if i > covered_until])
         return kept
+
+    def _tier_memory(self, since: dt.datetime) -> dt.datetime:
+        """From when an instance no visit covered is still owed: back to the oldest tier
+        the history names (the chain ran then), at most `TIER_MEMORY`. Instances of a plan
+        applied after its start date, which never had a visit, are not owed."""
+        assert self.last_visit is not None and self.last_visit.tiers_done is not None
+        known = [to_wall(at, self.plan.timezone) for at in self.last_visit.tiers_done.values()]
+        if not known:
+            return since
+        return max(since - TIER_MEMORY, min(min(known), since))
 
     def _owed_since(self, merged: list[Candidate]) -> Candidate | None:
         """The highest uncovered tier whose visit is already behind the last visit."""
