@@ -33,12 +33,19 @@ PERIOD_TIERS = (
     Tier("half_yearly", "FREQ=MONTHLY;INTERVAL=6"),
     Tier("annual", "FREQ=YEARLY"),
 )
+CEILED_TIERS = (
+    Tier("half_monthly"),
+    Tier("quarterly", "FREQ=MONTHLY;INTERVAL=3", ceiling_days=99),
+    Tier("half_yearly", "FREQ=MONTHLY;INTERVAL=6", ceiling_days=191),
+    Tier("annual", "FREQ=YEARLY", ceiling_days=373),
+)
+"""The catalog's chain: each tier's period plus 7 days' tolerance (the implied ceiling)."""
 PERIOD_DAYS = {"quarterly": 91, "half_yearly": 182, "annual": 365}
 LOOKAHEAD = dt.timedelta(days=70)
 OUTCOMES = ("on_time", "early", "late", "missed")
 
 
-def lift_plan(starts: dt.date, anchor: Anchor) -> Plan:
+def lift_plan(starts: dt.date, anchor: Anchor, tiers: tuple[Tier, ...] = PERIOD_TIERS) -> Plan:
     """The catalog's lift: every 15 days, at most 15 apart, tiers stacked on it."""
     return Plan(
         "lift",
@@ -47,7 +54,7 @@ def lift_plan(starts: dt.date, anchor: Anchor) -> Plan:
         holiday_policy=HolidayPolicy.NEAREST,
         ceiling_days=15,
         anchor=anchor,
-        tiers=PERIOD_TIERS,
+        tiers=tiers,
         tolerance_before=dt.timedelta(days=5),
     )
 
@@ -57,6 +64,8 @@ class LiftYear:
     """What was done in a simulated year: (day done, tier keys carried) per visit."""
 
     done: list[tuple[dt.datetime, tuple[str, ...]]] = field(default_factory=list)
+    # every visit, missed ones too: (day due, day done or else due, tier keys carried)
+    visits: list[tuple[dt.date, dt.date, tuple[str, ...]]] = field(default_factory=list)
 
     def days_with(self, tier: str) -> list[dt.date]:
         return [at.date() for at, includes in self.done if tier in includes]
@@ -92,12 +101,14 @@ def live_a_year(
         due = visit.due.replace(tzinfo=None)
         slot = visit.slot.replace(tzinfo=None)
         if outcome == "missed":  # the app keeps it as the last visit, done or not
+            year.visits.append((due.date(), due.date(), visit.includes))
             now = due + dt.timedelta(hours=1)
             last = LastVisit(due, slot, visit.tier, dict(tiers_done) if with_tier_history else None)
             continue
         shift = {"on_time": 0, "early": -days, "late": days}[outcome]
         at = max(due + dt.timedelta(days=shift), now + dt.timedelta(hours=1))
         year.done.append((at, visit.includes))
+        year.visits.append((due.date(), at.date(), visit.includes))
         tiers_done.update(dict.fromkeys(visit.includes, at))
         restarts = plan.anchor is Anchor.COMPLETION
         last = LastVisit(
@@ -279,3 +290,51 @@ def test_a_replan_with_the_tiers_history_keeps_the_ceiling_from_the_real_visit(
     days_done = [at.date(), *(o.due.date() for o in again)]
     gaps = [(b - a).days for a, b in itertools.pairwise(days_done)]
     assert max(gaps) <= 15, (at, days_done[:4])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    starts=st.dates(dt.date(2025, 1, 1), dt.date(2026, 12, 31)),
+    anchor=st.sampled_from([Anchor.COMPLETION, Anchor.FIXED]),
+    outcomes=st.lists(OUTCOME, min_size=40, max_size=40).filter(_no_three_misses),
+)
+def test_a_tier_is_never_due_further_after_its_last_visit_than_its_own_ceiling(
+    starts: dt.date, anchor: Anchor, outcomes: list[tuple[str, int]], calendar: WorkCalendar
+) -> None:
+    """Whichever half-monthly visit carries them, quarterly items are due at most 99 days
+    after the last visit that carried them (done, or due when missed: the schedule kept
+    its promise there), half-yearly 191, annual 373: the nearest visit alone drifted.
+    Only a visit done late on or past that day can push the next one over it."""
+    year = live_a_year(lift_plan(starts, anchor, CEILED_TIERS), calendar, outcomes)
+    for tier in CEILED_TIERS[1:]:
+        assert tier.ceiling_days is not None
+        marks = [
+            (index, day)
+            for index, (_, day, includes) in enumerate(year.visits)
+            if tier.key in includes
+        ]
+        for (_, before), (index, _) in itertools.pairwise(marks):
+            limit = before + dt.timedelta(days=tier.ceiling_days)
+            due, previous = year.visits[index][0], year.visits[index - 1][1]
+            assert due <= limit or previous >= limit, (tier.key, before, due)
+
+
+def test_a_quarterly_visit_takes_the_half_monthly_visit_within_its_ceiling_not_the_nearest(
+    calendar: WorkCalendar,
+) -> None:
+    """The quarterly items were done on 03-27; the next instance (07-01) is nearest to the
+    07-06 visit, 101 days on: that visit moves back within the 99 days (or the one
+    before takes the items)."""
+    plan = lift_plan(dt.date(2026, 1, 1), Anchor.COMPLETION, CEILED_TIERS)
+    done = dt.datetime(2026, 6, 6, 9, 50)
+    history = {"half_monthly": done, "quarterly": dt.datetime(2026, 3, 27, 9, 50)}
+    history["annual"] = dt.datetime(2026, 1, 5, 9, 50)
+    last = LastVisit(done, None, "half_monthly", history)
+    after = [
+        o
+        for o in generate(plan, calendar, done, dt.datetime(2026, 7, 30), last_visit=last)
+        if o.status is Status.PLANNED
+    ]
+    quarterly = [o for o in after if "quarterly" in o.includes]
+    assert len(quarterly) == 1, [(o.due.date(), o.includes) for o in after]
+    assert dt.date(2026, 6, 19) <= quarterly[0].due.date() <= dt.date(2026, 7, 4)
