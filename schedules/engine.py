@@ -703,14 +703,28 @@ class _Run:
         self, slot_day: dt.date, day: dt.date, latest: tuple[dt.date, int], reasons: list[Reason]
     ) -> dt.date:
         """A visit carrying a tier past the tier's own ceiling moves earlier, by at most the
-        tier's merge reach, after the visit before and not into the past."""
+        tier's merge reach, after the visit before and not into the past. When the ceiling
+        has already passed (the visit carrying the tier was missed), the first working day
+        that is allowed: two more weeks would leave the tier 15 days further behind."""
         last_day, ceiling_days = latest
-        first = slot_day - self.tier_pull
-        for bound in (self.prev_day and self.prev_day + _ONE_DAY, self.not_before):
-            if bound is not None:
-                first = max(first, bound)
+        earliest = max(
+            (b for b in (self.prev_day and self.prev_day + _ONE_DAY, self.not_before) if b),
+            default=None,
+        )
+        first = (
+            slot_day - self.tier_pull
+            if earliest is None
+            else max(slot_day - self.tier_pull, earliest)
+        )
         if first > last_day:
-            return day
+            if earliest is None or earliest > last_day + dt.timedelta(days=ceiling_days):
+                return day
+            soonest = _nearest_within(earliest, earliest, day - _ONE_DAY, self._acceptable)
+            if soonest is None:
+                return day
+            reasons[:] = [r for r in reasons if r.code not in _HOLIDAY_CODES]
+            reasons.append(self._tier_reason(slot_day, soonest, ceiling_days))
+            return soonest
         moved = self._latest_acceptable(first, last_day)
         reasons[:] = [r for r in reasons if r.code not in _HOLIDAY_CODES]
         if moved is None:  # no working day in reach: the ceiling wins, as the plan's does
@@ -722,15 +736,16 @@ class _Run:
                 )
             )
             return last_day
-        reasons.append(
-            Reason.of(
-                ReasonCode.CEILING_MOVED_EARLIER,
-                to=moved.isoformat(),
-                ceiling_days=ceiling_days,
-                **day_params("from", slot_day, self.calendar),
-            )
-        )
+        reasons.append(self._tier_reason(slot_day, moved, ceiling_days))
         return moved
+
+    def _tier_reason(self, slot_day: dt.date, moved: dt.date, ceiling_days: int) -> Reason:
+        return Reason.of(
+            ReasonCode.CEILING_MOVED_EARLIER,
+            to=moved.isoformat(),
+            ceiling_days=ceiling_days,
+            **day_params("from", slot_day, self.calendar),
+        )
 
     def _pull_into_window(self, slot: dt.datetime, limit: dt.date) -> dt.date | None:
         """The rule itself leaves too long a gap: move earlier if that is a short move.
