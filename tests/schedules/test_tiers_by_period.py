@@ -338,3 +338,32 @@ def test_a_quarterly_visit_takes_the_half_monthly_visit_within_its_ceiling_not_t
     quarterly = [o for o in after if "quarterly" in o.includes]
     assert len(quarterly) == 1, [(o.due.date(), o.includes) for o in after]
     assert dt.date(2026, 6, 19) <= quarterly[0].due.date() <= dt.date(2026, 7, 4)
+
+
+def test_a_quarterly_visit_missed_at_its_ceiling_is_carried_on_the_next_working_day(
+    calendar: WorkCalendar,
+) -> None:
+    """The quarterly items were done on 2026-03-24 and their visit of 07-03 (day 101, a
+    holiday in between) was missed: the next visit carries them on the next working day,
+    not two weeks on."""
+    plan = lift_plan(dt.date(2026, 1, 1), Anchor.FIXED, CEILED_TIERS)
+    missed = dt.datetime(2026, 7, 3, 9)
+    history = {"half_monthly": dt.datetime(2026, 6, 18, 9)}
+    history |= {"quarterly": dt.datetime(2026, 3, 24, 9), "annual": dt.datetime(2026, 1, 5, 9)}
+    last = LastVisit(missed, missed, "half_yearly", history)
+    after = [
+        o
+        for o in generate(
+            plan,
+            calendar,
+            dt.datetime(2026, 7, 3),
+            dt.datetime(2026, 8, 30),
+            last_visit=last,
+            not_before=missed,
+        )
+        if o.status is Status.PLANNED
+    ]
+    first = after[0]
+    assert first.includes == ("half_monthly", "quarterly", "half_yearly"), first
+    assert first.due.date() == dt.date(2026, 7, 6)  # Monday; 07-04 and 07-05 are a weekend
+    assert [o.includes for o in after[1:]] == [("half_monthly",)] * (len(after) - 1)
