@@ -38,7 +38,7 @@ from schedules.periods import Period
 from schedules.plans import Anchor, HolidayPolicy, LastVisit, Plan
 from schedules.reasons import Reason, ReasonCode
 from schedules.recurrence import clamps_month_end
-from schedules.seasons import season_breaks_between
+from schedules.seasons import SeasonWindow, season_breaks_between
 from schedules.slots import base_slots, done_up_to, season_anchored, season_of, tier_slots
 from schedules.tiers import Candidate, merge_tiers, tier_keys_up_to, tier_names
 from schedules.wallclock import to_wall, transition_days, zone
@@ -177,6 +177,18 @@ def _clamped_day(plan: Plan, last_visit: LastVisit | None) -> int:
     return plan.starts.day
 
 
+def _window_edge(wall: dt.datetime, plan: Plan, *, first: bool) -> dt.datetime:
+    """Midnight starting (or just ending) the season window instance holding `wall`;
+    `wall` itself when it lies in no window."""
+    window = season_of(wall, plan)
+    if window is None:
+        return wall
+    bounds = window.around(wall.date())
+    if first:
+        return dt.datetime.combine(bounds[0], dt.time())
+    return dt.datetime.combine(bounds[1] + _ONE_DAY, dt.time())
+
+
 def _deadline_policy(plan: Plan) -> HolidayPolicy:
     """A plan following a legal date (下次法定检验) meets it: holidays move it earlier.
 
@@ -257,6 +269,12 @@ class _Run:
         self.carried: Candidate | None = None  # a dropped visit whose tier items are owed
         self.clamp_day = _clamped_day(plan, last_visit)
         self.season_anchored = season_anchored(plan)
+        # frequent seasonal work under a holiday policy keeps one visit in every window
+        self.keeps_seasons = (
+            bool(plan.seasons)
+            and self.uses_calendar
+            and not (self.season_anchored or self.sub_daily)
+        )
         self.first_moved: tuple[dt.datetime, dt.date] | None = None  # (slot, day) see below
         self.not_before: dt.date | None = None  # see `generate`
         self.tier_pull = dt.timedelta(
@@ -279,6 +297,9 @@ class _Run:
         chain_end = self.end + (self.ceiling or dt.timedelta(0))
         if self.ceiling is not None:
             chain_end = self._past_next_slots(chain_end)
+        if self.keeps_seasons:  # the whole window decides whether its last slot is kept
+            chain_start = min(chain_start, _window_edge(self.start, plan, first=True))
+            chain_end = max(chain_end, _window_edge(self.end - _TICK, plan, first=False))
         if not plan.tiers[1:]:
             slots = base_slots(plan, chain_start, chain_end, self.last_visit)
             return [Candidate(slot) for slot in slots]
@@ -498,6 +519,7 @@ class _Run:
             if plan.each_period is not None and self.uses_calendar
             else {}
         )
+        season_last = self._season_last(candidates)
         for candidate in candidates:
             slot = candidate.slot
             slot_day = slot.date()
@@ -515,6 +537,11 @@ class _Run:
                     reasons.append(policy_reason)
             if self.season_anchored and day != slot_day:
                 day = self._kept_in_season(slot, day, reasons)
+            elif self.keeps_seasons:
+                if day is not None and day != slot_day:
+                    day = self._kept_in_season(slot, day, reasons)
+                if slot in season_last:
+                    day = self._kept_in_window(season_last[slot], slot_day, day, reasons)
             if self.first_moved is not None and slot == self.first_moved[0]:
                 day = self._moved_first(slot, day, reasons)
             if (
@@ -608,6 +635,47 @@ class _Run:
         reasons.append(
             Reason.of(
                 ReasonCode.HOLIDAY_MOVED,
+                to=kept.isoformat(),
+                **day_params("from", slot_day, self.calendar),
+            )
+        )
+        return kept
+
+    def _season_last(self, candidates: list[Candidate]) -> dict[dt.datetime, SeasonWindow]:
+        """The last slot of each window instance, with its window (frequent seasonal work)."""
+        if not self.keeps_seasons:
+            return {}
+        last: dict[tuple[SeasonWindow, dt.date], dt.datetime] = {}
+        for candidate in candidates:
+            window = season_of(candidate.slot, self.plan)
+            if window is not None:
+                last[(window, window.around(candidate.slot.date())[0])] = candidate.slot
+        return {slot: window for (window, _), slot in last.items()}
+
+    def _kept_in_window(
+        self, window: SeasonWindow, slot_day: dt.date, day: dt.date | None, reasons: list[Reason]
+    ) -> dt.date | None:
+        """A window's last slot, when no visit is in the window yet and the holiday policy
+        dropped it or moved it out: the nearest working day inside the window instead.
+
+        Under the skip policy monthly spraying on the 4th (Qingming, Labour Day) or summer
+        mowing on the start's weekday lost its whole season: the season is the promise.
+        """
+        first, last = window.around(slot_day)
+        if day is not None and first <= day <= last:
+            return day
+        if self.prev_day is not None and first <= self.prev_day <= last:
+            return day
+        if self.prev_day is not None:
+            first = max(first, self.prev_day + _ONE_DAY)
+        kept = _nearest_within(slot_day, first, last, self._acceptable)
+        reasons[:] = [r for r in reasons if r.code not in _HOLIDAY_CODES]
+        if kept is None:  # no working day left in the window: the season wins
+            kept = slot_day
+        reasons.append(
+            Reason.of(
+                ReasonCode.SEASON_KEPT,
+                window=str(window),
                 to=kept.isoformat(),
                 **day_params("from", slot_day, self.calendar),
             )

@@ -35,6 +35,7 @@ class ReasonCode(StrEnum):
     MONTH_END_CLAMPED = "month_end_clamped"
     SEASON_ANCHORED = "season_anchored"
     PERIOD_KEPT = "period_kept"
+    SEASON_KEPT = "season_kept"
     OUTAGE_STAGGERED = "outage_staggered"
     OUTAGE_UNRESOLVED = "outage_unresolved"
     FIRST_VISIT_MOVED = "first_visit_moved"
@@ -255,6 +256,20 @@ def _period_kept(p: Mapping[str, JsonScalar], locale: Locale) -> str:
     )
 
 
+def _season_kept(p: Mapping[str, JsonScalar], locale: Locale) -> str:
+    window = p["window"]
+    if p["to"] == p["from"]:
+        if locale == "zh":
+            return f"{_label(p, 'from', locale)}仍按期进行：季节窗口 {window} 内无其他工作日可安排"
+        return f"kept on {_label(p, 'from', locale)}: the season {window} has no working day left"
+    if locale == "zh":
+        return f"由 {_label(p, 'from', locale)}改在 {p['to']}：季节窗口 {window} 内至少进行一次"
+    return (
+        f"moved from {_label(p, 'from', locale)} to {p['to']}: "
+        f"the season {window} needs at least one visit"
+    )
+
+
 _OUTAGE_KINDS = {"lift": ("停梯", "lift"), "power": ("停电", "power"), "water": ("停水", "water")}
 
 
@@ -311,6 +326,7 @@ _TEMPLATES: dict[ReasonCode, Callable[[Mapping[str, JsonScalar], Locale], str]] 
     ReasonCode.MONTH_END_CLAMPED: _month_end,
     ReasonCode.SEASON_ANCHORED: _season_anchored,
     ReasonCode.PERIOD_KEPT: _period_kept,
+    ReasonCode.SEASON_KEPT: _season_kept,
     ReasonCode.OUTAGE_STAGGERED: _outage_staggered,
     ReasonCode.OUTAGE_UNRESOLVED: _outage_unresolved,
     ReasonCode.FIRST_VISIT_MOVED: _first_visit_moved,

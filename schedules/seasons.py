@@ -54,6 +54,15 @@ class SeasonWindow:
                 return anchor
         raise AssertionError("a window recurs every year")
 
+    def around(self, day: dt.date) -> tuple[dt.date, dt.date]:
+        """First and last day of this window's instance holding `day` (inside the window)."""
+        year = day.year
+        if self.start > self.end and (day.month, day.day) <= self.end:
+            year -= 1  # the winter that began last year
+        return _month_day_in(year, self.start), _month_day_in(
+            year + (self.start > self.end), self.end
+        )
+
     def label(self, locale: str) -> str:
         return self.label_zh if locale == "zh" else self.label_en
 

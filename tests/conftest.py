@@ -29,7 +29,10 @@ from app.extensions import db
 from app.people.models import User
 from app.people.services import create_user
 
-pytest_plugins = ["tests.factories"]  # create_site, create_plan, ...: one set for all packages
+pytest_plugins = [
+    "tests.factories",  # create_site, create_plan, ...: one set for all packages
+    "tests.attack_counts",  # the attack suite's counts, printed at the end of a run
+]
 
 # CI explores the same examples on every run, so a red build always means a change broke
 # something; a developer's run (and `make soak`) keeps searching anew.

@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
 from app.auth.permissions import AUTHENTICATED, PUBLIC, ROLES, can, required_permission
+from tests.attack_counts import tally
 
 MISSING_ID = 987654
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
@@ -79,4 +80,5 @@ def test_each_role_reaches_exactly_what_the_permission_table_allows(
             problems.append((endpoint, method, url, status, "refused although allowed"))
         elif not allowed and status != 403:
             problems.append((endpoint, method, url, status, "LEAK: reachable although denied"))
+    tally("access", len(list(_routes(app))), sum("LEAK" in p[-1] for p in problems))
     assert problems == []

@@ -38,6 +38,7 @@ from app.plans.models import Plan
 from app.rosters.models import StaffLeave
 from app.sites.models import Location, Site
 from app.workorders.models import WorkAttachment, WorkOrder
+from tests.attack_counts import tally
 from tests.conftest import TEST_PASSWORD
 
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
@@ -198,4 +199,6 @@ def test_each_role_reaches_its_own_site_as_the_table_allows_and_never_another(
                 missing = _call(client, route, _url(route, {}))
                 if status != missing or status in (200, 201, 204, 302, 403):
                     problems.append((*where, f"LEAK: answered unlike a missing row ({missing})"))
+    leaks = sum("LEAK" in problem[-1] for problem in problems)
+    tally("access", sum(1 + route.site_owned for route in _routes(app)), leaks)
     assert problems == []

@@ -27,6 +27,7 @@ from app.printing.tasks import TaskNames
 from app.printing.words import Locale, Words, day_marker, day_text
 from app.sites.models import Location, Site
 from app.workorders.models import FINISHED_STATUSES, WorkOrder, WorkOrderStatus
+from app.workorders.trades import OnPaper
 
 SHEET_PATH = "/work/sheet"
 """Where the QR code leads: the work-orders page that enters a returned paper sheet
@@ -85,8 +86,10 @@ def daily_checklist(
     team: Team | None = None,
     worker: User | None = None,
     area: Location | None = None,
+    on_paper: OnPaper | None = None,
 ) -> ChecklistSheet:
-    """The sheet for exactly one of `team`, `worker` or `area` at `site` on `day`."""
+    """The sheet for exactly one of `team`, `worker` or `area` at `site` on `day`,
+    holding only the work `on_paper` lets the printing user see (None: the CLI, all)."""
     if sum(x is not None for x in (team, worker, area)) != 1:
         raise PrintInputError({"team": N_("Choose one team, one worker or one area.")})
     if team is not None and team.site_id != site.id:
@@ -96,6 +99,8 @@ def daily_checklist(
     t = Words(locale)
     tree = LocationTree(site.id)
     orders = list(db.session.scalars(_orders(site, day, tree, team, worker, area)))
+    if on_paper is not None:
+        orders = [order for order in orders if on_paper(order)]
     patrols = [o for o in orders if o.plan is not None and o.plan.kind == PlanKind.PATROL.value]
     work = [o for o in orders if o not in patrols]
     groups = _groups(work, tree, TaskNames(locale), site.timezone, with_people=worker is None)

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.access.objects import Person
 from app.core import clock
 from app.core.validation import N_
 from app.equipment.models import Equipment
@@ -28,7 +29,8 @@ from app.printing.tasks import TaskNames
 from app.printing.words import Locale, Words, pick
 from app.sites.models import Site
 from app.vocab.categories import CATEGORIES
-from app.workorders.models import STATUS_LABELS, WorkOrder, WorkOrderStatus
+from app.workorders.history import visible_to
+from app.workorders.models import STATUS_LABELS, WorkCompletion, WorkOrder, WorkOrderStatus
 
 FINDINGS_SHOWN = 3
 ON_TIME = WorkOrderStatus.DONE.value
@@ -71,8 +73,12 @@ def equipment_history(
     locale: Locale,
     equipment: Equipment | None = None,
     category: str | None = None,
+    viewer: Person | None = None,
 ) -> HistorySheet:
-    """Work of `equipment`, or of every asset of `category` at `site`, due in the period."""
+    """Work of `equipment`, or of every asset of `category` at `site`, due in the period.
+
+    A visit the viewer may not open (`may_view`, as `/work/<id>`) is listed with its
+    status and dates, without who signed, findings or remarks; None (the CLI) sees all."""
     first_day, last_day = check_period(first_day, last_day)
     if (equipment is None) == (category is None):
         raise PrintInputError({"equipment": N_("Choose one asset or one category.")})
@@ -104,7 +110,10 @@ def equipment_history(
     orders = list(db.session.scalars(stmt))
     plans = _visit_plans(orders)
     names = TaskNames(locale)
-    rows = tuple(_row(order, plans, names, site.timezone, locale) for order in orders)
+    rows = tuple(
+        _row(order, plans, names, site.timezone, locale, visible_to(viewer, order))
+        for order in orders
+    )
     period = f"{first_day:%Y-%m-%d} – {last_day:%Y-%m-%d}"
     return HistorySheet(
         locale=locale,
@@ -131,22 +140,21 @@ def _visit_plan_id(order: WorkOrder) -> int | None:
 
 
 def _row(
-    order: WorkOrder, plans: dict[int, Plan], names: TaskNames, timezone: str, locale: Locale
+    order: WorkOrder,
+    plans: dict[int, Plan],
+    names: TaskNames,
+    timezone: str,
+    locale: Locale,
+    visible: bool,
 ) -> HistoryRow:
-    completion = order.completion
+    completion = order.completion if visible else None
     plan = plans.get(_visit_plan_id(order) or 0)
-    by = (
-        completion.signature_name
-        if completion and completion.signature_name
-        else order.assignee.name
-        if order.assignee
-        else _contractor(order)
-    )
+    by = _performer(order, completion) if visible else ""
     failed = completion.failed_answers if completion else []
     findings = "；".join(pick(a.get("names") or {}, locale) for a in failed[:FINDINGS_SHOWN])
     if len(failed) > FINDINGS_SHOWN:
         findings += f" … +{len(failed) - FINDINGS_SHOWN}"
-    note = completion.note if completion else order.skip_reason
+    note = completion.note if completion else order.skip_reason if visible else ""
     equipment = order.equipment
     return HistoryRow(
         due=f"{order.due_at.astimezone(ZoneInfo(timezone)):%Y-%m-%d}",
@@ -159,6 +167,13 @@ def _row(
         findings=findings,
         note=note or "",
     )
+
+
+def _performer(order: WorkOrder, completion: WorkCompletion | None) -> str:
+    """Who signed, or else who was assigned, or else the contractor."""
+    if completion and completion.signature_name:
+        return completion.signature_name
+    return order.assignee.name if order.assignee else _contractor(order)
 
 
 def _contractor(order: WorkOrder) -> str:

@@ -28,6 +28,7 @@ from app.printing.tasks import TaskNames
 from app.printing.words import Locale, Words, day_marker, day_text, pick
 from app.sites.models import Site
 from app.workorders.models import WorkOrder
+from app.workorders.trades import OnPaper
 from schedules import PRESETS, Shift
 from schedules.wallclock import localize, zone
 
@@ -78,9 +79,16 @@ def team_shifts(team: Team) -> tuple[Shift, ...]:
 
 
 def patrol_sheet(
-    site: Site, team: Team, day: date, *, locale: Locale, shift: str | None = None
+    site: Site,
+    team: Team,
+    day: date,
+    *,
+    locale: Locale,
+    shift: str | None = None,
+    on_paper: OnPaper | None = None,
 ) -> PatrolSheet:
-    """Every shift of the team's pattern on `day`, or just `shift` (a shift key)."""
+    """Every shift of the team's pattern on `day`, or just `shift` (a shift key), with
+    the rounds `on_paper` lets the printing user see (None: the CLI, all of them)."""
     if team.site_id != site.id:
         raise PrintInputError({"team": N_("This team belongs to another site.")})
     shifts = team_shifts(team)
@@ -100,7 +108,7 @@ def patrol_sheet(
             )
     t = Words(locale)
     names = TaskNames(locale)
-    sections = tuple(_section(site, team, day, s, names, locale) for s in shifts)
+    sections = tuple(_section(site, team, day, s, names, locale, on_paper) for s in shifts)
     when = day_text(day, locale)
     shift_names = "、".join(pick((s.name_zh, s.name_en), locale) for s in shifts)
     fields = [
@@ -139,7 +147,13 @@ def _window(site: Site, day: date, shift: Shift) -> tuple[datetime, datetime]:
 
 
 def _section(
-    site: Site, team: Team, day: date, shift: Shift, names: TaskNames, locale: Locale
+    site: Site,
+    team: Team,
+    day: date,
+    shift: Shift,
+    names: TaskNames,
+    locale: Locale,
+    on_paper: OnPaper | None,
 ) -> ShiftSection:
     start, end = _window(site, day, shift)
     orders = db.session.scalars(
@@ -159,6 +173,8 @@ def _section(
         )
         .order_by(WorkOrder.plan_id, WorkOrder.due_at)
     ).all()
+    if on_paper is not None:
+        orders = [order for order in orders if on_paper(order)]
     by_plan: dict[int, list[WorkOrder]] = defaultdict(list)
     for order in orders:
         by_plan[order.plan_id or 0].append(order)

@@ -12,9 +12,10 @@ from datetime import date
 
 from sqlalchemy import select
 
+from app.access.objects import Person
 from app.core.validation import N_
 from app.extensions import db
-from app.people.models import Team
+from app.people.models import Team, User
 from app.printing import lookup
 from app.printing.checklist import ChecklistSheet, daily_checklist
 from app.printing.history import HistorySheet, equipment_history
@@ -26,6 +27,12 @@ from app.printing.sheet import PrintInputError
 from app.printing.words import Locale
 from app.rosters import grid as roster_grid
 from app.sites.models import Site
+from app.workorders.trades import OnPaper, on_paper_for
+
+
+def _on_paper(viewer: User | None) -> OnPaper | None:
+    """What a printing user's sheets may hold; None (the CLI) prints everything."""
+    return on_paper_for(viewer) if viewer is not None else None
 
 
 def _day(day: date | None) -> date:
@@ -42,8 +49,10 @@ def checklist(
     team: str | None = None,
     worker: str | None = None,
     area: str | None = None,
+    viewer: User | None = None,
 ) -> ChecklistSheet:
-    """The daily checklist of one team (code), worker (username) or area (location code)."""
+    """The daily checklist of one team (code), worker (username) or area (location code),
+    with only the work `viewer` may have on paper (`on_paper_for`; None: the CLI)."""
     site = lookup.find_site(site_code)
     chosen = [value for value in (team, worker, area) if value]
     if len(chosen) != 1:
@@ -55,6 +64,7 @@ def checklist(
         team=lookup.find_team(site, team) if team else None,
         worker=lookup.find_worker(worker) if worker else None,
         area=lookup.find_area(site, area) if area else None,
+        on_paper=_on_paper(viewer),
     )
 
 
@@ -95,12 +105,19 @@ def patrol(
     *,
     locale: Locale,
     shift: str | None = None,
+    viewer: User | None = None,
 ) -> PatrolSheet:
+    """A team's patrol rounds on a day, those `viewer` may have on paper (None: the CLI)."""
     site = lookup.find_site(site_code)
     if not team_code:
         raise PrintInputError({"team": N_("Choose a team.")})
     return patrol_sheet(
-        site, lookup.find_team(site, team_code), _day(day), locale=locale, shift=shift or None
+        site,
+        lookup.find_team(site, team_code),
+        _day(day),
+        locale=locale,
+        shift=shift or None,
+        on_paper=_on_paper(viewer),
     )
 
 
@@ -153,7 +170,9 @@ def history(
     locale: Locale,
     asset: str | None = None,
     category: str | None = None,
+    viewer: Person | None = None,
 ) -> HistorySheet:
+    """The history sheet; results only of the visits `viewer` may open (None: the CLI)."""
     site = lookup.find_site(site_code)
     return equipment_history(
         site,
@@ -162,6 +181,7 @@ def history(
         locale=locale,
         equipment=lookup.find_equipment(site, asset) if asset else None,
         category=category or None,
+        viewer=viewer,
     )
 
 

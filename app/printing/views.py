@@ -62,6 +62,7 @@ def _checklist(form: PrintForm, locale: Locale) -> Sequence[Sheet]:
             team=form.team.data or None,
             worker=(form.worker.data or "").strip() or None,
             area=(form.area.data or "").strip() or None,
+            viewer=current_user,
         )
     ]
 
@@ -70,7 +71,12 @@ def _patrol(form: PrintForm, locale: Locale) -> Sequence[Sheet]:
     assert isinstance(form, PatrolForm)
     return [
         services.patrol(
-            form.site.data, form.team.data, form.date.data, locale=locale, shift=form.shift.data
+            form.site.data,
+            form.team.data,
+            form.date.data,
+            locale=locale,
+            shift=form.shift.data,
+            viewer=current_user,
         )
     ]
 
@@ -111,6 +117,7 @@ def _history(form: PrintForm, locale: Locale) -> Sequence[Sheet]:
             locale=locale,
             asset=(form.asset.data or "").strip() or None,
             category=form.category.data or None,
+            viewer=current_user,
         )
     ]
 

@@ -54,7 +54,8 @@ def index() -> ResponseReturnValue:
     """The first team's grid, with a picker for the others."""
     sites, teams = _sites_and_teams()
     if teams:
-        return redirect(url_for("roster.team", team_id=teams[0].id, **request.args))
+        kept = {k: v for k, v in request.args.items() if k != "team_id"}  # the path names it
+        return redirect(url_for("roster.team", team_id=teams[0].id, **kept))
     return render_template("rosters/empty.html", sites=sites)
 
 

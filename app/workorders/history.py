@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from app.access.objects import Person, may_view
 from app.audit.models import AuditEntry
 from app.core import clock
 from app.equipment.models import Equipment, EquipmentStatus
@@ -26,8 +27,12 @@ FAULT = EquipmentStatus.FAULT.value
 
 @dataclass(frozen=True)
 class HistoryRow:
+    """One visit; `withheld` when the viewer may not open it (`may_view`, as `/work/<id>`):
+    they see that it happened and when, not its results, remarks or who signed."""
+
     work_order: WorkOrder
     completion: WorkCompletion | None
+    withheld: bool = False
 
     @property
     def failed(self) -> int:
@@ -95,7 +100,7 @@ class EquipmentHistory:
         return sum(
             1
             for r in self.rows
-            if r.work_order.kind == WorkOrderKind.CORRECTIVE and r.completion is None
+            if r.work_order.kind == WorkOrderKind.CORRECTIVE and r.work_order.completion is None
         )
 
 
@@ -109,10 +114,28 @@ def _rows_query(equipment_id: int, since: datetime, until: datetime) -> Any:
     )
 
 
+def visible_to(viewer: Person | None, work_order: WorkOrder) -> bool:
+    """Whether the viewer may see this visit's results; None is the company (CLI, jobs)."""
+    return viewer is None or may_view(viewer, work_order)
+
+
+def _row(work_order: WorkOrder, viewer: Person | None) -> HistoryRow:
+    if visible_to(viewer, work_order):
+        return HistoryRow(work_order, work_order.completion)
+    return HistoryRow(work_order, None, withheld=True)
+
+
 def work_rows(
-    equipment_id: int, since: datetime, until: datetime, limit: int | None, offset: int = 0
+    equipment_id: int,
+    since: datetime,
+    until: datetime,
+    limit: int | None,
+    offset: int = 0,
+    *,
+    viewer: Person | None,
 ) -> tuple[list[HistoryRow], int]:
-    """Planned and corrective work due in the period, newest first, with completions."""
+    """Planned and corrective work due in the period, newest first, with the completions
+    the viewer may see."""
     base = _rows_query(equipment_id, since, until)
     total = db.session.scalar(select(func.count()).select_from(base.subquery())) or 0
     stmt = (
@@ -122,12 +145,15 @@ def work_rows(
     )
     if limit is not None:
         stmt = stmt.limit(limit)
-    rows = [HistoryRow(wo, wo.completion) for wo in db.session.scalars(stmt).unique()]
+    rows = [_row(wo, viewer) for wo in db.session.scalars(stmt).unique()]
     return rows, total
 
 
-def reading_series(equipment_id: int, since: datetime, until: datetime) -> list[Series]:
-    """Every reading recorded on the asset in the period, one series per item key."""
+def reading_series(
+    equipment_id: int, since: datetime, until: datetime, *, viewer: Person | None
+) -> list[Series]:
+    """Every reading the viewer may see recorded on the asset in the period, one series
+    per item key (a reading is a visit's result, so it follows `may_view` too)."""
     stmt = (
         select(WorkCompletion)
         .join(WorkOrder, WorkCompletion.work_order_id == WorkOrder.id)
@@ -140,6 +166,8 @@ def reading_series(equipment_id: int, since: datetime, until: datetime) -> list[
     )
     series: dict[str, Series] = {}
     for record in db.session.scalars(stmt):
+        if not visible_to(viewer, record.work_order):
+            continue
         for answer in record.answers:
             if answer.get("kind") != "reading" or answer.get("value") is None:
                 continue
@@ -230,17 +258,20 @@ def equipment_history(
     until: datetime | None = None,
     limit: int | None = None,
     offset: int = 0,
+    *,
+    viewer: Person | None,
 ) -> EquipmentHistory:
-    """The last year (by default) of an asset's work, readings and outages."""
+    """The last year (by default) of an asset's work, readings and outages, with the
+    results `viewer` may see (None: all of them, for the CLI and jobs)."""
     until = until or clock.utcnow()
     since = since or until - YEAR
-    rows, total = work_rows(equipment.id, since, until, limit, offset)
+    rows, total = work_rows(equipment.id, since, until, limit, offset, viewer=viewer)
     return EquipmentHistory(
         equipment=equipment,
         since=since,
         until=until,
         rows=rows,
         total=total,
-        series=reading_series(equipment.id, since, until),
+        series=reading_series(equipment.id, since, until, viewer=viewer),
         downtime=downtime(equipment.id, since, until),
     )

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from flask import render_template
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 
 from app.auth.permissions import requires
 from app.equipment.models import Equipment
@@ -21,7 +22,7 @@ PARTIAL_ROWS = 15
 
 def equipment_work_history(equipment: Equipment, limit: int = PARTIAL_ROWS) -> dict[str, Any]:
     """For `_equipment_history.html` on the ledger page: the last year with charts."""
-    history = equipment_history(equipment, limit=limit)
+    history = equipment_history(equipment, limit=limit, viewer=current_user)
     return _history_context(history)
 
 
@@ -43,7 +44,10 @@ def equipment_history_page(equipment_id: int) -> ResponseReturnValue:
     equipment = db.get_or_404(Equipment, equipment_id)
     page = int_arg("page") or 1
     history = equipment_history(
-        equipment, limit=HISTORY_PAGE_SIZE, offset=(page - 1) * HISTORY_PAGE_SIZE
+        equipment,
+        limit=HISTORY_PAGE_SIZE,
+        offset=(page - 1) * HISTORY_PAGE_SIZE,
+        viewer=current_user,
     )
     pages = max(1, -(-history.total // HISTORY_PAGE_SIZE))
     return render_template(

@@ -6,11 +6,18 @@ corrective job (维修) has no plan, so its asset's category and team decide.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from sqlalchemy import select
+
 from app.access.roles import can
-from app.access.trades import leads_trade, trade_of
-from app.people.models import User
+from app.access.trades import leads_trade, trade_of, trades_of
+from app.extensions import db
+from app.people.models import TeamMembership, User
 from app.plans.access import plan_trade
 from app.workorders.models import WorkOrder
+
+OnPaper = Callable[[WorkOrder], bool]
 
 
 def work_order_trade(work_order: WorkOrder) -> str:
@@ -24,3 +31,26 @@ def work_order_trade(work_order: WorkOrder) -> str:
 def manages_trade_of(user: User, work_order: WorkOrder) -> bool:
     """A lead manages (cancels, reassigns, signs off) only the work of trades they lead."""
     return can(user.roles, "work.manage") and leads_trade(user.roles, work_order_trade(work_order))
+
+
+def on_paper_for(user: User) -> OnPaper:
+    """Which work orders go on a sheet this user prints (a team's, a worker's, an area's).
+
+    A lead signs the sheet off, so it holds her trades' work and her own visits: a
+    cleaning lead printing 保洁部's sheet does not get the elevator's statutory visit
+    that happens to be booked on her team. Anyone leading no trade (a technician) gets
+    the work of the teams they belong to and their own visits, not another team's.
+    """
+    led = trades_of(user.roles)
+    if led:
+        return lambda order: order.assignee_id == user.id or work_order_trade(order) in led
+    mine = select(TeamMembership.team_id).where(TeamMembership.user_id == user.id)
+    teams = set(db.session.scalars(mine))
+    return lambda order: order.assignee_id == user.id or _team_of(order) in teams
+
+
+def _team_of(order: WorkOrder) -> int | None:
+    """The visit's team, or its plan's while nobody is booked (patrol rounds)."""
+    if order.team_id is not None:
+        return order.team_id
+    return order.plan.team_id if order.plan is not None else None

@@ -1,12 +1,13 @@
 """Plans from the catalog: an elevator's TSG T5002 programme, cleaning by service level, updates."""
 
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from app.contractors.models import Contractor
+from app.core import clock
 from app.core.validation import StaleEdit
 from app.equipment.models import Equipment
 from app.extensions import db
@@ -206,3 +207,18 @@ def test_applying_a_catalog_update_to_an_old_version_of_the_plan_is_refused(
     db.session.commit()
     with pytest.raises(StaleEdit):
         apply_catalog_update(plan, plan.version - 1)
+
+
+def test_a_programme_applied_on_national_day_starts_calendar_work_on_the_next_working_day(
+    elevator: Equipment, lobby: Location, cleaning_team: Team
+) -> None:
+    """A rule without weekdays repeats on its first day's weekday: started on a rest day
+    under the skip policy, every visit of a season was skipped (2022 began on a Saturday)."""
+    with clock.pinned(datetime(2026, 10, 3, 2, 0, tzinfo=UTC)):  # Saturday 10:00, 国庆
+        lift = {p.catalog_task_key: p for p in apply_programme(elevator)}
+        lobby_plans = {p.catalog_task_key: p for p in apply_area_programme(lobby)}
+    assert lift["half_monthly"].holiday_policy != "ignore"
+    assert lift["half_monthly"].starts_on == date(2026, 10, 8)  # 国庆 is 10-01..10-07
+    assert lift["annual"].starts_on == date(2026, 10, 8)  # one chain, one start
+    assert lobby_plans["lobby.sweep"].holiday_policy == "ignore"
+    assert lobby_plans["lobby.sweep"].starts_on == date(2026, 10, 3)  # cleaned every day

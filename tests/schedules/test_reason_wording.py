@@ -47,6 +47,7 @@ SAMPLE_PARAMS: dict[ReasonCode, dict[str, object]] = {
     ReasonCode.MONTH_END_CLAMPED: {"day": 31, "to": "2027-02-28"},
     ReasonCode.SEASON_ANCHORED: {"window": "04-01..05-31", "label_zh": "雨季前"},
     ReasonCode.PERIOD_KEPT: {"period": "iso_week", "from": "2026-02-16", "to": "2026-02-16"},
+    ReasonCode.SEASON_KEPT: {"window": "03-15..05-31", "from": "2026-05-04", "to": "2026-05-06"},
     ReasonCode.OUTAGE_STAGGERED: {
         "from": "2026-03-02T09:00+08:00",
         "to": "2026-03-02T11:00+08:00",

@@ -101,3 +101,68 @@ def test_whatever_the_holiday_policy_a_seasonal_visit_is_planned_inside_its_wind
     assert len(days) in (4, 5), days
     if policy is not HolidayPolicy.IGNORE:
         assert all(calendar.is_workday(day) for day in days), days
+
+
+FREQUENT = ["FREQ=WEEKLY", "FREQ=WEEKLY;INTERVAL=2", "FREQ=WEEKLY;INTERVAL=3", "FREQ=MONTHLY"]
+SEASONS = [RAINY, SeasonWindow.parse("06-01..08-31"), SeasonWindow.parse("10-15..12-15")]
+
+
+def frequent(starts: dt.date, rule: str, window: SeasonWindow, policy: HolidayPolicy) -> Plan:
+    return Plan(
+        "mowing",
+        rule,
+        dt.datetime.combine(starts, dt.time(9)),
+        holiday_policy=policy,
+        seasons=(window,),
+    )
+
+
+def _windows_between(window: SeasonWindow, first: dt.date, last: dt.date) -> list[tuple]:
+    bounds = {window.around(day) for day in _days(first, last) if window.contains(day)}
+    return sorted(b for b in bounds if first <= b[0] and b[1] < last)
+
+
+def _days(first: dt.date, last: dt.date) -> list[dt.date]:
+    return [first + dt.timedelta(days=n) for n in range((last - first).days)]
+
+
+def test_summer_mowing_anchored_on_a_saturday_is_kept_once_in_its_season_under_skip(
+    calendar: WorkCalendar,
+) -> None:
+    """Every Saturday is skipped; the season's last one moves to the nearest working day."""
+    plan = frequent(dt.date(2022, 1, 1), "FREQ=WEEKLY", SEASONS[1], HolidayPolicy.SKIP)
+    visits = list(generate(plan, calendar, dt.date(2022, 1, 1), dt.date(2023, 1, 1)))
+    planned = [v for v in visits if v.status is Status.PLANNED]
+    assert [v.due.date() for v in planned] == [dt.date(2022, 8, 26)]
+    kept = [r for r in planned[0].reasons if r.code is ReasonCode.SEASON_KEPT]
+    assert kept[0].render("zh") == (
+        "由 2022-08-27（周六）改在 2022-08-26：季节窗口 06-01..08-31 内至少进行一次"
+    )
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    starts=st.dates(dt.date(2004, 1, 1), dt.date(2026, 12, 31)),
+    rule=st.sampled_from(FREQUENT),
+    window=st.sampled_from(SEASONS),
+    policy=st.sampled_from(HolidayPolicy),
+)
+def test_frequent_seasonal_work_has_a_working_day_visit_in_every_season_whatever_the_policy(
+    starts: dt.date, rule: str, window: SeasonWindow, policy: HolidayPolicy, calendar: WorkCalendar
+) -> None:
+    """Skip on a rule whose days were all holidays (the 4th in April and May, a Saturday
+    anchor) left a whole season without the work; generated night by night, as the app
+    extends its horizon, the plan is the same."""
+    plan = frequent(starts, rule, window, policy)
+    first, last = starts, starts + dt.timedelta(days=2 * 366)
+    whole = [v for v in generate(plan, calendar, first, last) if v.status is Status.PLANNED]
+    for opens, closes in _windows_between(window, first, last):
+        assert any(opens <= v.due.date() <= closes for v in whole), (opens, closes)
+    assert all(window.contains(v.due.date()) for v in whole)
+    nightly = [
+        v
+        for day in _days(first, last)[::7]
+        for v in generate(plan, calendar, day, day + dt.timedelta(days=7))
+        if v.status is Status.PLANNED
+    ]
+    assert [(v.slot, v.due) for v in nightly] == [(v.slot, v.due) for v in whole]

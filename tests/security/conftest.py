@@ -15,6 +15,7 @@ from app.extensions import db
 from app.people.models import Team, User
 from app.people.services import issue_api_token
 from app.sites.models import Location, Site
+from tests.attack_counts import tally
 from tests.conftest import TEST_PASSWORD
 from tests.sites.conftest import Api
 from tests.workorders.conftest import (  # noqa: F401  (fixtures for test_trades_and_records)
@@ -87,4 +88,7 @@ def snapshot() -> Snapshot:
 
 
 def changed_tables(before: Snapshot, after: Snapshot) -> list[str]:
-    return [name for name in before if before[name] != after.get(name)]
+    """The tables a refused request changed; each comparison is one hostile-input case."""
+    changed = [name for name in before if before[name] != after.get(name)]
+    tally("corpus", bad=int(bool(changed)))
+    return changed

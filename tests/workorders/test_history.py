@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from flask import Flask, render_template_string
 from flask.testing import FlaskClient
+from flask_login import login_user
 
 from app.core import clock
 from app.equipment.models import Equipment
@@ -98,7 +99,7 @@ def test_a_year_of_work_with_readings_and_outages_is_on_the_record(
     )
     db.session.commit()
 
-    history = equipment_history(place.pump)
+    history = equipment_history(place.pump, viewer=place.supervisor)
     assert history.total == WEEKS + 1
     [series] = history.series
     assert len(series.points) == WEEKS and (series.min, series.max) == (0.3, 0.6)
@@ -122,7 +123,7 @@ def test_the_chart_puts_the_band_between_the_limits_and_points_in_time_order(
     app: Flask, place: Place
 ) -> None:
     _a_year_of_weekly_checks(place)
-    history = equipment_history(place.pump)
+    history = equipment_history(place.pump, viewer=place.supervisor)
     chart = trend_chart(history.series[0], history.since, history.until, SHANGHAI)
     assert chart is not None and chart.band is not None
     top, bottom = chart.band
@@ -136,6 +137,7 @@ def test_the_chart_puts_the_band_between_the_limits_and_points_in_time_order(
 def test_the_ledger_page_can_include_the_history_partial(app: Flask, place: Place) -> None:
     _a_year_of_weekly_checks(place)
     with app.test_request_context():
+        login_user(place.supervisor)  # the partial shows what the viewer may see
         html = render_template_string(
             '{% include "workorders/_equipment_history.html" %}', eq=place.pump
         )

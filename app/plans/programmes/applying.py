@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, time
+from datetime import date, time, timedelta
 from typing import Any
 
+from app.calendars.services import site_calendar
 from app.catalog.model import (
     Performer,
 )
@@ -26,7 +27,7 @@ from app.plans.programmes.proposals import (
 )
 from app.plans.programmes.units import CONTRACTED, CatalogUnit
 from app.sites.models import Location
-from schedules import HolidayPolicy
+from schedules import HolidayPolicy, WorkCalendar
 
 
 def apply_programme(
@@ -68,6 +69,7 @@ def _apply(
 ) -> list[Plan]:
     problems = Problems()
     today = clock.local_today(target.site.timezone)
+    calendar = site_calendar(target.site)
     chain_start: dict[str, tuple[date, time]] = {}
     created: list[Plan] = []
     for row in proposals:
@@ -81,12 +83,13 @@ def _apply(
                 f"{key}.include",
                 N_("Enter the equipment's commissioning date first: this task depends on age."),
             )
+        first = choice.starts_on or first_start(calendar, today, values["holiday_policy"])
         group = row.unit.fields["tier_group"]
         if group is not None:
             # One chain, one grid: the higher levels start with the base level.
-            start = chain_start.setdefault(group, (choice.starts_on or today, values["time"]))
+            start = chain_start.setdefault(group, (first, values["time"]))
         else:
-            start = (choice.starts_on or today, values["time"])
+            start = (first, values["time"])
         plan = _new_plan(target, row.unit, values, start)
         created.append(plan)
     problems.raise_if_any(ProgrammeError)
@@ -101,6 +104,22 @@ def _apply(
             regenerated.add(plan.tier_group)
         plan_changed.send(None, plans=[plan])
     return created
+
+
+_START_SEARCH = timedelta(days=31)  # longer than any run of rest days (Spring Festival: 9)
+
+
+def first_start(calendar: WorkCalendar, today: date, holiday_policy: str) -> date:
+    """The default first date of a new plan: today, or the next working day when today is a
+    rest day and the plan follows the calendar.
+
+    A rule without its own weekdays repeats on the weekday it starts on: applied on a
+    Saturday under the skip policy, fortnightly summer mowing fell on Saturdays only and
+    was skipped all season (2022 and 2012 began on a weekend and lost the greening plans).
+    """
+    if holiday_policy == HolidayPolicy.IGNORE.value or calendar.is_workday(today):
+        return today
+    return calendar.next_workday(today, not_after=today + _START_SEARCH) or today
 
 
 def _commissioned(target: Target) -> bool:

@@ -25,7 +25,7 @@ from app.core.validation import N_, Msg, ValidationError
 from app.equipment.models import Equipment, EquipmentStatus
 from app.extensions import db
 from app.plans.models import Plan
-from app.plans.programmes.applying import apply_programme, choice_key
+from app.plans.programmes.applying import apply_programme, choice_key, first_start
 from app.plans.programmes.coverage import CoverageCheck, Gap
 from app.plans.programmes.proposals import ProposedPlan, TaskChoice, programme_for
 from app.sites.models import Location, Site
@@ -241,11 +241,12 @@ def _start_days(
     items: dict[str, LevelItem] = {}
     fixed: dict[str, date] = {}
     anchored: set[str] = set()
+    calendar = site_calendar(site)
     for equipment, row in proposed:
         key = _level_key(equipment, row)
         period = None if row.unit.season is not None else period_days(row.unit.fields["rrule"])
         if period is None:
-            fixed.setdefault(key, today)
+            fixed.setdefault(key, first_start(calendar, today, row.holiday_policy))
             continue
         last_done = _last_done(equipment) if mode is StartMode.LAST_DONE else None
         if last_done is not None:
@@ -258,7 +259,6 @@ def _start_days(
         known = items.get(key)
         if known is None or period < known.period_days:  # a chain follows its base level
             items[key] = LevelItem(key, period, workdays_only=not every_day)
-    calendar = site_calendar(site)
     rest = {n for n in range(WINDOW_DAYS) if not calendar.is_workday(today + timedelta(days=n))}
     offsets = level_starts(list(items.values()), rest, fixed_load=_fixed_load(today, fixed, items))
     starts = {key: today + timedelta(days=offset) for key, offset in offsets.items()}
