@@ -213,6 +213,25 @@ def _clamped(slot: dt.datetime, wanted_day: int) -> Reason:
     return Reason.of(ReasonCode.MONTH_END_CLAMPED, day=wanted_day, to=slot.date().isoformat())
 
 
+def _inside_period(
+    period: Period,
+    day: dt.date,
+    due_wall: dt.datetime,
+    window_start: dt.datetime,
+    window_end: dt.datetime,
+) -> tuple[dt.datetime, dt.datetime]:
+    """A period-bound visit's window, kept inside the ISO week or month it is due in.
+
+    Done early it would count for the period before; done late, for the next one: a
+    Sunday slot kept on Friday had a window to Monday, so a weekly test done on that
+    Monday was on time and its own week had none.
+    """
+    opens, closes = period.bounds(day)
+    window_start = max(window_start, min(dt.datetime.combine(opens, dt.time()), due_wall))
+    window_end = max(min(window_end, dt.datetime.combine(closes, _DAY_END)), due_wall)
+    return window_start, window_end
+
+
 class _Localizer:
     """Naive wall time → aware, paying the DST gap check only on transition days."""
 
@@ -347,6 +366,43 @@ class _Run:
                 return None
             return slot, day
         return None
+
+    def _earliest_day(self, slot: dt.datetime) -> dt.date:
+        """The first day a fresh plan's visit at this slot's time may be due: not before
+        the moment the plan was applied (the app stores no visit due before it). Plans
+        with a last visit, or never applied, are not bounded (`date.min`)."""
+        applied = self.plan.applied
+        if applied is None or self.last_visit is not None or self.sub_daily:
+            return dt.date.min
+        if slot.time() >= applied.time():
+            return applied.date()
+        return applied.date() + _ONE_DAY
+
+    def _moved_before_applied(self, slot: dt.datetime, day: dt.date | None) -> bool:
+        """A slot after the moment of applying that the holiday policy moved before it
+        (slots already past then are `_first_visit_moved`'s; season windows keep theirs)."""
+        if day is None or self.season_anchored:
+            return False
+        return day < self._earliest_day(slot) <= slot.date()
+
+    def _not_before_applied(
+        self, slot_day: dt.date, earliest: dt.date, reasons: list[Reason]
+    ) -> dt.date:
+        """A holiday moved a fresh plan's visit to before the plan was applied (a lift
+        plan applied on New Year's Day at 08:38 for 09:00, the nearest working day the
+        31st): it goes to the first working day from then on instead. Left on the 31st,
+        the visit was never stored, and a 15-day ceiling counting from it put the first
+        real visit two weeks late."""
+        moved = self._next_acceptable(earliest)
+        reasons[:] = [r for r in reasons if r.code not in _HOLIDAY_CODES]
+        reasons.append(
+            Reason.of(
+                ReasonCode.HOLIDAY_MOVED,
+                to=moved.isoformat(),
+                **day_params("from", slot_day, self.calendar),
+            )
+        )
+        return moved
 
     def _next_acceptable(self, day: dt.date) -> dt.date:
         if not self.uses_calendar:
@@ -544,6 +600,8 @@ class _Run:
                     day = self._kept_in_window(season_last[slot], slot_day, day, reasons)
             if self.first_moved is not None and slot == self.first_moved[0]:
                 day = self._moved_first(slot, day, reasons)
+            elif self._moved_before_applied(slot, day):
+                day = self._not_before_applied(slot_day, self._earliest_day(slot), reasons)
             if (
                 day is not None
                 and self.prev_due is not None
@@ -557,7 +615,7 @@ class _Run:
             if plan.each_period is not None and slot == period_last.get(
                 plan.each_period.of(slot_day)
             ):
-                day = self._kept_in_period(plan.each_period, slot_day, day, reasons)
+                day = self._kept_in_period(plan.each_period, slot, day, reasons)
             if day is None and self.ceiling is not None and self.prev_day is None:
                 day = self._first_kept(slot_day, reasons)
             limit: dt.date | None = None
@@ -703,11 +761,17 @@ class _Run:
         return moved
 
     def _kept_in_period(
-        self, period: Period, slot_day: dt.date, day: dt.date | None, reasons: list[Reason]
+        self, period: Period, slot: dt.datetime, day: dt.date | None, reasons: list[Reason]
     ) -> dt.date | None:
         """The period's last slot: if no visit is in its period yet and the holiday
         policy moved it out or dropped it, the nearest working day inside instead
-        (or the slot's own day when the whole period is a holiday)."""
+        (or the slot's own day when the whole period is a holiday).
+
+        A fresh plan's period counts from when it was applied: a day before that would
+        be a visit the plan never had. When no working day of the period is left after
+        applying, the plan did not exist for its working days and the policy's day stands
+        (the next working day), rather than a visit on the weekend or holiday left."""
+        slot_day = slot.date()
         key = period.of(slot_day)
         if day is not None and period.of(day) == key:
             return day
@@ -716,9 +780,12 @@ class _Run:
         first, last = period.bounds(slot_day)
         if self.prev_day is not None:
             first = max(first, self.prev_day + _ONE_DAY)
-        if first > last:
+        earliest = self._earliest_day(slot)
+        if first > last or earliest > last:
             return day
-        kept = _nearest_within(slot_day, first, last, self._acceptable)
+        kept = _nearest_within(slot_day, max(first, earliest), last, self._acceptable)
+        if kept is None and earliest > first:
+            return day
         reasons[:] = [r for r in reasons if r.code not in _HOLIDAY_CODES]
         if kept is None:  # the whole period is a holiday: the law wins, on the day itself
             kept = min(max(slot_day, first), last)
@@ -913,9 +980,10 @@ class _Run:
             return None
         window_end = self._window_end(slot, due_wall, limit)
         window_start = min(slot - plan.tolerance_before, due_wall)  # a moved visit is on time
-        if plan.each_period is not None:  # done early, it would count for the period before
-            opens = dt.datetime.combine(plan.each_period.bounds(day)[0], dt.time())
-            window_start = max(window_start, min(opens, due_wall))
+        if plan.each_period is not None:
+            window_start, window_end = _inside_period(
+                plan.each_period, day, due_wall, window_start, window_end
+            )
         localize = self.localize
         aware_slot = localize(slot)
         due = aware_slot if due_wall is slot else localize(due_wall)

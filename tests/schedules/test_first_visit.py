@@ -2,7 +2,9 @@
 
 The plan starts today at 09:00, but the programme was applied at 17:09: the 09:00 slot
 is already past. It used to pass silently, so a half-yearly tank cleaning's first visit
-came six months later and a yearly inspection a year later.
+came six months later and a yearly inspection a year later. Nor may a holiday move a first
+visit to before the moment of applying: the app never stores it, and a ceiling counting
+from it comes late.
 """
 
 from __future__ import annotations
@@ -12,7 +14,17 @@ import datetime as dt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from schedules import HolidayPolicy, Plan, ReasonCode, Status, WorkCalendar, generate
+from schedules import (
+    HolidayPolicy,
+    Occurrence,
+    Period,
+    Plan,
+    ReasonCode,
+    Status,
+    WorkCalendar,
+    generate,
+)
+from tests.schedules.schedules_testkit import planned
 
 RULES = (
     "FREQ=DAILY",
@@ -96,3 +108,75 @@ def test_a_plan_applied_at_any_hour_is_first_due_today_or_by_the_next_working_da
     if policy is not HolidayPolicy.IGNORE:
         latest = calendar.next_workday(latest, not_after=latest + dt.timedelta(days=30)) or latest
     assert first.date() <= latest, (applied, first)
+
+
+def _stored(plan: Plan, calendar: WorkCalendar, applied: dt.datetime) -> list[Occurrence]:
+    """What the app keeps of a fresh plan: its occurrences due after it was applied."""
+    first, last = applied.date() - dt.timedelta(days=40), applied.date() + dt.timedelta(days=60)
+    visits = generate(plan, calendar, first, last)
+    return [o for o in visits if o.due.replace(tzinfo=None) > applied]
+
+
+def _next_workday(calendar: WorkCalendar, day: dt.date) -> dt.date:
+    later = day + dt.timedelta(days=1)
+    return calendar.next_workday(later, not_after=later + dt.timedelta(days=30)) or later
+
+
+def test_a_lift_plan_applied_on_new_years_morning_is_first_due_the_next_working_day(
+    calendar: WorkCalendar,
+) -> None:
+    """Applied at 08:38 for 09:00 on a holiday, the nearest working day was the 31st, before
+    the plan existed: that visit was never stored, and the 15-day ceiling counting from it
+    put the first real visit on 01-15, two weeks late."""
+    applied = dt.datetime(2021, 1, 1, 8, 38)
+    plan = _plan("FREQ=DAILY;INTERVAL=15", applied, HolidayPolicy.NEAREST, ceiling_days=15)
+    first, second = planned(_stored(plan, calendar, applied))[:2]
+    assert first.due.replace(tzinfo=None) == dt.datetime(2021, 1, 4, 9)
+    assert first.reasons[-1].code is ReasonCode.HOLIDAY_MOVED
+    assert "2021-01-04" in first.reasons[-1].render("zh")
+    assert (second.due.date() - first.due.date()).days <= 15
+
+
+def test_a_weekly_statutory_check_applied_on_a_friday_evening_is_first_due_on_monday(
+    calendar: WorkCalendar,
+) -> None:
+    """The week's own last working day is already past; its weekend is no place for it."""
+    applied = dt.datetime(2026, 5, 29, 17, 9)  # a Friday
+    plan = _plan("FREQ=WEEKLY", applied, HolidayPolicy.NEXT, each_period=Period.ISO_WEEK)
+    first = planned(_stored(plan, calendar, applied))[0]
+    assert first.due.replace(tzinfo=None) == dt.datetime(2026, 6, 1, 9)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rule=st.sampled_from(RULES),
+    day=st.dates(dt.date(2004, 1, 1), dt.date(2027, 12, 31)),
+    minutes=st.integers(0, 24 * 60 - 1),
+    policy=st.sampled_from(HolidayPolicy),
+    limits=st.sampled_from(
+        [(None, None), (15, None), (None, Period.ISO_WEEK), (None, Period.MONTH)]
+    ),
+)
+def test_a_fresh_plan_applied_at_any_minute_is_first_due_by_the_next_working_day(
+    rule: str,
+    day: dt.date,
+    minutes: int,
+    policy: HolidayPolicy,
+    limits: tuple[int | None, Period | None],
+    calendar: WorkCalendar,
+) -> None:
+    """Applied at any minute, before or after the rule's time of day, on a holiday or
+    not: the first visit the app stores is due by the next working day, and a plan with a
+    ceiling has a planned one by then (a visit moved before the moment of applying is
+    never stored, so a ceiling counting from it comes too late)."""
+    applied = dt.datetime.combine(day, dt.time()) + dt.timedelta(minutes=minutes)
+    ceiling, period = limits
+    plan = _plan(rule, applied, policy, ceiling_days=ceiling, each_period=period)
+    latest = day + dt.timedelta(days=1)
+    if policy is not HolidayPolicy.IGNORE:
+        latest = _next_workday(calendar, day)
+    stored = _stored(plan, calendar, applied)
+    assert stored[0].due.date() <= latest, (applied, stored[0])
+    if ceiling is not None:
+        first = planned(stored)[0]
+        assert first.due.date() <= latest, (applied, first)

@@ -4,7 +4,8 @@ Each function returns its violations as readable lines (plan, equipment, dates),
 most `SHOWN` of them after a count, so a failing test says what went wrong where.
 Visits are the stored rows that are not skipped or cancelled; a visit's day is when
 it was done, or when it is (was) due when it was not done (a missed visit still
-shows the schedule kept its promise; the person did not).
+shows the schedule kept its promise; the person did not). The every-week and
+every-month checks count a visit done late in the period it was due in as well.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Callable, Iterable
 from itertools import pairwise
 from typing import Any
 
+from app.workorders.models import WorkOrderStatus
 from tests.simulation.record import TZ, Record, Row
 
 SHOWN = 5
@@ -80,6 +82,16 @@ def _days(record: Record, rows: Iterable[Row]) -> list[dt.date]:
     return sorted({r.day for r in rows if r.day >= record.start})
 
 
+def _period_days(record: Record, rows: Iterable[Row]) -> list[dt.date]:
+    """`_days` for the every-week and every-month checks, plus the day each visit done late
+    was due: done after its window closed (a Thursday's weekly test done the next Monday),
+    it still shows the schedule put a visit in that week, as a missed one does; the person
+    was late, not the schedule. It counts for the week it was done in too."""
+    rows = list(rows)
+    late = {r.due_day for r in rows if r.status == WorkOrderStatus.DONE_LATE.value}
+    return sorted(set(_days(record, rows)) | {d for d in late if d >= record.start})
+
+
 def _gaps(record: Record, plan: Any, days: list[dt.date]) -> Iterable[tuple[dt.date, dt.date]]:
     """Consecutive marks (applying, then each visit) whose first lies within the year."""
     since = _since(record, plan)
@@ -115,7 +127,7 @@ def no_iso_week_without_a_visit_of_a_weekly_statutory_task(record: Record) -> li
     for plan in _statutory(record):
         if _period(plan.rrule) != ("WEEKLY", 1):
             continue
-        weeks = {d.isocalendar()[:2] for d in _days(record, visits_of(record, plan.id))}
+        weeks = {d.isocalendar()[:2] for d in _period_days(record, visits_of(record, plan.id))}
         day = _since(record, plan) + dt.timedelta(days=7)  # the first full week after applying
         while day + dt.timedelta(days=6 - day.weekday()) <= record.end:
             if day.isocalendar()[:2] not in weeks:
@@ -130,7 +142,7 @@ def no_calendar_month_without_a_visit_of_a_monthly_statutory_task(record: Record
     for plan in _statutory(record):
         if _period(plan.rrule) != ("MONTHLY", 1):
             continue
-        months = {(d.year, d.month) for d in _days(record, visits_of(record, plan.id))}
+        months = {(d.year, d.month) for d in _period_days(record, visits_of(record, plan.id))}
         first = _since(record, plan)
         year, month = (first.year, first.month + 1) if first.day > 1 else (first.year, first.month)
         last_full = record.end + dt.timedelta(days=1)

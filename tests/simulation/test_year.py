@@ -28,11 +28,6 @@ def test_the_year_was_lived_with_completions_of_every_kind(year: Record) -> None
     assert any(row.status == "done_late" for row in year.rows)
 
 
-@defect(
-    "the weekly fire-pump test loses an ISO week (消火栓泵1# 每周模拟自动启动: under "
-    "next-workday none in the week of 2026-01-26; under skip none in the weeks of 2026-10-05 "
-    "and 11-09) since lift visits are really completed in the simulation; not yet traced",
-)
 def test_no_iso_week_passes_without_a_visit_of_a_weekly_statutory_task(year: Record) -> None:
     _holds(inv.no_iso_week_without_a_visit_of_a_weekly_statutory_task, year)
 
@@ -73,12 +68,6 @@ def test_plans_started_on_the_29th_to_31st_get_every_month(year: Record) -> None
     _holds(inv.plans_started_on_the_29th_to_31st_get_every_month, year)
 
 
-@defect(
-    "in some years a lift's first half-monthly visit comes two weeks late (seed 11, 2021: "
-    "1号客梯 半月维护保养 applied 2021-01-01 08:38 in the New Year holiday, first visit "
-    "01-15); the fixed years hold",
-    only=(),
-)
 def test_a_task_applied_at_any_hour_gets_its_first_visit_today_or_the_next_working_day(
     year: Record,
 ) -> None:
