@@ -53,6 +53,10 @@ inserted instead."""
 _DAY_END = dt.time(23, 59, 59)
 HOLIDAY_LOOKBACK = dt.timedelta(days=31)
 """Without a ceiling, how far back same-day merging is replayed for continuity."""
+TIER_MEMORY = dt.timedelta(days=2 * 366)
+"""Counting tiers by period, how far before the range an instance no visit covered may still
+be owed: a quarterly instance whose visit was missed weeks before the range starts (the next
+visits were missed too, or the run starts at the horizon) is carried, not forgotten."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,13 +86,18 @@ def generate(
     *,
     last_visit: LastVisit | None = None,
     assigner: Assigner | None = None,
+    not_before: dt.datetime | None = None,
 ) -> Iterator[Occurrence]:
     """Occurrences of `plan` whose slot lies in [start, end), in slot order.
 
     Dates mean midnight in the plan's zone. Deterministic: the same arguments
-    always give the same occurrences.
+    always give the same occurrences. `not_before` (the caller's now) is a day no
+    visit is pulled back before for a tier's ceiling: the app never stores a visit
+    due in the past, so one moved there would be lost.
     """
     run = _Run(plan, calendar, to_plan_wall(start, plan), to_plan_wall(end, plan), last_visit)
+    if not_before is not None:
+        run.not_before = to_plan_wall(not_before, plan).date() + _ONE_DAY
     for occurrence in run.occurrences():
         if assigner is not None and occurrence.status is Status.PLANNED:
             yield _with_assignment(occurrence, assigner.assign(occurrence.due, occurrence.ends))
@@ -191,6 +200,15 @@ def _deadline_policy(plan: Plan) -> HolidayPolicy:
     return HolidayPolicy.PREVIOUS
 
 
+def _half_gap(instances: list[dt.datetime], position: int) -> dt.timedelta:
+    """Half the way from an instance to the one before it (or after, for the first)."""
+    if position > 0:
+        return (instances[position] - instances[position - 1]) / 2
+    if len(instances) > 1:
+        return (instances[1] - instances[0]) / 2
+    return dt.timedelta(0)
+
+
 def _clamped(slot: dt.datetime, wanted_day: int) -> Reason:
     return Reason.of(ReasonCode.MONTH_END_CLAMPED, day=wanted_day, to=slot.date().isoformat())
 
@@ -277,6 +295,10 @@ class _Run:
             and not (self.season_anchored or self.sub_daily)
         )
         self.first_moved: tuple[dt.datetime, dt.date] | None = None  # (slot, day) see below
+        self.not_before: dt.date | None = None  # see `generate`
+        self.tier_pull = dt.timedelta(
+            days=max((t.merge_within_days for t in plan.tiers), default=0)
+        )
 
     # --- candidates ----------------------------------------------------------------------
 
@@ -304,14 +326,15 @@ class _Run:
         base = base_slots(
             plan, chain_start - 2 * reach, chain_end + 2 * reach, self.last_visit, drop_done=False
         )
-        higher = [
-            tier_slots(plan, index, chain_start - reach, chain_end + reach)
-            for index in range(1, len(plan.tiers))
-        ]
         by_period = self.last_visit is not None and self.last_visit.tiers_done is not None
+        since = self._tier_memory(chain_start - reach) if by_period else chain_start - reach
+        higher = [
+            tier_slots(plan, index, since, chain_end + reach) for index in range(1, len(plan.tiers))
+        ]
         if by_period:
             higher = self._not_yet_done(higher)
-        merged = merge_tiers(plan, base, higher)
+        past = done_up_to(self.last_visit, plan) if self.last_visit is not None else None
+        merged = merge_tiers(plan, base, higher, self._tiers_last_done(), past)
         if self.last_visit is not None:  # slots up to the last visit are done, by period too:
             if by_period:  # re-planning one would collide with its stored row and be lost
                 self.carried = self._owed_since(merged)
@@ -425,8 +448,10 @@ class _Run:
         """Tier instances no visit has covered: counted by period, not by grid slot.
 
         An instance is covered by a visit of its tier or a higher one done (or planned)
-        no earlier than its merge reach before it, however the grid has moved since, so
-        a completion-anchored grid cannot hand the same annual items to a later visit.
+        nearer to it than to the instance before (or at least within its merge reach),
+        however the grid has moved since, so a completion-anchored grid cannot hand the
+        same annual items to a later visit, and a visit its ceiling pulled weeks early
+        still counts for it.
         """
         assert self.last_visit is not None and self.last_visit.tiers_done is not None
         done = {
@@ -440,9 +465,43 @@ class _Run:
             if covered is None:
                 kept.append(instances)
                 continue
-            covered_until = covered + dt.timedelta(days=tiers[index].merge_within_days)
-            kept.append([i for i in instances if i > covered_until])
+            reach = dt.timedelta(days=tiers[index].merge_within_days)
+            kept.append(
+                [
+                    instance
+                    for position, instance in enumerate(instances)
+                    if covered < instance - max(reach, _half_gap(instances, position))
+                ]
+            )
         return kept
+
+    def _tiers_last_done(self) -> list[dt.datetime | None]:
+        """Per higher tier, when a visit carrying it (or a higher tier) was last done or
+        planned, as far as the last visit tells: where its own ceiling counts from."""
+        last_visit = self.last_visit
+        tiers = self.plan.tiers
+        if last_visit is None:
+            return []
+        zone_name = self.plan.timezone
+        if last_visit.tiers_done is None:
+            rank = self._tier_rank(last_visit.tier)
+            at = to_wall(last_visit.at, zone_name)
+            return [at if index <= rank else None for index in range(1, len(tiers))]
+        done = {key: to_wall(at, zone_name) for key, at in last_visit.tiers_done.items()}
+        return [
+            max((done[t.key] for t in tiers[index:] if t.key in done), default=None)
+            for index in range(1, len(tiers))
+        ]
+
+    def _tier_memory(self, since: dt.datetime) -> dt.datetime:
+        """From when an instance no visit covered is still owed: back to the oldest tier
+        the history names (the chain ran then), at most `TIER_MEMORY`. Instances of a plan
+        applied after its start date, which never had a visit, are not owed."""
+        assert self.last_visit is not None and self.last_visit.tiers_done is not None
+        known = [to_wall(at, self.plan.timezone) for at in self.last_visit.tiers_done.values()]
+        if not known:
+            return since
+        return max(since - TIER_MEMORY, min(min(known), since))
 
     def _owed_since(self, merged: list[Candidate]) -> Candidate | None:
         """The highest uncovered tier whose visit is already behind the last visit."""
@@ -579,6 +638,9 @@ class _Run:
                     break
                 if (occurrence := self._extra(limit)) is not None:
                     yield occurrence
+            latest = self._latest_for(candidate)
+            if day is not None and latest is not None and day > latest[0]:
+                day = self._within_tier_ceiling(slot_day, day, latest, reasons)
             if (occurrence := self._skipped(pending)) is not None:
                 yield occurrence
             pending = None
@@ -766,6 +828,59 @@ class _Run:
         day = max(min(slot_day, limit), self.prev_day + _ONE_DAY)
         reasons.append(self._over_holiday(day))
         return day
+
+    def _latest_for(self, candidate: Candidate) -> tuple[dt.date, int] | None:
+        """The last day this visit may fall on by its tiers' ceilings, owed ones included."""
+        found = [c.latest for c in (candidate, self.carried) if c is not None and c.latest]
+        return min(found, default=None)
+
+    def _within_tier_ceiling(
+        self, slot_day: dt.date, day: dt.date, latest: tuple[dt.date, int], reasons: list[Reason]
+    ) -> dt.date:
+        """A visit carrying a tier past the tier's own ceiling moves earlier, by at most the
+        tier's merge reach, after the visit before and not into the past. When the ceiling
+        has already passed (the visit carrying the tier was missed), the first working day
+        that is allowed: two more weeks would leave the tier 15 days further behind."""
+        last_day, ceiling_days = latest
+        earliest = max(
+            (b for b in (self.prev_day and self.prev_day + _ONE_DAY, self.not_before) if b),
+            default=None,
+        )
+        first = (
+            slot_day - self.tier_pull
+            if earliest is None
+            else max(slot_day - self.tier_pull, earliest)
+        )
+        if first > last_day:
+            if earliest is None or earliest > last_day + dt.timedelta(days=ceiling_days):
+                return day
+            soonest = _nearest_within(earliest, earliest, day - _ONE_DAY, self._acceptable)
+            if soonest is None:
+                return day
+            reasons[:] = [r for r in reasons if r.code not in _HOLIDAY_CODES]
+            reasons.append(self._tier_reason(slot_day, soonest, ceiling_days))
+            return soonest
+        moved = self._latest_acceptable(first, last_day)
+        reasons[:] = [r for r in reasons if r.code not in _HOLIDAY_CODES]
+        if moved is None:  # no working day in reach: the ceiling wins, as the plan's does
+            reasons.append(
+                Reason.of(
+                    ReasonCode.CEILING_OVER_HOLIDAY,
+                    ceiling_days=ceiling_days,
+                    **day_params("to", last_day, self.calendar),
+                )
+            )
+            return last_day
+        reasons.append(self._tier_reason(slot_day, moved, ceiling_days))
+        return moved
+
+    def _tier_reason(self, slot_day: dt.date, moved: dt.date, ceiling_days: int) -> Reason:
+        return Reason.of(
+            ReasonCode.CEILING_MOVED_EARLIER,
+            to=moved.isoformat(),
+            ceiling_days=ceiling_days,
+            **day_params("from", slot_day, self.calendar),
+        )
 
     def _pull_into_window(self, slot: dt.datetime, limit: dt.date) -> dt.date | None:
         """The rule itself leaves too long a gap: move earlier if that is a short move.

@@ -44,7 +44,9 @@ class Tier:
     `rule` says when this tier falls due (anchored at the plan start); an instance
     replaces the nearest lower-tier visit within `merge_within_days`. The first tier
     of a chain is the base level: its visits come from the plan's own rule, so its
-    `rule` stays empty.
+    `rule` stays empty. `ceiling_days` is the tier's own limit between two visits
+    carrying its items (its period plus tolerance: 99 days for a quarterly tier): an
+    instance then goes to the nearest visit that keeps it, not merely the nearest.
     """
 
     key: str
@@ -52,6 +54,7 @@ class Tier:
     name_zh: str = ""
     name_en: str = ""
     merge_within_days: int = 16
+    ceiling_days: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,10 +10,16 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from schedules.plans import Plan, Tier
 from schedules.reasons import Reason, ReasonCode
+
+PULL_PART = 3
+"""A slot past a tier's ceiling by up to a third of the merge reach still takes the tier: the
+engine moves that visit back to the ceiling, which keeps the tier nearer its own date than
+the visit two weeks before would."""
 
 
 @dataclass(slots=True)
@@ -23,36 +29,78 @@ class Candidate:
     slot: dt.datetime
     tier_index: int = 0
     reasons: tuple[Reason, ...] = ()
+    latest: tuple[dt.date, int] | None = None  # (last day, tier ceiling) its tiers allow
 
 
 def merge_tiers(
-    plan: Plan, base: list[dt.datetime], higher: list[list[dt.datetime]]
+    plan: Plan,
+    base: list[dt.datetime],
+    higher: list[list[dt.datetime]],
+    since: Sequence[dt.datetime | None] = (),
+    done: dt.datetime | None = None,
 ) -> list[Candidate]:
     """Candidates in slot order; `higher[i]` holds the instances of tier i + 1.
 
     A tier instance goes to the base slot nearest to it (ties go to the earlier one)
-    within the tier's `merge_within_days`; with none that close it stands alone.
+    within the tier's `merge_within_days`; with none that close it stands alone. A tier
+    with a ceiling of its own takes the nearest slot that keeps it within the ceiling
+    after its last visit (`since[i]`, when tier i + 1 or a higher one was last done or
+    planned, then the slots chosen here): the nearest alone let a quarterly visit drift
+    with the half-monthly grid, 100 days after the one before. Instances of several
+    tiers at one time go together to one slot, the ceilings of all of them kept. Slots up
+    to `done` are past: a slot there within the ceiling is no reason to prefer it (its
+    visit did not carry the tier, so the tier would only be owed by the next one).
     """
     candidates = [Candidate(slot) for slot in base]
     standalone: list[Candidate] = []
+    last = [*since, *([None] * (len(higher) - len(since)))]
+    together: dict[dt.datetime, list[int]] = {}
     for offset, instances in enumerate(higher):
-        tier_index = offset + 1
-        tier = plan.tiers[tier_index]
-        reach = dt.timedelta(days=tier.merge_within_days)
         for instance in instances:
-            target = _nearest(base, instance, reach)
-            reason = Reason.of(
-                ReasonCode.TIER_MERGED, tier_slot=instance.date().isoformat(), **tier_names(tier)
+            together.setdefault(instance, []).append(offset)
+    for instance in sorted(together):
+        offsets = together[instance]
+        top = max(offsets) + 1
+        reach = dt.timedelta(days=plan.tiers[top].merge_within_days)
+        latest = _ceiling_day(plan, last, top)
+        target = _nearest(base, instance, reach, latest[0] if latest else None, done)
+        reasons = tuple(
+            Reason.of(
+                ReasonCode.TIER_MERGED,
+                tier_slot=instance.date().isoformat(),
+                **tier_names(plan.tiers[offset + 1]),
             )
-            if target is None:
-                standalone.append(Candidate(instance, tier_index))
-                continue
+            for offset in sorted(offsets)
+        )
+        if target is None:
+            standalone.append(Candidate(instance, top, latest=latest))
+            placed = instance
+        else:
             chosen = candidates[target]
-            chosen.tier_index = max(chosen.tier_index, tier_index)
-            chosen.reasons += (reason,)
+            chosen.tier_index = max(chosen.tier_index, top)
+            chosen.reasons += reasons
+            if latest is not None and (chosen.latest is None or latest < chosen.latest):
+                chosen.latest = latest  # a holiday move or a near-miss is pulled back to it
+            placed = base[target]
+        for offset in range(top):
+            previous = last[offset]
+            last[offset] = placed if previous is None else max(previous, placed)
     if standalone:
         candidates = sorted(candidates + standalone, key=lambda c: c.slot)
     return candidates
+
+
+def _ceiling_day(
+    plan: Plan, last: list[dt.datetime | None], top: int
+) -> tuple[dt.date, int] | None:
+    """The last day a visit carrying tiers 1..top may fall on by their own ceilings, with
+    the ceiling that sets it."""
+    days = [
+        (previous.date() + dt.timedelta(days=tier.ceiling_days), tier.ceiling_days)
+        for tier, previous in zip(plan.tiers[1 : top + 1], last, strict=False)
+        if tier.ceiling_days and previous is not None
+    ]
+    return min(days, default=None)
 
 
 def tier_names(tier: Tier) -> dict[str, str]:
@@ -64,15 +112,27 @@ def tier_names(tier: Tier) -> dict[str, str]:
     }
 
 
-def _nearest(base: list[dt.datetime], instance: dt.datetime, reach: dt.timedelta) -> int | None:
-    position = bisect.bisect_left(base, instance)
-    best: int | None = None
-    for index in (position - 1, position):
-        if 0 <= index < len(base):
-            distance = abs(base[index] - instance)
-            if distance <= reach and (best is None or distance < abs(base[best] - instance)):
-                best = index
-    return best
+def _nearest(
+    base: list[dt.datetime],
+    instance: dt.datetime,
+    reach: dt.timedelta,
+    ceiling: dt.date | None,
+    done: dt.datetime | None,
+) -> int | None:
+    """The nearest slot within reach, preferring those after `done` and not much past
+    `ceiling`."""
+    first = bisect.bisect_left(base, instance - reach)
+    last = bisect.bisect_right(base, instance + reach)
+    near = [i for i in range(first, last) if abs(base[i] - instance) <= reach]
+    if ceiling is not None:  # a slot a few days past it is pulled back by the engine
+        ceiling += reach / PULL_PART
+    kept = [
+        i
+        for i in near
+        if ceiling is not None and base[i].date() <= ceiling and (done is None or base[i] > done)
+    ]
+    kept = kept or near
+    return min(kept, key=lambda i: (abs(base[i] - instance), base[i]), default=None)
 
 
 def tier_keys_up_to(plan: Plan, tier_index: int) -> tuple[str, ...]:

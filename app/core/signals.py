@@ -37,6 +37,10 @@ staff_changed = _replans.signal(
 visits_completed = _replans.signal(
     "visits-completed", doc="Work orders were completed. kwargs: work_orders."
 )
+visits_missed = _replans.signal(
+    "visits-missed",
+    doc="Planned work orders were marked missed (their window closed). kwargs: work_orders.",
+)
 equipment_dates_changed = _replans.signal(
     "equipment-dates-changed",
     doc="An asset's ledger dates that plans count from changed (下次法定检验, commissioning, "

@@ -304,12 +304,12 @@ def engine_plan(
         raise MappingError(base.id, f"unknown anchor {base.anchor!r}")
     ceilings = [p.ceiling_days for p in (base, *higher) if p.ceiling_days]
     tiers: tuple[Tier, ...] = ()
-    if higher:
-        tiers = (
-            Tier(tier_key(base), name_zh=base.name, name_en=base.name),
-            *(Tier(tier_key(p), p.rrule, p.name, p.name) for p in higher),
-        )
     try:
+        if higher:
+            tiers = (
+                Tier(tier_key(base), name_zh=base.name, name_en=base.name),
+                *(_higher_tier(p) for p in higher),
+            )
         ceiling, each_period = (min(ceilings), None) if ceilings else implied_ceiling(base)
         return EnginePlan(
             key=tier_key(base),
@@ -335,6 +335,13 @@ def engine_plan(
         raise MappingError(base.id, error.detail) from None
     except (RuleError, ValueError, TypeError, KeyError) as error:
         raise MappingError(base.id, str(error)) from None
+
+
+def _higher_tier(plan: PlanFacts) -> Tier:
+    """A quarterly (or rarer) tier with the ceiling its statutory frequency implies: its
+    items are owed every period plus tolerance, whichever half-monthly visit carries them."""
+    ceiling, _ = implied_ceiling(plan)
+    return Tier(tier_key(plan), plan.rrule, plan.name, plan.name, ceiling_days=ceiling)
 
 
 def implied_ceiling(base: PlanFacts) -> tuple[int | None, Period | None]:

@@ -29,6 +29,7 @@ def connect_replans() -> None:
     signals.plan_changed.connect(plans_changed)
     signals.staff_changed.connect(staff_changed)
     signals.visits_completed.connect(visits_completed)
+    signals.visits_missed.connect(visits_missed)
     signals.calendar_changed.connect(calendar_changed)
     signals.service_level_changed.connect(service_level_changed)
     signals.equipment_dates_changed.connect(equipment_dates_changed)
@@ -93,6 +94,22 @@ def visits_completed(
             row.plan_id
             for row in work_orders
             if row.plan is not None and counts_from_last_visit(row.plan)
+        }
+    )
+    return _replan(plan_ids)
+
+
+def visits_missed(sender: object, *, work_orders: Iterable[WorkOrder]) -> GenerationResult | None:
+    """Re-plan the tier chains whose missed visits carried higher tier items.
+
+    Their next visit may already be stored, planned before this one was missed; it
+    carries the missed quarterly (or rarer) items now, not only after the next completion.
+    """
+    plan_ids = sorted(
+        {
+            row.plan_id
+            for row in work_orders
+            if row.plan_id is not None and len(row.includes or ()) > 1
         }
     )
     return _replan(plan_ids)

@@ -23,6 +23,7 @@ from app.access.objects import at_site_of
 from app.access.roles import can
 from app.core import clock
 from app.core.i18n import label
+from app.core.signals import visits_missed
 from app.core.validation import N_, Msg, Problems, StaleEdit, ValidationError, check_version
 from app.extensions import db
 from app.people.models import Team, TeamMembership, User
@@ -368,6 +369,8 @@ def mark_missed(now: datetime, batch_size: int = 500) -> int:
 
     Rows already started stay in progress: someone is on it. Corrective work past its
     SLA stays open (it still has to be repaired) and shows as overdue instead.
+    `visits_missed` tells the scheduler, in this transaction: a missed visit that carried
+    quarterly or rarer tier items hands them to the next visit, already stored or not.
     """
     stmt = (
         select(WorkOrder)
@@ -385,6 +388,7 @@ def mark_missed(now: datetime, batch_size: int = 500) -> int:
             row.status = WorkOrderStatus.MISSED.value
             row.revision += 1
         db.session.flush()
+        visits_missed.send(None, work_orders=rows)
         total += len(rows)
     return total
 

@@ -33,12 +33,19 @@ PERIOD_TIERS = (
     Tier("half_yearly", "FREQ=MONTHLY;INTERVAL=6"),
     Tier("annual", "FREQ=YEARLY"),
 )
+CEILED_TIERS = (
+    Tier("half_monthly"),
+    Tier("quarterly", "FREQ=MONTHLY;INTERVAL=3", ceiling_days=99),
+    Tier("half_yearly", "FREQ=MONTHLY;INTERVAL=6", ceiling_days=191),
+    Tier("annual", "FREQ=YEARLY", ceiling_days=373),
+)
+"""The catalog's chain: each tier's period plus 7 days' tolerance (the implied ceiling)."""
 PERIOD_DAYS = {"quarterly": 91, "half_yearly": 182, "annual": 365}
 LOOKAHEAD = dt.timedelta(days=70)
 OUTCOMES = ("on_time", "early", "late", "missed")
 
 
-def lift_plan(starts: dt.date, anchor: Anchor) -> Plan:
+def lift_plan(starts: dt.date, anchor: Anchor, tiers: tuple[Tier, ...] = PERIOD_TIERS) -> Plan:
     """The catalog's lift: every 15 days, at most 15 apart, tiers stacked on it."""
     return Plan(
         "lift",
@@ -47,7 +54,7 @@ def lift_plan(starts: dt.date, anchor: Anchor) -> Plan:
         holiday_policy=HolidayPolicy.NEAREST,
         ceiling_days=15,
         anchor=anchor,
-        tiers=PERIOD_TIERS,
+        tiers=tiers,
         tolerance_before=dt.timedelta(days=5),
     )
 
@@ -57,6 +64,8 @@ class LiftYear:
     """What was done in a simulated year: (day done, tier keys carried) per visit."""
 
     done: list[tuple[dt.datetime, tuple[str, ...]]] = field(default_factory=list)
+    # every visit, missed ones too: (day due, day done or else due, tier keys carried)
+    visits: list[tuple[dt.date, dt.date, tuple[str, ...]]] = field(default_factory=list)
 
     def days_with(self, tier: str) -> list[dt.date]:
         return [at.date() for at, includes in self.done if tier in includes]
@@ -68,8 +77,13 @@ def live_a_year(
     outcomes: list[tuple[str, int]],
     *,
     with_tier_history: bool = True,
+    look_back: dt.timedelta = dt.timedelta(days=31),
 ) -> LiftYear:
-    """Re-plan from each visit as the app does; `outcomes` say how each visit went."""
+    """Re-plan from each visit as the app does; `outcomes` say how each visit went.
+
+    Each re-plan starts `look_back` before now; the app's search for the next visit past
+    the horizon starts at the horizon itself, later than the last visit (`look_back` 0).
+    """
     year = LiftYear()
     now = plan.starts - dt.timedelta(days=10)  # a holiday may move the first visit earlier
     end = plan.starts + dt.timedelta(days=365)
@@ -78,9 +92,7 @@ def live_a_year(
     for outcome, days in outcomes:
         upcoming = (
             o
-            for o in generate(
-                plan, calendar, now - dt.timedelta(days=31), now + LOOKAHEAD, last_visit=last
-            )
+            for o in generate(plan, calendar, now - look_back, now + LOOKAHEAD, last_visit=last)
             if o.status is Status.PLANNED and o.due.replace(tzinfo=None) > now
         )
         visit = next(upcoming, None)
@@ -89,12 +101,14 @@ def live_a_year(
         due = visit.due.replace(tzinfo=None)
         slot = visit.slot.replace(tzinfo=None)
         if outcome == "missed":  # the app keeps it as the last visit, done or not
+            year.visits.append((due.date(), due.date(), visit.includes))
             now = due + dt.timedelta(hours=1)
             last = LastVisit(due, slot, visit.tier, dict(tiers_done) if with_tier_history else None)
             continue
         shift = {"on_time": 0, "early": -days, "late": days}[outcome]
         at = max(due + dt.timedelta(days=shift), now + dt.timedelta(hours=1))
         year.done.append((at, visit.includes))
+        year.visits.append((due.date(), at.date(), visit.includes))
         tiers_done.update(dict.fromkeys(visit.includes, at))
         restarts = plan.anchor is Anchor.COMPLETION
         last = LastVisit(
@@ -154,6 +168,27 @@ def test_a_missed_quarterly_visit_hands_its_items_to_the_next_visit(
     assert all((later - earlier).days > 45 for earlier, later in itertools.pairwise(quarterly))
 
 
+def test_a_tier_whose_visit_was_missed_long_before_the_replan_is_still_carried(
+    calendar: WorkCalendar,
+) -> None:
+    """The half-yearly visit of 07-01 was missed; the re-plan after the next visit done on
+    07-21 looks for the following visit from the horizon on: its items are still owed."""
+    plan = lift_plan(dt.date(2026, 1, 1), Anchor.COMPLETION)
+    done = dt.datetime(2026, 7, 21, 9, 50)
+    history = {"half_monthly": done, "quarterly": dt.datetime(2026, 3, 27, 9, 50)}
+    history["annual"] = dt.datetime(2026, 1, 5, 9, 50)
+    last = LastVisit(done, None, "half_monthly", history)
+    after = [
+        o
+        for o in generate(
+            plan, calendar, dt.datetime(2026, 7, 28), dt.datetime(2026, 9, 1), last_visit=last
+        )
+        if o.status is Status.PLANNED
+    ]
+    assert after[0].includes == ("half_monthly", "quarterly", "half_yearly"), after[0]
+    assert [o.includes for o in after[1:]] == [("half_monthly",)] * (len(after) - 1)
+
+
 OUTCOME = st.tuples(st.sampled_from(OUTCOMES), st.integers(1, 4))
 
 
@@ -167,12 +202,17 @@ def _no_three_misses(outcomes: list[tuple[str, int]]) -> bool:
     starts=st.dates(dt.date(2025, 1, 1), dt.date(2026, 12, 31)),
     anchor=st.sampled_from([Anchor.COMPLETION, Anchor.FIXED]),
     outcomes=st.lists(OUTCOME, min_size=40, max_size=40).filter(_no_three_misses),
+    look_back=st.sampled_from([dt.timedelta(days=31), dt.timedelta(0)]),
 )
 def test_each_tier_is_done_once_per_period_whatever_the_completions(
-    starts: dt.date, anchor: Anchor, outcomes: list[tuple[str, int]], calendar: WorkCalendar
+    starts: dt.date,
+    anchor: Anchor,
+    outcomes: list[tuple[str, int]],
+    look_back: dt.timedelta,
+    calendar: WorkCalendar,
 ) -> None:
     plan = lift_plan(starts, anchor)
-    year = live_a_year(plan, calendar, outcomes)
+    year = live_a_year(plan, calendar, outcomes, look_back=look_back)
     last_day = starts + dt.timedelta(days=365)
     for tier in PERIOD_TIERS[1:]:
         period = PERIOD_DAYS[tier.key]
@@ -250,3 +290,80 @@ def test_a_replan_with_the_tiers_history_keeps_the_ceiling_from_the_real_visit(
     days_done = [at.date(), *(o.due.date() for o in again)]
     gaps = [(b - a).days for a, b in itertools.pairwise(days_done)]
     assert max(gaps) <= 15, (at, days_done[:4])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    starts=st.dates(dt.date(2025, 1, 1), dt.date(2026, 12, 31)),
+    anchor=st.sampled_from([Anchor.COMPLETION, Anchor.FIXED]),
+    outcomes=st.lists(OUTCOME, min_size=40, max_size=40).filter(_no_three_misses),
+)
+def test_a_tier_is_never_due_further_after_its_last_visit_than_its_own_ceiling(
+    starts: dt.date, anchor: Anchor, outcomes: list[tuple[str, int]], calendar: WorkCalendar
+) -> None:
+    """Whichever half-monthly visit carries them, quarterly items are due at most 99 days
+    after the last visit that carried them (done, or due when missed: the schedule kept
+    its promise there), half-yearly 191, annual 373: the nearest visit alone drifted.
+    Only a visit done late on or past that day can push the next one over it."""
+    year = live_a_year(lift_plan(starts, anchor, CEILED_TIERS), calendar, outcomes)
+    for tier in CEILED_TIERS[1:]:
+        assert tier.ceiling_days is not None
+        marks = [
+            (index, day)
+            for index, (_, day, includes) in enumerate(year.visits)
+            if tier.key in includes
+        ]
+        for (_, before), (index, _) in itertools.pairwise(marks):
+            limit = before + dt.timedelta(days=tier.ceiling_days)
+            due, previous = year.visits[index][0], year.visits[index - 1][1]
+            assert due <= limit or previous >= limit, (tier.key, before, due)
+
+
+def test_a_quarterly_visit_takes_the_half_monthly_visit_within_its_ceiling_not_the_nearest(
+    calendar: WorkCalendar,
+) -> None:
+    """The quarterly items were done on 03-27; the next instance (07-01) is nearest to the
+    07-06 visit, 101 days on: that visit moves back within the 99 days (or the one
+    before takes the items)."""
+    plan = lift_plan(dt.date(2026, 1, 1), Anchor.COMPLETION, CEILED_TIERS)
+    done = dt.datetime(2026, 6, 6, 9, 50)
+    history = {"half_monthly": done, "quarterly": dt.datetime(2026, 3, 27, 9, 50)}
+    history["annual"] = dt.datetime(2026, 1, 5, 9, 50)
+    last = LastVisit(done, None, "half_monthly", history)
+    after = [
+        o
+        for o in generate(plan, calendar, done, dt.datetime(2026, 7, 30), last_visit=last)
+        if o.status is Status.PLANNED
+    ]
+    quarterly = [o for o in after if "quarterly" in o.includes]
+    assert len(quarterly) == 1, [(o.due.date(), o.includes) for o in after]
+    assert dt.date(2026, 6, 19) <= quarterly[0].due.date() <= dt.date(2026, 7, 4)
+
+
+def test_a_quarterly_visit_missed_at_its_ceiling_is_carried_on_the_next_working_day(
+    calendar: WorkCalendar,
+) -> None:
+    """The quarterly items were done on 2026-03-24 and their visit of 07-03 (day 101, a
+    holiday in between) was missed: the next visit carries them on the next working day,
+    not two weeks on."""
+    plan = lift_plan(dt.date(2026, 1, 1), Anchor.FIXED, CEILED_TIERS)
+    missed = dt.datetime(2026, 7, 3, 9)
+    history = {"half_monthly": dt.datetime(2026, 6, 18, 9)}
+    history |= {"quarterly": dt.datetime(2026, 3, 24, 9), "annual": dt.datetime(2026, 1, 5, 9)}
+    last = LastVisit(missed, missed, "half_yearly", history)
+    after = [
+        o
+        for o in generate(
+            plan,
+            calendar,
+            dt.datetime(2026, 7, 3),
+            dt.datetime(2026, 8, 30),
+            last_visit=last,
+            not_before=missed,
+        )
+        if o.status is Status.PLANNED
+    ]
+    first = after[0]
+    assert first.includes == ("half_monthly", "quarterly", "half_yearly"), first
+    assert first.due.date() == dt.date(2026, 7, 6)  # Monday; 07-04 and 07-05 are a weekend
+    assert [o.includes for o in after[1:]] == [("half_monthly",)] * (len(after) - 1)

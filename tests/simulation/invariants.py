@@ -94,7 +94,8 @@ def _period_days(record: Record, rows: Iterable[Row]) -> list[dt.date]:
 
 def _gaps(record: Record, plan: Any, days: list[dt.date]) -> Iterable[tuple[dt.date, dt.date]]:
     """Consecutive marks (applying, then each visit) whose first lies within the year."""
-    marks = [_since(record, plan), *(d for d in days if d >= _since(record, plan))]
+    since = _since(record, plan)
+    marks = [since, *(d for d in days if d > since)]  # a visit on the day applied is the mark
     for before, after in pairwise(marks):
         if before <= record.end:
             yield before, after
@@ -160,18 +161,27 @@ PERIOD_DAYS = {("MONTHLY", 3): 92, ("MONTHLY", 6): 184, ("YEARLY", 1): 366}
 def no_gap_beyond_period_and_tolerance_for_quarterly_to_yearly_statutory_tasks(
     record: Record,
 ) -> list[str]:
+    """Each visit is due at most the period plus tolerance after the real visit before it
+    (when that was done, early or late, else when it was due), as for the elevator's 15
+    days: counted to the next visit's completion, a person finishing days after its window
+    closed would count against the schedule, which promised the day and cannot prevent
+    that (a quarterly test due on day 99 and done on day 103)."""
     found = []
     for plan in _statutory(record):
         period = PERIOD_DAYS.get(_period(plan.rrule))
         if period is None or (plan.tier_group is not None and plan.tier_level == 1):
             continue
         limit = period + (plan.tolerance_after_days or 0)
-        for before, after in _gaps(record, plan, _days(record, visits_of(record, plan.id))):
-            if (after - before).days > limit:
+        previous = _since(record, plan)
+        rows = sorted(visits_of(record, plan.id), key=lambda r: r.due)
+        for row in (r for r in rows if r.due_day >= previous):
+            gap = (row.due_day - previous).days
+            if previous <= record.end and gap > limit:
                 found.append(
-                    f"{_label(record, plan.id)}: {(after - before).days} days between "
-                    f"{before} and {after} (limit {limit})"
+                    f"{_label(record, plan.id)}: due {row.due_day}, {gap} days after the visit "
+                    f"of {previous} (limit {limit})"
                 )
+            previous = max(previous, row.day)
     return report(found)
 
 

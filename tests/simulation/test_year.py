@@ -38,11 +38,6 @@ def test_no_calendar_month_passes_without_a_visit_of_a_monthly_statutory_task(
     _holds(inv.no_calendar_month_without_a_visit_of_a_monthly_statutory_task, year)
 
 
-@defect(
-    "a tier chain's quarterly and half-yearly items drift with the half-monthly visit they "
-    "merge into (1号楼消防电梯 季度 2026-03-25 → 07-03, 100 days, limit 99): a tier "
-    "instance goes to the nearest base visit within 16 days, with no ceiling of its own"
-)
 def test_quarterly_to_yearly_statutory_visits_are_never_further_apart_than_period_and_tolerance(
     year: Record,
 ) -> None:
@@ -54,9 +49,12 @@ def test_elevator_half_monthly_visits_are_at_most_15_days_apart(year: Record) ->
 
 
 @defect(
-    "after missed lift visits a tier can be lost (1号楼消防电梯 季度: 153 days between "
-    "2026-04-24 and 09-24; under next-workday 1号客梯 季度 195 days, 2026-03-27 → 10-08): "
-    "a missed visit's carried tier items are not carried again",
+    "in some random years a tier is done twice a day apart (seed 19850, 2022: 1号客梯 季度 "
+    "07-11 and 07-12): a missed visit whose tier ceiling had passed hands its items to the "
+    "next working day, then the missed visit itself is completed late with them; or done "
+    "70 days apart after a first visit two weeks late (the first-visit defect); the fixed "
+    "years hold",
+    only=(),
 )
 def test_each_tier_is_done_exactly_once_per_its_period(year: Record) -> None:
     _holds(inv.each_tier_is_done_exactly_once_per_its_period, year)

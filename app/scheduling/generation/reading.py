@@ -150,7 +150,9 @@ def _tiers_done(plan_ids: Sequence[int], *conditions: Any) -> dict[int, dict[str
     """Per plan, when each tier was last done (or stored): one grouped query per run.
 
     The engine counts tiers by period from this, so a completion that moved the grid
-    does not bring a tier back; it takes the max over higher tiers itself.
+    does not bring a tier back; it takes the max over higher tiers itself. A chain with
+    no such visit gets an empty history, not none: its first visits were missed, and the
+    tiers they carried are owed.
     """
     if not plan_ids:
         return {}
@@ -163,7 +165,7 @@ def _tiers_done(plan_ids: Sequence[int], *conditions: Any) -> dict[int, dict[str
         .where(WO_TABLE.c.plan_id.in_(list(plan_ids)), WO_TABLE.c.tier.is_not(None), *conditions)
         .group_by(WO_TABLE.c.plan_id, WO_TABLE.c.tier)
     )
-    done: dict[int, dict[str, dt.datetime]] = {}
+    done: dict[int, dict[str, dt.datetime]] = {plan_id: {} for plan_id in plan_ids}
     for row in db.session.execute(stmt):
         done.setdefault(row.plan_id, {})[row.tier] = row.at
     return done
@@ -197,9 +199,11 @@ def unit_history(units: Sequence[Unit], mode: Mode, now: dt.datetime) -> History
       latest visit that survives (done, touched or already due);
     * fixed plans with a ceiling or a tier chain continue from the latest stored
       visit when inserting (so new rows extend the stored chain, however it was
-      shifted), and from the latest completed visit when replacing: a late
-      completion restarts the ceiling, and the tiers it covered are not due again.
-      A visit older than the chain can remember changes nothing and is left out;
+      shifted), and from the latest completed or missed visit when replacing: a late
+      completion restarts the ceiling, and the tiers it covered are not due again; a
+      missed visit's row stays, so the tiers it carried go to the next visit instead
+      of back to its slot. A visit older than the chain can remember changes nothing
+      and is left out;
     * tier chains, fixed or completion-anchored, pass when each tier was last done (or
       stored, when inserting), so the engine counts tiers by period across completions;
     * round robin continues after the last person sent to a visit already due
@@ -233,7 +237,7 @@ def unit_history(units: Sequence[Unit], mode: Mode, now: dt.datetime) -> History
             )
     if chained:
         kept = (
-            WO_TABLE.c.status.in_(DONE)
+            WO_TABLE.c.status.in_((*DONE, WorkOrderStatus.MISSED.value))
             if mode is Mode.REPLACE
             else WO_TABLE.c.status.not_in(NOT_VISITS)
         )

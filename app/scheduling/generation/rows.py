@@ -152,6 +152,7 @@ def occurrences(
         unit_start(unit, now),
         until,
         last_visit=last_visit,
+        not_before=now,
     ):
         if occurrence.due <= now:
             continue
@@ -165,6 +166,7 @@ def occurrences(
         until,
         max(until, (reach_from or until) + NEXT_VISIT_REACH),
         last_visit=last_visit,
+        not_before=now,
     ):
         if occurrence.due <= now:
             continue
