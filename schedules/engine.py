@@ -46,6 +46,7 @@ from schedules.wallclock import to_wall, transition_days, zone
 _ONE_DAY = dt.timedelta(days=1)
 _A_YEAR = dt.timedelta(days=366)
 _TICK = dt.timedelta(microseconds=1)
+_NUDGE = dt.timedelta(seconds=1)  # a slot moved off a taken key, as extra visits are
 CEILING_PULL_PART = 3
 """A rule visit just past the ceiling moves earlier by up to 1/3 of it, not further:
 dragging it further would drag every later visit along, so an extra visit is
@@ -295,6 +296,8 @@ class _Run:
             and not (self.season_anchored or self.sub_daily)
         )
         self.first_moved: tuple[dt.datetime, dt.date] | None = None  # (slot, day) see below
+        taken = last_visit.row_slot if last_visit is not None else None
+        self.taken_slot = to_wall(taken, plan.timezone) if taken is not None else None
         self.not_before: dt.date | None = None  # see `generate`
         self.tier_pull = dt.timedelta(
             days=max((t.merge_within_days for t in plan.tiers), default=0)
@@ -978,6 +981,8 @@ class _Run:
                 reasons = [*reasons, self._carried_reason(owed)]
         if not self.start <= slot < self.end:
             return None
+        if slot == self.taken_slot:  # keep the visit, not the done row's key
+            slot += _NUDGE
         window_end = self._window_end(slot, due_wall, limit)
         window_start = min(slot - plan.tolerance_before, due_wall)  # a moved visit is on time
         if plan.each_period is not None:

@@ -91,6 +91,9 @@ class LastVisit:
     slot: dt.datetime | None = None
     tier: str | None = None
     tiers_done: Mapping[str, dt.datetime] | None = None
+    # the stored row's own slot, when `slot` is withheld (a completion-anchored restart):
+    # a new visit on it would carry the done row's key, and the done row would win
+    row_slot: dt.datetime | None = None
 
     def __post_init__(self) -> None:
         if self.tiers_done is not None:  # frozen: keep it hashable and unchangeable

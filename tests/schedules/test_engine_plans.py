@@ -271,3 +271,31 @@ def test_batches_stream_every_plan_occurrence_with_its_plan_key(calendar: WorkCa
     assert len(rows) == 5 * 59
     assert {key for key, _ in rows} == {f"p{i}" for i in range(5)}
     assert len(batches) > 1
+
+
+def test_a_lift_visit_done_early_leaves_the_next_visit_a_key_of_its_own() -> None:
+    """Pulled back from 07-22 and done on 07-07, the row keeps slot 07-22; the grid restarted
+    at completion falls on 07-22 09:00 again, and with the done row's key the app kept the
+    done row and dropped the visit: 30 days without a lift visit (seed 3, 2014)."""
+    tz = ZoneInfo("Asia/Shanghai")
+    plan = Plan(
+        "lift",
+        "FREQ=DAILY;INTERVAL=15",
+        dt.datetime(2014, 1, 2, 9),
+        ceiling_days=15,
+        anchor=Anchor.COMPLETION,
+        holiday_policy=HolidayPolicy.SKIP,
+    )
+    done_row_slot = dt.datetime(2014, 7, 22, 9, tzinfo=tz)
+    last = LastVisit(at=dt.datetime(2014, 7, 7, 9, 50, tzinfo=tz), row_slot=done_row_slot)
+    visits = list(
+        generate(
+            plan,
+            WorkCalendar(),
+            dt.datetime(2014, 7, 7, 10, tzinfo=tz),
+            dt.date(2014, 8, 1),
+            last_visit=last,
+        )
+    )
+    assert [v.due for v in visits] == [done_row_slot]
+    assert visits[0].slot != done_row_slot

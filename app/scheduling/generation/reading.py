@@ -180,8 +180,9 @@ def _as_last_visit(
     """Done visits count from when they were done (late or not), others from their due."""
     if row.status in DONE:
         at = row.completed_at or row.due_at
-        slot = None if restart_at_completion else row.slot
-        return LastVisit(at=at, slot=slot, tier=row.tier, tiers_done=tiers_done)
+        if restart_at_completion:
+            return LastVisit(at=at, tier=row.tier, tiers_done=tiers_done, row_slot=row.slot)
+        return LastVisit(at=at, slot=row.slot, tier=row.tier, tiers_done=tiers_done)
     return LastVisit(at=row.due_at, slot=row.slot, tier=row.tier, tiers_done=tiers_done)
 
 
