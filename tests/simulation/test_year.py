@@ -108,8 +108,8 @@ def test_no_building_has_all_its_lifts_or_the_fire_lift_and_another_out_at_once(
 
 @defect(
     "in some random years the two water tanks of 1号楼 are cleaned at the same hour (soak "
-    "seed 4: 2023-07-03 09:00 and 2024-12-31 09:00, WS-T1-01 and WS-T1-02, next-workday "
-    "policy): not yet traced; the fixed years and seeds 1-3 over 2004-2027 hold",
+    "seed 4 in 2017, 2018, 2023 and 2024: 07-02/07-03 or 12-31 at 09:00, WS-T1-01 and "
+    "WS-T1-02): not yet traced; the fixed years and seed 3 over 2004-2027 hold",
     only=(),
 )
 def test_no_two_power_or_water_outages_of_one_building_overlap(year: Record) -> None:
