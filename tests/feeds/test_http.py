@@ -210,7 +210,8 @@ def test_a_token_never_opens_another_feed(
 
     assert client.get(f"/feeds/{my_token}/{their_name}").status_code == 404
     assert client.get(f"/feeds/{their_token}/zhangwei-work.ics").status_code == 404
-    assert client.get(f"/feeds/{my_token[:-1]}A/zhangwei-work.ics").status_code == 404
+    one_off = my_token[:-1] + ("B" if my_token.endswith("A") else "A")
+    assert client.get(f"/feeds/{one_off}/zhangwei-work.ics").status_code == 404
     assert client.get("/feeds/short/zhangwei-work.ics").status_code == 404
     assert (
         client.get(path_of(mine) + "?scope=site").get_data() == client.get(path_of(mine)).get_data()
