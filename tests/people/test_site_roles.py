@@ -121,6 +121,16 @@ def test_a_supervisor_who_is_a_viewer_elsewhere_reads_but_cannot_change_that_sit
     assert db.session.get(Equipment, two.pump_b).name == "翠湖水泵"  # type: ignore[union-attr]
 
 
+def test_me_tells_a_client_the_role_held_at_each_site(app: Flask, two: Two) -> None:
+    answer = FreshApi(app.test_client(), _token_of("mixed")).get("/me").get_json()
+
+    assert answer["roles"] == ["supervisor", "viewer"]
+    assert sorted((r["site_code"], r["role"]) for r in answer["site_roles"]) == [
+        ("CUI", "viewer"),
+        ("HY01", "supervisor"),
+    ]
+
+
 def test_the_same_person_cannot_open_that_site_s_edit_page_in_the_browser(
     app: Flask, two: Two
 ) -> None:
