@@ -17,7 +17,7 @@ from werkzeug.test import TestResponse
 
 from app.equipment.models import Equipment
 from app.extensions import db
-from app.people import services
+from app.people import services, tokens
 from app.people.models import User
 from app.sites.models import Site, SiteMembership
 from app.sites.services import create_site
@@ -87,7 +87,7 @@ def _browser(app: Flask, username: str) -> Browser:
 def _token_of(username: str) -> str:
     user = services.find_user(username)
     assert user is not None
-    token = services.issue_api_token(user, "tests")
+    token = tokens.issue_api_token(user, "tests")
     db.session.commit()
     return token
 
