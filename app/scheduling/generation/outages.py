@@ -6,28 +6,37 @@ take equipment out of service (`outage: lift | power | water`); after a page of 
 is generated, its fresh outage visits are placed around the stored ones the run keeps
 (`schedules.stagger_outages`), and a visit that moves says why. Stored rows are moved
 the same way every run, so a regenerate meets what the nightly run stored.
+
+A visit with no later room in its window may move earlier in it, never before now. A
+plan's very first visit (nothing of it on record yet) with no room in its window at all
+may then yield past it by up to `FIRST_VISIT_GRACE`, its window following it: it has
+no period to keep yet, and its day (today or the next working day) was the app's pick.
+A second tank applied on a Friday afternoon otherwise met the first tank's statutory
+cleaning on Monday, whose window ended that day: neither could move, and both were
+cut at 09:00.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from app.catalog.current import current_catalog
 from app.equipment.models import Equipment
 from app.extensions import db
-from app.scheduling.generation.results import NOT_VISITS, PLAN_TABLE, WO_TABLE
+from app.scheduling.generation.results import NOT_VISITS, PLAN_TABLE, REPLACEABLE, WO_TABLE
 from app.scheduling.mapping import Unit
 from app.sites.models import Location
 from schedules import Occurrence, Outage, ReasonCode, Staggered, WorkCalendar, stagger_outages
 
 BUILDING = "building"
+FIRST_VISIT_GRACE = dt.timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -109,16 +118,21 @@ class SiteOutages:
         redone: Iterable[int],
         now: dt.datetime,
         calendar: WorkCalendar,
+        *,
+        replacing: bool,
     ) -> None:
         """Move the fresh outage rows (in place) around each other and the stored rows
-        the run keeps; `redone` are ids of stored rows this run rewrites or deletes.
+        the run keeps; `redone` are ids of stored rows this run rewrites or deletes
+        (`replacing`: all the untouched future rows of the plans of `fresh`).
         `fresh` holds only rows that will be written (none on a kept row's slot)."""
         mine = [r for r in fresh if r["plan_id"] in self.plans and r["status"] != "skipped"]
         by_key = {_key(r["plan_id"], r["slot"]): r for r in mine}
-        for staggered in self._placements(mine, set(redone), now, calendar):
+        first = self._first_visits(mine, now, replacing=replacing)
+        for staggered in self._placements(mine, set(redone), now, calendar, first=first):
             if staggered.reasons:
                 row = by_key[staggered.outage.key]
                 row["due_at"], row["ends_at"] = staggered.start, staggered.end
+                row["window_end"] = self._window_end(row["window_end"], staggered)
                 row["reasons"] = [*row["reasons"], *(r.to_json() for r in staggered.reasons)]
 
     def stagger_visits(
@@ -134,13 +148,14 @@ class SiteOutages:
             return list(found)
         rows = [
             {"plan_id": plan_id, "slot": o.slot, "status": o.status.value, "due_at": o.due,
-             "ends_at": o.ends, "window_end": o.window_end}
+             "ends_at": o.ends, "window_start": o.window_start, "window_end": o.window_end}
             for o in found
         ]  # fmt: skip
         rows = [r for r in rows if r["status"] != "skipped"]
+        first = self._first_visits(rows, now, replacing=True)
         placed = {
             s.outage.key: s
-            for s in self._placements(rows, set(), now, calendar, leave_out=plan_id)
+            for s in self._placements(rows, set(), now, calendar, leave_out=plan_id, first=first)
             if s.reasons
         }
         moved = []
@@ -151,6 +166,7 @@ class SiteOutages:
                     visit,
                     due=staggered.start,
                     ends=staggered.end,
+                    window_end=self._window_end(visit.window_end, staggered),
                     reasons=(*visit.reasons, *staggered.reasons),
                 )
             moved.append(visit)
@@ -163,13 +179,20 @@ class SiteOutages:
         now: dt.datetime,
         calendar: WorkCalendar,
         leave_out: int | None = None,
+        first: Container[str] = frozenset(),
     ) -> list[Staggered]:
         if not rows:
             return []
         buildings = {self.plans[r["plan_id"]].building for r in rows}
         plan_ids = [p for p, o in self.plans.items() if o.building in buildings and p != leave_out]
+        fresh = []
+        for row in rows:
+            outage = self._outage(row["plan_id"], row["slot"], row)
+            earliest = max(row["window_start"].astimezone(self.zone), now.astimezone(self.zone))
+            overrun = outage.latest_end + FIRST_VISIT_GRACE if outage.key in first else None
+            fresh.append(replace(outage, earliest_start=earliest, overrun_end=overrun))
         return stagger_outages(
-            [self._outage(r["plan_id"], r["slot"], r) for r in rows],
+            fresh,
             self.lifts,
             acceptable_day=calendar.is_workday,
             fixed=self._kept(plan_ids, redone, now),
@@ -188,6 +211,43 @@ class SiteOutages:
             label=of.label,
             fire_lift=of.fire_lift,
         )
+
+    def _first_visits(
+        self, rows: Sequence[dict[str, Any]], now: dt.datetime, *, replacing: bool
+    ) -> set[str]:
+        """Keys of the rows that are their plan's very first visit: the earliest of a plan
+        with no visit on record but the rows this run rewrites (`replacing`: its
+        untouched future ones; otherwise none)."""
+        plan_ids = {r["plan_id"] for r in rows}
+        if not plan_ids:
+            return set()
+        on_record = select(WO_TABLE.c.plan_id).where(
+            WO_TABLE.c.plan_id.in_(plan_ids), WO_TABLE.c.status.not_in(NOT_VISITS)
+        )
+        if replacing:
+            on_record = on_record.where(
+                or_(
+                    WO_TABLE.c.touched.is_(True),
+                    WO_TABLE.c.status.not_in(REPLACEABLE),
+                    WO_TABLE.c.due_at <= now,
+                )
+            )
+        seen = set(db.session.scalars(on_record.distinct()))
+        earliest: dict[int, dict[str, Any]] = {}
+        for row in rows:
+            plan_id = row["plan_id"]
+            if plan_id not in seen and (
+                plan_id not in earliest or row["due_at"] < earliest[plan_id]["due_at"]
+            ):
+                earliest[plan_id] = row
+        return {_key(plan_id, row["slot"]) for plan_id, row in earliest.items()}
+
+    def _window_end(self, window_end: dt.datetime, staggered: Staggered) -> dt.datetime:
+        """A visit that yielded past its window end (a first visit's grace) keeps being on
+        time on its new day: the window moves along by whole days."""
+        last_day = window_end.astimezone(self.zone).date()
+        late_by = (staggered.end.astimezone(self.zone).date() - last_day).days
+        return window_end + dt.timedelta(days=late_by) if late_by > 0 else window_end
 
     def _kept(self, plan_ids: list[int], redone: set[int], now: dt.datetime) -> list[Outage]:
         """Stored outage visits of these plans that stay as they are."""
