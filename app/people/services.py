@@ -45,7 +45,12 @@ from app.people.models import (
 )
 from app.people.passwords import password_problem
 from app.people.sessions import end_sessions
-from app.people.site_roles import drop_memberships, is_company_admin, other_company_admins
+from app.people.site_roles import (
+    differs_by_site,
+    drop_memberships,
+    is_company_admin,
+    other_company_admins,
+)
 from app.sites.models import Site, SiteMembership
 from app.vocab.expiry import company_today
 from app.vocab.licences import LICENCE_KINDS
@@ -208,6 +213,15 @@ def update_user(
     _check_user_fields(problems, new_name, new_phone, new_roles)
     if set(new_roles) != set(user.roles) or new_active != user.active:
         _check_grant(problems, new_roles, user)
+    if set(new_roles) != set(user.roles) and differs_by_site(user):
+        problems.add(
+            "roles",
+            N_(
+                "%(name)s holds different roles at different sites; change them per site "
+                "on the Site roles page, so one site's role does not spread to the others.",
+                name=user.name,
+            ),
+        )
     if new_locale is not None and new_locale not in current_app.config["LANGUAGES"]:
         problems.add("locale", N_("Choose a language from the list."))
     was_admin = user.active and is_company_admin(user)

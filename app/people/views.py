@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 
 from app.auth.permissions import ROLES, requires
 from app.extensions import db
-from app.people import services
+from app.people import services, site_roles
 from app.people.forms import (
     LicenceForm,
     MemberForm,
@@ -255,6 +255,8 @@ def edit_staff(user_id: int) -> ResponseReturnValue:
         form=form,
         title=_("Edit %(name)s", name=user.name),
         back=url_for("people.staff_member", user_id=user.id),
+        roles_differ_by_site=site_roles.differs_by_site(user),
+        site_roles_url=url_for("people.site_roles_page", user_id=user.id),
     ), page_status(form)
 
 
