@@ -8,29 +8,30 @@ is generated, its fresh outage visits are placed around the stored ones the run 
 the same way every run, so a regenerate meets what the nightly run stored.
 
 A visit with no later room in its window may move earlier in it, never before now. A
-plan's very first visit (nothing of it on record yet) with no room in its window at all
-may then yield past it by up to `FIRST_VISIT_GRACE`, its window following it: it has
-no period to keep yet, and its day (today or the next working day) was the app's pick.
-A second tank applied on a Friday afternoon otherwise met the first tank's statutory
-cleaning on Monday, whose window ended that day: neither could move, and both were
-cut at 09:00.
+plan's first visit (due by the working day after it was applied) with no room in its
+window at all may then yield past it by up to `FIRST_VISIT_GRACE`, its window following
+it: it has no period to keep yet, and its day (today or the next working day) was the
+app's pick. A second tank applied on a Friday afternoon otherwise met the first tank's
+statutory cleaning on Monday, whose window ended that day: neither could move, and both
+were cut at 09:00. Which visit is first is read from the plan alone, not from the rows
+on record (the demo records its past year after generating), so every run agrees.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Container, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from app.catalog.current import current_catalog
 from app.equipment.models import Equipment
 from app.extensions import db
-from app.scheduling.generation.results import NOT_VISITS, PLAN_TABLE, REPLACEABLE, WO_TABLE
+from app.scheduling.generation.results import NOT_VISITS, PLAN_TABLE, WO_TABLE
 from app.scheduling.mapping import Unit
 from app.sites.models import Location
 from schedules import Occurrence, Outage, ReasonCode, Staggered, WorkCalendar, stagger_outages
@@ -47,6 +48,7 @@ class OutageOf:
     building: str  # the building's name: reasons show it
     label: str
     fire_lift: bool
+    applied: dt.datetime | None  # when the plan was set up: its first visit follows
 
 
 def _task_outages() -> dict[tuple[str, str], str]:
@@ -97,20 +99,21 @@ class SiteOutages:
                 PLAN_TABLE.c.equipment_id,
                 PLAN_TABLE.c.catalog_type_key,
                 PLAN_TABLE.c.catalog_task_key,
+                PLAN_TABLE.c.created_at,
             ).where(
                 PLAN_TABLE.c.site_id == site_id,
                 PLAN_TABLE.c.equipment_id.is_not(None),
                 PLAN_TABLE.c.catalog_task_key.is_not(None),
             )
         )
-        for plan_id, equipment_id, type_key, task_key in rows:
+        for plan_id, equipment_id, type_key, task_key, applied in rows:
             asset = equipment.get(equipment_id)
             kind = outages.get((type_key or (asset.type_key if asset else ""), task_key))
             building = buildings.get(asset.location_id) if asset is not None else None
             if kind is None or asset is None or building is None:
                 continue
             fire = bool((asset.attributes or {}).get("fire_lift"))
-            self.plans[plan_id] = OutageOf(kind, building, asset.name, fire)
+            self.plans[plan_id] = OutageOf(kind, building, asset.name, fire, applied)
 
     def stagger(
         self,
@@ -118,17 +121,13 @@ class SiteOutages:
         redone: Iterable[int],
         now: dt.datetime,
         calendar: WorkCalendar,
-        *,
-        replacing: bool,
     ) -> None:
         """Move the fresh outage rows (in place) around each other and the stored rows
-        the run keeps; `redone` are ids of stored rows this run rewrites or deletes
-        (`replacing`: all the untouched future rows of the plans of `fresh`).
+        the run keeps; `redone` are ids of stored rows this run rewrites or deletes.
         `fresh` holds only rows that will be written (none on a kept row's slot)."""
         mine = [r for r in fresh if r["plan_id"] in self.plans and r["status"] != "skipped"]
         by_key = {_key(r["plan_id"], r["slot"]): r for r in mine}
-        first = self._first_visits(mine, now, replacing=replacing)
-        for staggered in self._placements(mine, set(redone), now, calendar, first=first):
+        for staggered in self._placements(mine, set(redone), now, calendar):
             if staggered.reasons:
                 row = by_key[staggered.outage.key]
                 row["due_at"], row["ends_at"] = staggered.start, staggered.end
@@ -152,10 +151,9 @@ class SiteOutages:
             for o in found
         ]  # fmt: skip
         rows = [r for r in rows if r["status"] != "skipped"]
-        first = self._first_visits(rows, now, replacing=True)
         placed = {
             s.outage.key: s
-            for s in self._placements(rows, set(), now, calendar, leave_out=plan_id, first=first)
+            for s in self._placements(rows, set(), now, calendar, leave_out=plan_id)
             if s.reasons
         }
         moved = []
@@ -179,7 +177,6 @@ class SiteOutages:
         now: dt.datetime,
         calendar: WorkCalendar,
         leave_out: int | None = None,
-        first: Container[str] = frozenset(),
     ) -> list[Staggered]:
         if not rows:
             return []
@@ -189,7 +186,8 @@ class SiteOutages:
         for row in rows:
             outage = self._outage(row["plan_id"], row["slot"], row)
             earliest = max(row["window_start"].astimezone(self.zone), now.astimezone(self.zone))
-            overrun = outage.latest_end + FIRST_VISIT_GRACE if outage.key in first else None
+            first = self._first_visit(row["plan_id"], outage.start, calendar)
+            overrun = outage.latest_end + FIRST_VISIT_GRACE if first else None
             fresh.append(replace(outage, earliest_start=earliest, overrun_end=overrun))
         return stagger_outages(
             fresh,
@@ -212,35 +210,16 @@ class SiteOutages:
             fire_lift=of.fire_lift,
         )
 
-    def _first_visits(
-        self, rows: Sequence[dict[str, Any]], now: dt.datetime, *, replacing: bool
-    ) -> set[str]:
-        """Keys of the rows that are their plan's very first visit: the earliest of a plan
-        with no visit on record but the rows this run rewrites (`replacing`: its
-        untouched future ones; otherwise none)."""
-        plan_ids = {r["plan_id"] for r in rows}
-        if not plan_ids:
-            return set()
-        on_record = select(WO_TABLE.c.plan_id).where(
-            WO_TABLE.c.plan_id.in_(plan_ids), WO_TABLE.c.status.not_in(NOT_VISITS)
-        )
-        if replacing:
-            on_record = on_record.where(
-                or_(
-                    WO_TABLE.c.touched.is_(True),
-                    WO_TABLE.c.status.not_in(REPLACEABLE),
-                    WO_TABLE.c.due_at <= now,
-                )
-            )
-        seen = set(db.session.scalars(on_record.distinct()))
-        earliest: dict[int, dict[str, Any]] = {}
-        for row in rows:
-            plan_id = row["plan_id"]
-            if plan_id not in seen and (
-                plan_id not in earliest or row["due_at"] < earliest[plan_id]["due_at"]
-            ):
-                earliest[plan_id] = row
-        return {_key(plan_id, row["slot"]) for plan_id, row in earliest.items()}
+    def _first_visit(self, plan_id: int, due: dt.datetime, calendar: WorkCalendar) -> bool:
+        """Whether a visit due then is its plan's first: due no later than the working day
+        after the plan was applied (the first-visit rule's day)."""
+        applied = self.plans[plan_id].applied
+        if applied is None:
+            return False
+        day = applied.astimezone(self.zone).date()
+        after = day + dt.timedelta(days=1)
+        latest = calendar.next_workday(after, not_after=after + dt.timedelta(days=40)) or after
+        return due.astimezone(self.zone).date() <= latest
 
     def _window_end(self, window_end: dt.datetime, staggered: Staggered) -> dt.datetime:
         """A visit that yielded past its window end (a first visit's grace) keeps being on

@@ -188,7 +188,7 @@ class Run:
                     self._write(rows)
                     rows = []
         if outages is not None and held:
-            outages.stagger(held, (), self.now, context.calendar, replacing=False)
+            outages.stagger(held, (), self.now, context.calendar)
             rows += held
         if rows:
             self._write(rows)
@@ -233,7 +233,7 @@ class Run:
                 for row in fresh
                 if row["slot"] not in kept.get(unit.base.id, set())  # type: ignore[arg-type]
             ]
-            outages.stagger(written, redone, self.now, context.calendar, replacing=True)
+            outages.stagger(written, redone, self.now, context.calendar)
         for unit, fresh, mine in held:
             zone = ZoneInfo(unit.plan.timezone)
             changes.diff(fresh, mine, zone, kept.get(unit.base.id, set()))  # type: ignore[arg-type]
