@@ -4,7 +4,9 @@ Tasks that take equipment out of service (catalog `outage: lift | power | water`
 generated plan by plan, so every lift of a building used to be out at the same
 minute. `stagger_outages` takes one building's (or a site's) planned outages and
 moves the later of two clashing ones to after the earlier ends, within its window
-and working hours, or to the next acceptable day in its window; each move says why.
+and working hours, or to the next acceptable day in its window; failing that, to the
+latest earlier acceptable day its window allows, and only then past its window's end
+(each as far as the caller allows: `earliest_start`, `overrun_end`); each move says why.
 
 Clashes: two outages of the same kind in one building overlap and either
 * is a power or water outage (two of those never overlap), or
@@ -35,6 +37,12 @@ class Outage:
     latest_end: dt.datetime  # the visit's window end: it may not finish later
     label: str = ""  # what the reason names, e.g. "3号梯"
     fire_lift: bool = False
+    # How early it may start when no later time in its window is free (its window start,
+    # not before now); None: never earlier than planned.
+    earliest_start: dt.datetime | None = None
+    # How late it may end when nothing in its window is free (a plan's first visit has
+    # no period to keep yet); None: never past `latest_end`.
+    overrun_end: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,26 +89,75 @@ def _place(
     acceptable_day: Callable[[dt.date], bool],
     day_ends: dt.time,
 ) -> Staggered:
+    """Later in its window first, then earlier, then past its window: a visit pulled up
+    to its window's end (a ceiling's last day) has no later room, and left in place it
+    would overlap."""
+    start = _later_start(outage, outage.latest_end, placed, lifts, acceptable_day, day_ends)
+    if start is None:
+        start = _earlier_start(outage, placed, lifts, acceptable_day, day_ends)
+    if start is None and outage.overrun_end is not None:
+        start = _later_start(outage, outage.overrun_end, placed, lifts, acceptable_day, day_ends)
+    if start is None:
+        return Staggered(outage, outage.start, outage.end, (_unresolved(outage),))
+    length = outage.end - outage.start
+    if start == outage.start:
+        return Staggered(outage, start, start + length)
+    reason = Reason.of(
+        ReasonCode.OUTAGE_STAGGERED,
+        **{"from": outage.start.isoformat(timespec="minutes")},
+        to=start.isoformat(timespec="minutes"),
+        kind=outage.kind,
+        building=outage.building,
+    )
+    return Staggered(outage, start, start + length, (reason,))
+
+
+def _later_start(
+    outage: Outage,
+    until: dt.datetime,
+    placed: list[Staggered],
+    lifts: Mapping[str, int],
+    acceptable_day: Callable[[dt.date], bool],
+    day_ends: dt.time,
+) -> dt.datetime | None:
+    """The first free start from its planned one on, ending by `until`."""
     length = outage.end - outage.start
     start = outage.start
-    while start + length <= outage.latest_end:
+    while start + length <= until:
         clashes = [p for p in placed if _clash(outage, start, start + length, p, placed, lifts)]
         if not clashes:
-            if start == outage.start:
-                return Staggered(outage, start, start + length)
-            reason = Reason.of(
-                ReasonCode.OUTAGE_STAGGERED,
-                **{"from": outage.start.isoformat(timespec="minutes")},
-                to=start.isoformat(timespec="minutes"),
-                kind=outage.kind,
-                building=outage.building,
-            )
-            return Staggered(outage, start, start + length, (reason,))
+            return start
         start = max(p.end for p in clashes)
         closing = dt.datetime.combine(start.date(), day_ends, start.tzinfo)
         if start + length > closing or not acceptable_day(start.date()):
-            start = _next_day(start, outage.start.timetz(), acceptable_day, outage.latest_end)
-    return Staggered(outage, outage.start, outage.end, (_unresolved(outage),))
+            start = _next_day(start, outage.start.timetz(), acceptable_day, until)
+    return None
+
+
+def _earlier_start(
+    outage: Outage,
+    placed: list[Staggered],
+    lifts: Mapping[str, int],
+    acceptable_day: Callable[[dt.date], bool],
+    day_ends: dt.time,
+) -> dt.datetime | None:
+    """A free start on the latest acceptable day before the planned one, at its time of
+    day or after what it clashes with there, not before `earliest_start`."""
+    earliest = outage.earliest_start
+    if earliest is None:
+        return None
+    length = outage.end - outage.start
+    day = outage.start.date() - dt.timedelta(days=1)
+    while day >= earliest.date():
+        start = dt.datetime.combine(day, outage.start.time(), outage.start.tzinfo)
+        closing = min(dt.datetime.combine(day, day_ends, start.tzinfo), outage.latest_end)
+        while acceptable_day(day) and earliest <= start and start + length <= closing:
+            clashes = [p for p in placed if _clash(outage, start, start + length, p, placed, lifts)]
+            if not clashes:
+                return start
+            start = max(p.end for p in clashes)
+        day -= dt.timedelta(days=1)
+    return None
 
 
 def _next_day(

@@ -6,6 +6,15 @@ take equipment out of service (`outage: lift | power | water`); after a page of 
 is generated, its fresh outage visits are placed around the stored ones the run keeps
 (`schedules.stagger_outages`), and a visit that moves says why. Stored rows are moved
 the same way every run, so a regenerate meets what the nightly run stored.
+
+A visit with no later room in its window may move earlier in it, never before now. A
+plan's first visit (due by the working day after it was applied) with no room in its
+window at all may then yield past it by up to `FIRST_VISIT_GRACE`, its window following
+it: it has no period to keep yet, and its day (today or the next working day) was the
+app's pick. A second tank applied on a Friday afternoon otherwise met the first tank's
+statutory cleaning on Monday, whose window ended that day: neither could move, and both
+were cut at 09:00. Which visit is first is read from the plan alone, not from the rows
+on record (the demo records its past year after generating), so every run agrees.
 """
 
 from __future__ import annotations
@@ -28,6 +37,7 @@ from app.sites.models import Location
 from schedules import Occurrence, Outage, ReasonCode, Staggered, WorkCalendar, stagger_outages
 
 BUILDING = "building"
+FIRST_VISIT_GRACE = dt.timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -38,6 +48,7 @@ class OutageOf:
     building: str  # the building's name: reasons show it
     label: str
     fire_lift: bool
+    applied: dt.datetime | None  # when the plan was set up: its first visit follows
 
 
 def _task_outages() -> dict[tuple[str, str], str]:
@@ -88,20 +99,21 @@ class SiteOutages:
                 PLAN_TABLE.c.equipment_id,
                 PLAN_TABLE.c.catalog_type_key,
                 PLAN_TABLE.c.catalog_task_key,
+                PLAN_TABLE.c.created_at,
             ).where(
                 PLAN_TABLE.c.site_id == site_id,
                 PLAN_TABLE.c.equipment_id.is_not(None),
                 PLAN_TABLE.c.catalog_task_key.is_not(None),
             )
         )
-        for plan_id, equipment_id, type_key, task_key in rows:
+        for plan_id, equipment_id, type_key, task_key, applied in rows:
             asset = equipment.get(equipment_id)
             kind = outages.get((type_key or (asset.type_key if asset else ""), task_key))
             building = buildings.get(asset.location_id) if asset is not None else None
             if kind is None or asset is None or building is None:
                 continue
             fire = bool((asset.attributes or {}).get("fire_lift"))
-            self.plans[plan_id] = OutageOf(kind, building, asset.name, fire)
+            self.plans[plan_id] = OutageOf(kind, building, asset.name, fire, applied)
 
     def stagger(
         self,
@@ -119,6 +131,7 @@ class SiteOutages:
             if staggered.reasons:
                 row = by_key[staggered.outage.key]
                 row["due_at"], row["ends_at"] = staggered.start, staggered.end
+                row["window_end"] = self._window_end(row["window_end"], staggered)
                 row["reasons"] = [*row["reasons"], *(r.to_json() for r in staggered.reasons)]
 
     def stagger_visits(
@@ -134,7 +147,7 @@ class SiteOutages:
             return list(found)
         rows = [
             {"plan_id": plan_id, "slot": o.slot, "status": o.status.value, "due_at": o.due,
-             "ends_at": o.ends, "window_end": o.window_end}
+             "ends_at": o.ends, "window_start": o.window_start, "window_end": o.window_end}
             for o in found
         ]  # fmt: skip
         rows = [r for r in rows if r["status"] != "skipped"]
@@ -151,6 +164,7 @@ class SiteOutages:
                     visit,
                     due=staggered.start,
                     ends=staggered.end,
+                    window_end=self._window_end(visit.window_end, staggered),
                     reasons=(*visit.reasons, *staggered.reasons),
                 )
             moved.append(visit)
@@ -168,8 +182,15 @@ class SiteOutages:
             return []
         buildings = {self.plans[r["plan_id"]].building for r in rows}
         plan_ids = [p for p, o in self.plans.items() if o.building in buildings and p != leave_out]
+        fresh = []
+        for row in rows:
+            outage = self._outage(row["plan_id"], row["slot"], row)
+            earliest = max(row["window_start"].astimezone(self.zone), now.astimezone(self.zone))
+            first = self._first_visit(row["plan_id"], outage.start, calendar)
+            overrun = outage.latest_end + FIRST_VISIT_GRACE if first else None
+            fresh.append(replace(outage, earliest_start=earliest, overrun_end=overrun))
         return stagger_outages(
-            [self._outage(r["plan_id"], r["slot"], r) for r in rows],
+            fresh,
             self.lifts,
             acceptable_day=calendar.is_workday,
             fixed=self._kept(plan_ids, redone, now),
@@ -188,6 +209,24 @@ class SiteOutages:
             label=of.label,
             fire_lift=of.fire_lift,
         )
+
+    def _first_visit(self, plan_id: int, due: dt.datetime, calendar: WorkCalendar) -> bool:
+        """Whether a visit due then is its plan's first: due no later than the working day
+        after the plan was applied (the first-visit rule's day)."""
+        applied = self.plans[plan_id].applied
+        if applied is None:
+            return False
+        day = applied.astimezone(self.zone).date()
+        after = day + dt.timedelta(days=1)
+        latest = calendar.next_workday(after, not_after=after + dt.timedelta(days=40)) or after
+        return due.astimezone(self.zone).date() <= latest
+
+    def _window_end(self, window_end: dt.datetime, staggered: Staggered) -> dt.datetime:
+        """A visit that yielded past its window end (a first visit's grace) keeps being on
+        time on its new day: the window moves along by whole days."""
+        last_day = window_end.astimezone(self.zone).date()
+        late_by = (staggered.end.astimezone(self.zone).date() - last_day).days
+        return window_end + dt.timedelta(days=late_by) if late_by > 0 else window_end
 
     def _kept(self, plan_ids: list[int], redone: set[int], now: dt.datetime) -> list[Outage]:
         """Stored outage visits of these plans that stay as they are."""
