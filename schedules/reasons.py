@@ -29,6 +29,7 @@ class ReasonCode(StrEnum):
     CEILING_EXTRA_VISIT = "ceiling_extra_visit"
     TIER_MERGED = "tier_merged"
     TIER_CARRIED = "tier_carried"
+    TIER_DONE_ELSEWHERE = "tier_done_elsewhere"
     SAME_DAY_MERGED = "same_day_merged"
     REASSIGNED = "reassigned"
     UNASSIGNED = "unassigned"
@@ -193,6 +194,12 @@ def _tier_carried(p: Mapping[str, JsonScalar], locale: Locale) -> str:
     )
 
 
+def _tier_done_elsewhere(p: Mapping[str, JsonScalar], locale: Locale) -> str:
+    if locale == "zh":
+        return f"{_tier_name(p, locale)}项目已于 {p['done_on']} 完成，本次不再重复"
+    return f"its {_tier_name(p, locale)} items were done on {p['done_on']}; not repeated here"
+
+
 def _same_day(p: Mapping[str, JsonScalar], locale: Locale) -> str:
     if locale == "zh":
         return f"调整后与 {p['kept_slot']} 那次落在同一时间，合并为一次"
@@ -320,6 +327,7 @@ _TEMPLATES: dict[ReasonCode, Callable[[Mapping[str, JsonScalar], Locale], str]] 
     ReasonCode.CEILING_EXTRA_VISIT: _ceiling_extra,
     ReasonCode.TIER_MERGED: _tier_merged,
     ReasonCode.TIER_CARRIED: _tier_carried,
+    ReasonCode.TIER_DONE_ELSEWHERE: _tier_done_elsewhere,
     ReasonCode.SAME_DAY_MERGED: _same_day,
     ReasonCode.REASSIGNED: _reassigned,
     ReasonCode.UNASSIGNED: _unassigned,

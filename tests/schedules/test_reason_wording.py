@@ -41,6 +41,12 @@ SAMPLE_PARAMS: dict[ReasonCode, dict[str, object]] = {
         "tier_en": "quarterly",
         "tier_slot": "2026-04-09",
     },
+    ReasonCode.TIER_DONE_ELSEWHERE: {
+        "tier": "quarterly",
+        "tier_zh": "季度保养",
+        "tier_en": "quarterly",
+        "done_on": "2026-07-11",
+    },
     ReasonCode.SAME_DAY_MERGED: {"kept_slot": "2026-09-30"},
     ReasonCode.REASSIGNED: {"from": "王师傅", "to": "李师傅", "cause": "off_duty"},
     ReasonCode.UNASSIGNED: {"cause": "nobody_qualified_on_duty"},
