@@ -28,7 +28,10 @@ from .kit import SHANGHAI, work_orders
 
 
 def _after(base: Plan, row: WorkOrder) -> list[WorkOrder]:
-    return [w for w in work_orders(base) if w.due_at > row.due_at and w.status != "skipped"]
+    """The visits due after `row`, in the order they are due (a made-up visit keeps its
+    later slot)."""
+    later = [w for w in work_orders(base) if w.due_at > row.due_at and w.status != "skipped"]
+    return sorted(later, key=lambda w: w.due_at)
 
 
 @pytest.mark.parametrize("anchor", ["fixed", "completion"])
@@ -54,6 +57,7 @@ def test_a_missed_quarterly_visit_puts_its_items_on_the_next_stored_visit(
     assert carrying.id == following.id, "the stored row is updated in place"
     assert str(quarterly.id) in carrying.includes
     assert any(r["code"] == "tier_carried" for r in carrying.reasons)
+    assert any(r["code"] == "tier_made_up" for r in carrying.reasons), "not two weeks on"
     later = _after(base, carrying)
     assert all(str(quarterly.id) not in w.includes for w in later if w.due_at.month < 7)
 
