@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.plans.models import Plan
+from app.workorders.checklist import own_tiers
 from app.workorders.models import WorkOrder, WorkOrderStatus
 from schedules import Reason, ReasonCode, Tier
 from schedules.tiers import tier_names
@@ -36,15 +37,34 @@ _TIER_CODES = (ReasonCode.TIER_CARRIED.value, ReasonCode.TIER_MERGED.value)
 
 
 def settle_carried_tiers(completed: Iterable[WorkOrder]) -> None:
-    """The open rows sharing a just-completed visit's carried tiers drop them (flushes)."""
+    """The open rows sharing a just-completed visit's carried tiers give them up (flushes).
+
+    A missed row keeps its `includes` (what was planned there, a promise the schedule
+    kept) and shows only its base items (`own_tiers`) until it is completed late, when it
+    records just those; a planned carrier drops the tiers outright.
+    """
     for row in completed:
-        if row.plan_id is None or len(row.includes or ()) < 2 or row.slot is None:
+        if row.plan_id is None or row.slot is None:
             continue
-        linked = _carry_linked(row, _neighbours(row))
-        for other in linked:
-            if other.status in STILL_OPEN and 1 < len(other.includes or ()) <= len(row.includes):
-                _drop_tiers(other, row)
+        if own_tiers(row) != list(row.includes or ()):  # done late after its carrier
+            _keep_own(row)
+            continue
+        if len(row.includes or ()) < 2:
+            continue
+        for other in _carry_linked(row, _neighbours(row)):
+            if _shares_tiers(other, row):
+                _done_elsewhere(other, row)
     db.session.flush()
+
+
+def _shares_tiers(other: WorkOrder, done: WorkOrder) -> bool:
+    """Still open, carrying only tiers `done` did, and not told so already."""
+    includes = list(other.includes or ())
+    return (
+        other.status in STILL_OPEN
+        and 1 < len(includes) <= len(done.includes)
+        and own_tiers(other) == includes
+    )
 
 
 def _neighbours(row: WorkOrder) -> list[WorkOrder]:
@@ -101,18 +121,23 @@ def _carried_from(row: WorkOrder) -> list[dt.date]:
     return days
 
 
-def _drop_tiers(row: WorkOrder, done: WorkOrder) -> None:
-    """Keep only the base items on `row`, saying which visit did the rest."""
-    base = (row.includes or [])[:1]
-    top = str(row.includes[-1])
-    row.reasons = [
-        *(r for r in row.reasons or () if r.get("code") not in _TIER_CODES),
-        _done_reason(done, top),
-    ]
-    row.title = _base_title(row.title, top, base[0] if base else None)
-    row.includes = base
-    row.tier = base[0] if base else None
+def _done_elsewhere(row: WorkOrder, done: WorkOrder) -> None:
+    """`row` shows only its base items now, and says which visit did the rest."""
+    top, base = str(row.includes[-1]), str(row.includes[0])
+    reasons = list(row.reasons or ())
+    if row.status != WorkOrderStatus.MISSED.value:  # a missed row keeps what was planned
+        reasons = [r for r in reasons if r.get("code") not in _TIER_CODES]
+        _keep_own(row)
+    row.reasons = [*reasons, _done_reason(done, top)]
+    row.title = _base_title(row.title, top, base)
     row.revision += 1
+
+
+def _keep_own(row: WorkOrder) -> None:
+    """The row records only its base tier (its `includes` hold two or more)."""
+    base = str(row.includes[0])
+    row.includes = [base]
+    row.tier = base
 
 
 def _done_reason(done: WorkOrder, top: str) -> dict[str, object]:

@@ -121,7 +121,7 @@ def test_a_missed_visit_completed_after_its_carrier_records_only_its_own_items(
 
     db.session.refresh(april)
     assert april.status == "missed"
-    assert april.includes == [str(base.id)], "the quarterly items were done by the carrier"
+    assert str(quarterly.id) in april.includes, "what was planned there stays on record"
     assert QUARTERLY_ITEM["key"] not in {item.key for item in items_for(april)}
     assert april.title.startswith(base.name)
     done_on = carrier.due_at.astimezone(SHANGHAI).date().isoformat()
