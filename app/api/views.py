@@ -7,6 +7,7 @@ from flask_login import current_user
 from app.api.openapi import build_document
 from app.api.spec import api_route, bp, schema
 from app.auth.permissions import AUTHENTICATED, PUBLIC, requires
+from app.people.site_role_api import SITE_ROLE, site_roles_json
 
 ME_SCHEMA = schema(
     "Me",
@@ -16,7 +17,12 @@ ME_SCHEMA = schema(
             "id": {"type": "integer"},
             "username": {"type": "string"},
             "name": {"type": "string"},
-            "roles": {"type": "array", "items": {"type": "string"}},
+            "roles": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Every role held at some site; what a role allows is per site",
+            },
+            "site_roles": {"type": "array", "items": SITE_ROLE},
         },
     },
 )
@@ -38,11 +44,14 @@ def openapi_document() -> ResponseReturnValue:
     response_schema=ME_SCHEMA,
 )
 def me() -> ResponseReturnValue:
+    """Who is calling, with the role held at each site, so a client can offer per site
+    only what that site's role allows."""
     return jsonify(
         {
             "id": current_user.id,
             "username": current_user.username,
             "name": current_user.name,
             "roles": sorted(current_user.roles),
+            "site_roles": site_roles_json(current_user)["items"],
         }
     )

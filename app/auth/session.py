@@ -8,8 +8,8 @@ from app.audit.actor import SYSTEM, Actor, set_actor
 from app.auth.permissions import AUTHENTICATED, PUBLIC, required_permission
 from app.extensions import login_manager
 from app.people.models import User
-from app.people.services import user_for_api_token
 from app.people.sessions import user_for_session
+from app.people.tokens import user_for_api_token
 
 
 def _load_user(session_id: str) -> User | None:

@@ -43,9 +43,11 @@ from app.demo.history import create_demo_history
 from app.demo.plans import create_demo_plans
 from app.equipment.models import Criticality, Equipment, EquipmentStatus
 from app.extensions import db
+from app.people.licences import add_licence
 from app.people.models import Team, User
-from app.people.services import add_licence, add_membership, create_user
+from app.people.services import create_user
 from app.people.site_roles import grant_site_role
+from app.people.teams import add_membership
 from app.rosters.models import StaffLeave
 from app.sites.models import Location, Site
 from schedules import PRESETS

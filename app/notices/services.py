@@ -10,7 +10,7 @@ from app.contractors.models import Contractor
 from app.equipment.models import Equipment, EquipmentStatus
 from app.extensions import db
 from app.notices.models import Notice
-from app.people.services import expiring_licences
+from app.people.licences import expiring_licences
 from app.vocab.licences import LICENCE_KINDS
 
 

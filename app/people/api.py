@@ -14,7 +14,7 @@ from app.api.spec import PAGINATION_QUERY, api_route, json_body, schema
 from app.auth.permissions import ROLES
 from app.core.validation import parse_iso_date
 from app.extensions import db
-from app.people import services
+from app.people import licences, services, teams
 from app.people.models import TEAM_KINDS, Licence, Team, TeamMembership, User
 from app.vocab.licences import LICENCE_KINDS
 from schedules import PRESETS
@@ -326,7 +326,7 @@ def patch_staff(user_id: int) -> ResponseReturnValue:
 def create_licence(user_id: int) -> ResponseReturnValue:
     user = _user(user_id)
     body = _dates(json_body(LICENCE_CREATE), "issued_on", "expires_on")
-    licence = services.add_licence(
+    licence = licences.add_licence(
         user,
         body["kind"],
         body.get("number", ""),
@@ -348,7 +348,7 @@ def create_licence(user_id: int) -> ResponseReturnValue:
 def patch_licence(user_id: int, licence_id: int) -> ResponseReturnValue:
     licence = _licence(_user(user_id), licence_id)
     body = _dates(json_body(LICENCE_PATCH), "issued_on", "expires_on")
-    services.update_licence(licence, body.pop("version"), **body)
+    licences.update_licence(licence, body.pop("version"), **body)
     return licence_json(licence)
 
 
@@ -366,7 +366,7 @@ def patch_licence(user_id: int, licence_id: int) -> ResponseReturnValue:
 )
 def list_teams() -> ResponseReturnValue:
     site_id = request.args.get("site_id", type=int)
-    return paginate(services.teams_query(site_id), team_json)
+    return paginate(teams.teams_query(site_id), team_json)
 
 
 @api_route(
@@ -392,7 +392,7 @@ def get_team(team_id: int) -> ResponseReturnValue:
     status=201,
 )
 def create_team() -> ResponseReturnValue:
-    team = services.create_team(**json_body(TEAM_CREATE))
+    team = teams.create_team(**json_body(TEAM_CREATE))
     return team_json(team), 201, {"Location": url_for("api.teams_get_team", team_id=team.id)}
 
 
@@ -408,7 +408,7 @@ def create_team() -> ResponseReturnValue:
 def patch_team(team_id: int) -> ResponseReturnValue:
     team = _team(team_id)
     body = json_body(TEAM_PATCH)
-    services.update_team(team, body.pop("version"), **body)
+    teams.update_team(team, body.pop("version"), **body)
     return team_json(team)
 
 
@@ -439,10 +439,10 @@ def put_member(team_id: int, user_id: int) -> ResponseReturnValue:
     team, user = _team(team_id), _user(user_id)
     body = json_body(MEMBER_PUT)
     if any(m.user_id == user.id for m in team.memberships):
-        membership = services.update_membership(team, user, **body)
+        membership = teams.update_membership(team, user, **body)
         status = 200
     else:
-        membership = services.add_membership(team, user, **body)
+        membership = teams.add_membership(team, user, **body)
         status = 201
     return member_json(membership), status
 
@@ -459,5 +459,5 @@ def delete_member(team_id: int, user_id: int) -> ResponseReturnValue:
     team, user = _team(team_id), _user(user_id)
     if not any(m.user_id == user.id for m in team.memberships):
         raise ApiError(404, "not_found", "not a member of this team")
-    services.remove_membership(team, user)
+    teams.remove_membership(team, user)
     return "", 204

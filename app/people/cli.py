@@ -7,7 +7,8 @@ from app.auth.permissions import ROLES
 from app.extensions import db
 from app.people import site_roles
 from app.people.models import User
-from app.people.services import PeopleError, create_user, find_user, issue_api_token, list_users
+from app.people.services import PeopleError, create_user, find_user, list_users
+from app.people.tokens import issue_api_token
 from app.sites.models import SiteMembership
 from app.sites.queries import site_with_code
 

@@ -8,7 +8,7 @@ from flask_login import current_user
 from app.auth.permissions import AUTHENTICATED, requires
 from app.auth.session import renew_login
 from app.extensions import db
-from app.people import services
+from app.people import services, tokens
 from app.people.forms import PasswordForm, ProfileForm, TokenForm
 from app.people.models import ApiToken, User
 from app.web.forms import page_status, save
@@ -36,7 +36,7 @@ def _page(
         profile_form=profile_form,
         password_form=password_form or PasswordForm(prefix="password"),
         token_form=token_form or TokenForm(prefix="token"),
-        tokens=services.api_tokens(me),
+        tokens=tokens.api_tokens(me),
         new_token=new_token,
     )
 
@@ -82,7 +82,7 @@ def create_token() -> ResponseReturnValue:
     """Show the new token in this response only: it is never stored or shown again."""
     form = TokenForm(prefix="token")
     if form.validate_on_submit():
-        saved, raw = save(lambda: services.issue_api_token(_me(), form.name.data or ""), form)
+        saved, raw = save(lambda: tokens.issue_api_token(_me(), form.name.data or ""), form)
         if saved:
             return _page(new_token=raw), 201, {"Cache-Control": "no-store"}
     return _page(token_form=form), page_status(form)
@@ -95,6 +95,6 @@ def revoke_token(token_id: int) -> ResponseReturnValue:
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != _me().id:
         abort(404)
-    if save(lambda: services.revoke_api_token(_me(), token_id)):
+    if save(lambda: tokens.revoke_api_token(_me(), token_id)):
         flash(_("The token no longer works."), "success")
     return redirect(url_for("profile.index"))

@@ -1,15 +1,13 @@
-"""Staff accounts, roles, teams and licences. Services flush; callers commit.
+"""Staff accounts, their roles and passwords. Services flush; callers commit.
+
+Teams are in `teams`, licences in `licences`, API tokens in `tokens`.
 
 Staff are never deleted, only deactivated: work orders, rosters and the audit
 log must keep showing who did what.
 """
 
-import hashlib
 import re
-import secrets
 from collections.abc import Iterable
-from datetime import date, timedelta
-from typing import NoReturn
 
 from flask import current_app
 from sqlalchemy import Select, select
@@ -19,48 +17,34 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.access.roles import ROLES
 from app.access.scoping import UNSCOPED, current_scope, scoped_to
-from app.core import clock
 from app.core.signals import staff_changed
-from app.core.text import check_lines, clean_code, clean_name
+from app.core.text import check_lines, clean_name
 from app.core.validation import (
     N_,
     UNSET,
-    Msg,
     Problems,
     Unset,
-    ValidationError,
     check_version,
-    count_references,
     phone_problem,
     pick,
 )
 from app.extensions import db
+from app.people.errors import PeopleError, refuse
 from app.people.models import (
-    TEAM_KINDS,
-    ApiToken,
-    Licence,
-    Team,
     TeamMembership,
     User,
 )
 from app.people.passwords import password_problem
 from app.people.sessions import end_sessions
-from app.people.site_roles import drop_memberships, is_company_admin, other_company_admins
-from app.sites.models import Site, SiteMembership
-from app.vocab.expiry import company_today
-from app.vocab.licences import LICENCE_KINDS
-from schedules import PRESETS
+from app.people.site_roles import (
+    differs_by_site,
+    drop_memberships,
+    is_company_admin,
+    other_company_admins,
+)
+from app.sites.models import SiteMembership
 
 _USERNAME = re.compile(r"^\S{1,64}$")
-_TEAM_CODE = re.compile(r"^\S{1,32}$")
-
-
-class PeopleError(ValidationError):
-    """Bad input for a staff operation; `str()` gives a one-line English reason."""
-
-
-def _raise(field: str, message: Msg) -> NoReturn:
-    raise PeopleError({field: message})
 
 
 # --- users -----------------------------------------------------------------------------------
@@ -208,6 +192,15 @@ def update_user(
     _check_user_fields(problems, new_name, new_phone, new_roles)
     if set(new_roles) != set(user.roles) or new_active != user.active:
         _check_grant(problems, new_roles, user)
+    if set(new_roles) != set(user.roles) and differs_by_site(user):
+        problems.add(
+            "roles",
+            N_(
+                "%(name)s holds different roles at different sites; change them per site "
+                "on the Site roles page, so one site's role does not spread to the others.",
+                name=user.name,
+            ),
+        )
     if new_locale is not None and new_locale not in current_app.config["LANGUAGES"]:
         problems.add("locale", N_("Choose a language from the list."))
     was_admin = user.active and is_company_admin(user)
@@ -251,7 +244,7 @@ def remember_language(user: User, code: str) -> None:
 def reset_password(user: User, new_password: str) -> None:
     """An administrator sets a new password, e.g. for someone who forgot theirs."""
     if problem := password_problem(new_password, (user.username, user.name)):
-        _raise("new_password", problem)
+        refuse("new_password", problem)
     set_password(user, new_password)
     user.failed_logins = 0
     user.locked_until = None
@@ -272,300 +265,3 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     set_password(user, new_password)
     db.session.flush()
     end_sessions(user)  # other browsers logged in with the old password are logged out
-
-
-# --- teams -----------------------------------------------------------------------------------
-
-
-def get_team(team_id: int) -> Team | None:
-    return db.session.get(Team, team_id)
-
-
-def teams_query(site_id: int | None = None) -> Select[tuple[Team]]:
-    stmt = (
-        select(Team)
-        .options(selectinload(Team.memberships).selectinload(TeamMembership.user))
-        .order_by(Team.site_id, Team.code)
-    )
-    return stmt if site_id is None else stmt.where(Team.site_id == site_id)
-
-
-def list_teams(site_id: int | None = None) -> list[Team]:
-    return list(db.session.scalars(teams_query(site_id)))
-
-
-def _check_team(
-    team: Team | None,
-    site_id: int,
-    code: str,
-    name: str,
-    kind: str,
-    shift_pattern: str | None,
-) -> None:
-    problems = Problems()
-    check_lines(problems, code=code, name=name)
-    if db.session.get(Site, site_id) is None:
-        problems.add("site_id", N_("Choose a site."))
-    if not code:
-        problems.add("code", N_("Enter a code."))
-    elif not _TEAM_CODE.match(code):
-        problems.add("code", N_("No spaces, at most 32 characters."))
-    elif "site_id" not in problems:
-        other = db.session.scalar(select(Team).where(Team.site_id == site_id, Team.code == code))
-        if other is not None and other is not team:
-            problems.add("code", N_("Another team of this site already uses %(code)s.", code=code))
-    if not name:
-        problems.add("name", N_("Enter a name."))
-    elif len(name) > 100:
-        problems.add("name", N_("At most %(n)d characters.", n=100))
-    if kind not in TEAM_KINDS:
-        problems.add("kind", N_("Choose a kind from the list."))
-    if shift_pattern is not None and shift_pattern not in PRESETS:
-        problems.add("shift_pattern", N_("Choose a shift pattern from the list."))
-    problems.raise_if_any(PeopleError)
-
-
-def create_team(
-    site_id: int, code: str, name: str, kind: str, shift_pattern: str | None = None
-) -> Team:
-    code, name = clean_code(code), clean_name(name)
-    shift_pattern = (shift_pattern or "").strip() or None
-    _check_team(None, site_id, code, name, kind, shift_pattern)
-    team = Team(site_id=site_id, code=code, name=name, kind=kind, shift_pattern=shift_pattern)
-    db.session.add(team)
-    db.session.flush()
-    return team
-
-
-def update_team(
-    team: Team,
-    version: int | None,
-    *,
-    code: str | Unset = UNSET,
-    name: str | Unset = UNSET,
-    kind: str | Unset = UNSET,
-    shift_pattern: str | Unset | None = UNSET,
-) -> Team:
-    """Change the given fields; a team stays with its site (its plans and rosters do too).
-
-    A new shift pattern moves its members' duties, so their future visits follow.
-    """
-    check_version(team, version)
-    new_code = clean_code(pick(code, team.code))
-    new_name = clean_name(pick(name, team.name))
-    new_kind = pick(kind, team.kind)
-    new_pattern = (pick(shift_pattern, team.shift_pattern) or "").strip() or None
-    _check_team(team, team.site_id, new_code, new_name, new_kind, new_pattern)
-    rostered = new_pattern != team.shift_pattern
-    team.code, team.name, team.kind, team.shift_pattern = new_code, new_name, new_kind, new_pattern
-    db.session.flush()
-    if rostered:
-        staff_changed.send(None, team_ids=[team.id], user_ids=[m.id for m in team.members])
-    return team
-
-
-def delete_team(team: Team, version: int | None) -> None:
-    """Remove a team nothing points at; plans, work orders or equipment keep it alive.
-
-    Memberships go with the team. Deleting a used team would silently leave its
-    plans and work orders without anyone responsible.
-    """
-    check_version(team, version)
-    used = count_references(team, ignore=frozenset({"team_membership"}))
-    if used:
-        _raise("_", N_("This team is still used by %(n)d records; reassign them first.", n=used))
-    members = team.members
-    db.session.delete(team)
-    db.session.flush()
-    # they no longer work its shifts on their other teams' plans
-    staff_changed.send(None, user_ids=[m.id for m in members])
-
-
-def _membership(team: Team, user: User) -> TeamMembership | None:
-    return db.session.get(TeamMembership, (team.id, user.id))
-
-
-def add_membership(
-    team: Team, user: User, is_lead: bool = False, rotation_offset: int = 0
-) -> TeamMembership:
-    """Put an active member of staff in a team, optionally as its lead (班长)."""
-    if _membership(team, user) is not None:
-        _raise("user_id", N_("%(name)s is already in this team.", name=user.name))
-    if not user.active:
-        _raise("user_id", N_("%(name)s is inactive.", name=user.name))
-    if rotation_offset < 0:
-        _raise("rotation_offset", N_("Use zero or a positive number."))
-    membership = TeamMembership(
-        team=team, user=user, is_lead=is_lead, rotation_offset=rotation_offset
-    )
-    db.session.add(membership)
-    db.session.flush()
-    staff_changed.send(None, team_ids=[team.id], user_ids=[user.id])
-    return membership
-
-
-def update_membership(
-    team: Team,
-    user: User,
-    *,
-    is_lead: bool | Unset = UNSET,
-    rotation_offset: int | Unset = UNSET,
-) -> TeamMembership:
-    membership = _membership(team, user)
-    if membership is None:
-        raise PeopleError({"user_id": N_("%(name)s is not in this team.", name=user.name)})
-    new_offset = pick(rotation_offset, membership.rotation_offset)
-    if new_offset < 0:
-        _raise("rotation_offset", N_("Use zero or a positive number."))
-    rostered = new_offset != membership.rotation_offset  # the lead role assigns nothing
-    membership.is_lead = pick(is_lead, membership.is_lead)
-    membership.rotation_offset = new_offset
-    db.session.flush()
-    if rostered:
-        staff_changed.send(None, user_ids=[user.id])
-    return membership
-
-
-def remove_membership(team: Team, user: User) -> None:
-    membership = _membership(team, user)
-    if membership is None:
-        _raise("user_id", N_("%(name)s is not in this team.", name=user.name))
-    db.session.delete(membership)
-    db.session.flush()
-    db.session.expire(team, ["memberships"])
-    db.session.expire(user, ["memberships"])
-    staff_changed.send(None, team_ids=[team.id], user_ids=[user.id])
-
-
-# --- licences --------------------------------------------------------------------------------
-
-
-def get_licence(licence_id: int) -> Licence | None:
-    return db.session.get(Licence, licence_id)
-
-
-def _check_licence(kind: str, number: str, issued_on: date | None, expires_on: date | None) -> None:
-    problems = Problems()
-    if kind not in LICENCE_KINDS:
-        problems.add("kind", N_("Choose a kind from the list."))
-    if len(number) > 64:
-        problems.add("number", N_("At most %(n)d characters.", n=64))
-    if issued_on is not None and expires_on is not None and expires_on < issued_on:
-        problems.add("expires_on", N_("The expiry date is before the issue date."))
-    problems.raise_if_any(PeopleError)
-
-
-def add_licence(
-    user: User, kind: str, number: str, expires_on: date | None, issued_on: date | None = None
-) -> Licence:
-    """Record a licence; future visits that need its kind may now go to its holder."""
-    number = number.strip()
-    _check_licence(kind, number, issued_on, expires_on)
-    licence = Licence(
-        user=user, kind=kind, number=number, expires_on=expires_on, issued_on=issued_on
-    )
-    db.session.add(licence)
-    db.session.flush()
-    staff_changed.send(None, user_ids=[user.id], licence_kinds={kind})
-    return licence
-
-
-def update_licence(
-    licence: Licence,
-    version: int | None,
-    *,
-    kind: str | Unset = UNSET,
-    number: str | Unset = UNSET,
-    issued_on: date | Unset | None = UNSET,
-    expires_on: date | Unset | None = UNSET,
-) -> Licence:
-    """Record a renewal or correct a licence, e.g. a new expiry after re-examination."""
-    check_version(licence, version)
-    new_kind = pick(kind, licence.kind)
-    new_number = pick(number, licence.number).strip()
-    new_issued = pick(issued_on, licence.issued_on)
-    new_expires = pick(expires_on, licence.expires_on)
-    _check_licence(new_kind, new_number, new_issued, new_expires)
-    kinds = {licence.kind, new_kind}
-    rostered = (new_kind, new_expires) != (licence.kind, licence.expires_on)
-    licence.kind, licence.number = new_kind, new_number
-    licence.issued_on, licence.expires_on = new_issued, new_expires
-    db.session.flush()
-    if rostered:  # eligibility is kind and expiry; the number and issue date decide nothing
-        staff_changed.send(None, user_ids=[licence.user.id], licence_kinds=kinds)
-    return licence
-
-
-def delete_licence(licence: Licence, version: int | None) -> None:
-    """Remove a licence; the holder's future visits that needed it go to someone else."""
-    check_version(licence, version)
-    user, kind = licence.user, licence.kind
-    db.session.delete(licence)
-    db.session.flush()
-    staff_changed.send(None, user_ids=[user.id], licence_kinds={kind})
-
-
-def expiring_licences(within_days: int, today: date | None = None) -> list[Licence]:
-    """Licences of active staff that expire within `within_days` or have already expired.
-
-    Soonest first, so whoever books the re-examinations starts at the top.
-    """
-    today = today or company_today()
-    limit = today + timedelta(days=within_days)
-    stmt = (
-        select(Licence)
-        .join(User)
-        .options(selectinload(Licence.user))
-        .where(User.active.is_(True), Licence.expires_on.is_not(None), Licence.expires_on <= limit)
-        .order_by(Licence.expires_on, Licence.id)
-    )
-    return list(db.session.scalars(stmt))
-
-
-# --- API tokens ------------------------------------------------------------------------------
-
-
-def _hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
-def issue_api_token(user: User, name: str = "") -> str:
-    """Create a bearer token; the raw value is returned once and never stored."""
-    name = name.strip()
-    if len(name) > 100:
-        _raise("name", N_("At most %(n)d characters.", n=100))
-    raw = secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user=user, name=name, token_hash=_hash_token(raw)))
-    db.session.flush()
-    return raw
-
-
-def api_tokens(user: User) -> list[ApiToken]:
-    """The user's tokens that still work, newest first."""
-    stmt = (
-        select(ApiToken)
-        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
-    )
-    return list(db.session.scalars(stmt))
-
-
-def revoke_api_token(user: User, token_id: int) -> ApiToken:
-    """Stop a token from working; only its owner may revoke it here."""
-    token = db.session.get(ApiToken, token_id)
-    if token is None or token.user_id != user.id or token.revoked_at is not None:
-        raise PeopleError({"token": N_("No such token.")})
-    token.revoked_at = clock.utcnow()
-    db.session.flush()
-    return token
-
-
-def user_for_api_token(raw: str) -> User | None:
-    token = db.session.scalar(
-        select(ApiToken).where(
-            ApiToken.token_hash == _hash_token(raw), ApiToken.revoked_at.is_(None)
-        )
-    )
-    if token is None or not token.user.active:
-        return None
-    return token.user

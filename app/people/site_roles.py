@@ -131,6 +131,23 @@ def drop_memberships(user: User, rows: list[SiteMembership]) -> None:
         db.session.delete(membership)
 
 
+def differs_by_site(user: User) -> bool:
+    """True when the user holds different roles at the sites the editor manages.
+
+    The staff form and `PATCH /staff/<id>` set one list of roles at every such site,
+    which would flatten them: a viewer at one site would become a supervisor there too.
+    Those roles are changed per site, on the site-roles page or its API.
+    """
+    reach = current_scope().site_ids  # None: the editor manages every site
+    by_site: dict[int | None, set[str]] = {}
+    for membership in user.site_memberships:
+        if reach is None or membership.site_id in reach:
+            held = by_site.setdefault(membership.site_id, set())
+            if membership.role is not None:
+                held.add(membership.role)
+    return len({frozenset(roles) for roles in by_site.values()}) > 1
+
+
 def _holds(user: User, site_id: int | None, role: str) -> bool:
     return any(m.site_id == site_id and m.role == role for m in user.site_memberships)
 

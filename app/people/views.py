@@ -6,7 +6,8 @@ from flask_babel import gettext as _
 
 from app.auth.permissions import ROLES, requires
 from app.extensions import db
-from app.people import services
+from app.people import licences, services, site_roles
+from app.people import teams as team_services
 from app.people.forms import (
     LicenceForm,
     MemberForm,
@@ -66,7 +67,7 @@ def _site_choices() -> list[tuple[int, str]]:
 def teams() -> ResponseReturnValue:
     """Teams per site, with their members."""
     sites = {site.id: site for site in list_sites()}
-    return render_template("people/teams.html", teams=services.list_teams(), sites=sites)
+    return render_template("people/teams.html", teams=team_services.list_teams(), sites=sites)
 
 
 @bp.route("/teams/new", methods=["GET", "POST"])
@@ -75,7 +76,7 @@ def new_team() -> ResponseReturnValue:
     """Create a team at a site."""
     form = TeamForm(_site_choices())
     if form.validate_on_submit():
-        saved, team = save(lambda: services.create_team(**form.values()), form)
+        saved, team = save(lambda: team_services.create_team(**form.values()), form)
         if saved and team is not None:
             flash(_("Team saved."), "success")
             return redirect(url_for("people.team", team_id=team.id))
@@ -120,7 +121,7 @@ def edit_team(team_id: int) -> ResponseReturnValue:
     del form.site_id  # a team stays with its site
     if form.validate_on_submit():
         saved, _team_saved = save(
-            lambda: services.update_team(team, form.version.data, **form.values()), form
+            lambda: team_services.update_team(team, form.version.data, **form.values()), form
         )
         if saved:
             flash(_("Team saved."), "success")
@@ -141,7 +142,7 @@ def delete_team(team_id: int) -> ResponseReturnValue:
     """Delete a team that no plan, work order or equipment points at."""
     team = _team(team_id)
     version = request.form.get("version", type=int)
-    if save(lambda: services.delete_team(team, version)):
+    if save(lambda: team_services.delete_team(team, version)):
         flash(_("Team deleted."), "success")
         return redirect(url_for("people.teams"))
     return redirect(url_for("people.team", team_id=team_id))
@@ -156,7 +157,7 @@ def add_member(team_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         user = _user(form.user_id.data or 0)
         saved, _membership = save(
-            lambda: services.add_membership(
+            lambda: team_services.add_membership(
                 team, user, bool(form.is_lead.data), form.rotation_offset.data or 0
             ),
             form,
@@ -173,7 +174,7 @@ def set_lead(team_id: int, user_id: int) -> ResponseReturnValue:
     """Make a member the team's lead, or not."""
     team, user = _team(team_id), _user(user_id)
     is_lead = request.form.get("is_lead") == "1"
-    save(lambda: services.update_membership(team, user, is_lead=is_lead))
+    save(lambda: team_services.update_membership(team, user, is_lead=is_lead))
     return redirect(url_for("people.team", team_id=team.id))
 
 
@@ -182,7 +183,7 @@ def set_lead(team_id: int, user_id: int) -> ResponseReturnValue:
 def remove_member(team_id: int, user_id: int) -> ResponseReturnValue:
     """Take a member off a team."""
     team, user = _team(team_id), _user(user_id)
-    if save(lambda: services.remove_membership(team, user)):
+    if save(lambda: team_services.remove_membership(team, user)):
         flash(_("%(name)s left the team.", name=user.name), "success")
     return redirect(url_for("people.team", team_id=team.id))
 
@@ -255,6 +256,8 @@ def edit_staff(user_id: int) -> ResponseReturnValue:
         form=form,
         title=_("Edit %(name)s", name=user.name),
         back=url_for("people.staff_member", user_id=user.id),
+        roles_differ_by_site=site_roles.differs_by_site(user),
+        site_roles_url=url_for("people.site_roles_page", user_id=user.id),
     ), page_status(form)
 
 
@@ -286,7 +289,7 @@ def new_licence(user_id: int) -> ResponseReturnValue:
     user = _user(user_id)
     form = LicenceForm()
     if form.validate_on_submit():
-        saved, _licence_saved = save(lambda: services.add_licence(user, **form.values()), form)
+        saved, _licence_saved = save(lambda: licences.add_licence(user, **form.values()), form)
         if saved:
             flash(_("Licence saved."), "success")
             return redirect(url_for("people.staff_member", user_id=user.id))
@@ -307,7 +310,7 @@ def edit_licence(user_id: int, licence_id: int) -> ResponseReturnValue:
     form = LicenceForm(obj=licence)
     if form.validate_on_submit():
         saved, _licence_saved = save(
-            lambda: services.update_licence(licence, form.version.data, **form.values()), form
+            lambda: licences.update_licence(licence, form.version.data, **form.values()), form
         )
         if saved:
             flash(_("Licence saved."), "success")
@@ -329,6 +332,6 @@ def delete_licence(user_id: int, licence_id: int) -> ResponseReturnValue:
     user = _user(user_id)
     licence = _licence(user, licence_id)
     version = request.form.get("version", type=int)
-    if save(lambda: services.delete_licence(licence, version)):
+    if save(lambda: licences.delete_licence(licence, version)):
         flash(_("Licence deleted."), "success")
     return redirect(url_for("people.staff_member", user_id=user.id))

@@ -18,7 +18,7 @@ from app.equipment.models import Equipment
 from app.equipment.services import EquipmentInput, create_equipment
 from app.extensions import db
 from app.people.models import Team, User
-from app.people.services import issue_api_token
+from app.people.tokens import issue_api_token
 from app.sites.models import Location, Site
 
 

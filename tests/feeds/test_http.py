@@ -252,6 +252,19 @@ def test_leaving_the_team_closes_the_team_feed(
     assert client.get(path_of(issued)).status_code == 404
 
 
+def test_a_membership_dropped_from_its_collection_closes_the_team_feed_too(
+    estate: Estate, issue: Callable[..., Issued], client: FlaskClient
+) -> None:
+    """Removed as an orphan (the team's list replaced), not by an explicit delete: the
+    flush deletes the row itself, so only a mapper event sees it."""
+    issued = issue("team")
+    assert client.get(path_of(issued)).status_code == 200
+    estate.eng.memberships = [m for m in estate.eng.memberships if m.user_id != estate.tech1.id]
+    db.session.commit()
+
+    assert client.get(path_of(issued)).status_code == 404
+
+
 @pytest.mark.parametrize("demoted_to", ["cleaner", "technician"])
 def test_losing_the_role_closes_a_site_feed(
     estate: Estate, issue: Callable[..., Issued], client: FlaskClient, demoted_to: str

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from flask import Flask
 
 from app.extensions import db
-from app.people import services
+from app.people import services, teams, tokens
 from app.sites.models import Site
 from tests.sites.conftest import Api
 
@@ -14,7 +14,7 @@ def test_staff_responses_never_contain_password_or_token_hashes(
     app: Flask, api: Callable[[str], Api]
 ) -> None:
     wang = services.create_user("wang", "王建国", ["technician"], password="long-enough-1")
-    services.issue_api_token(wang, "phone")
+    tokens.issue_api_token(wang, "phone")
     db.session.commit()
     caller = api("supervisor")
     body = caller.get(f"/staff/{wang.id}").get_data(as_text=True)
@@ -129,7 +129,7 @@ def test_an_unknown_shift_pattern_answers_422(site: Site, api: Callable[[str], A
 
 
 def test_members_are_put_in_made_lead_and_taken_out(site: Site, api: Callable[[str], Api]) -> None:
-    team = services.create_team(site.id, "ENG", "工程部", "engineering")
+    team = teams.create_team(site.id, "ENG", "工程部", "engineering")
     wang = services.create_user("wang", "王建国", ["technician"])
     db.session.commit()
     admin = api("admin")

@@ -8,7 +8,7 @@ from flask import Flask
 from app.audit.services import history_of
 from app.core.validation import StaleEdit, ValidationError
 from app.extensions import db
-from app.people import services
+from app.people import licences, services, teams, tokens
 from app.people.login import LoginPolicy, authenticate
 from app.people.models import User
 from app.sites.models import Site
@@ -102,11 +102,11 @@ def test_an_admin_can_be_deactivated_when_another_remains(admin: User) -> None:
 
 
 def test_a_deactivated_user_is_kept_with_name_and_their_tokens_stop_working(wang: User) -> None:
-    token = services.issue_api_token(wang, "phone")
+    token = tokens.issue_api_token(wang, "phone")
     services.deactivate_user(wang, wang.version)
     db.session.commit()
     assert db.session.get(User, wang.id).name == "王建国"
-    assert services.user_for_api_token(token) is None
+    assert tokens.user_for_api_token(token) is None
 
 
 def test_only_known_languages_can_be_chosen(wang: User) -> None:
@@ -149,73 +149,73 @@ def test_failed_logins_still_lock_the_account_after_the_limit(wang: User) -> Non
 
 def test_a_team_needs_a_real_site_a_known_kind_and_a_preset_pattern(site: Site) -> None:
     with pytest.raises(ValidationError) as excinfo:
-        services.create_team(999, "ENG", "工程部", "engineering")
+        teams.create_team(999, "ENG", "工程部", "engineering")
     assert _fields(excinfo) == {"site_id"}
     with pytest.raises(ValidationError) as excinfo:
-        services.create_team(site.id, "ENG", "工程部", "plumbing", shift_pattern="all_week")
+        teams.create_team(site.id, "ENG", "工程部", "plumbing", shift_pattern="all_week")
     assert _fields(excinfo) == {"kind", "shift_pattern"}
 
 
 def test_team_codes_are_unique_per_site(site: Site) -> None:
-    services.create_team(site.id, "ENG", "工程部", "engineering", shift_pattern="three_shift")
+    teams.create_team(site.id, "ENG", "工程部", "engineering", shift_pattern="three_shift")
     with pytest.raises(ValidationError) as excinfo:
-        services.create_team(site.id, "ENG", "工程二组", "engineering")
+        teams.create_team(site.id, "ENG", "工程二组", "engineering")
     assert _fields(excinfo) == {"code"}
 
 
 def test_a_team_edit_with_an_old_version_is_refused(site: Site) -> None:
-    team = services.create_team(site.id, "ENG", "工程部", "engineering")
+    team = teams.create_team(site.id, "ENG", "工程部", "engineering")
     db.session.commit()
-    services.update_team(team, 1, shift_pattern="four_team_three_shift")
+    teams.update_team(team, 1, shift_pattern="four_team_three_shift")
     db.session.commit()
     with pytest.raises(StaleEdit) as excinfo:
-        services.update_team(team, 1, name="工程一组")
+        teams.update_team(team, 1, name="工程一组")
     assert excinfo.value.version == 2
 
 
 def test_a_member_joins_once_and_can_become_lead(site: Site, wang: User) -> None:
-    team = services.create_team(site.id, "ENG", "工程部", "engineering")
-    services.add_membership(team, wang)
+    team = teams.create_team(site.id, "ENG", "工程部", "engineering")
+    teams.add_membership(team, wang)
     with pytest.raises(ValidationError) as excinfo:
-        services.add_membership(team, wang)
+        teams.add_membership(team, wang)
     assert _fields(excinfo) == {"user_id"}
-    services.update_membership(team, wang, is_lead=True)
+    teams.update_membership(team, wang, is_lead=True)
     assert team.memberships[0].is_lead is True
-    services.remove_membership(team, wang)
+    teams.remove_membership(team, wang)
     assert team.members == []
 
 
 def test_inactive_staff_cannot_join_a_team(site: Site, wang: User) -> None:
-    team = services.create_team(site.id, "ENG", "工程部", "engineering")
+    team = teams.create_team(site.id, "ENG", "工程部", "engineering")
     services.deactivate_user(wang, wang.version)
     with pytest.raises(ValidationError):
-        services.add_membership(team, wang)
+        teams.add_membership(team, wang)
 
 
 def test_a_team_with_members_can_be_deleted_but_its_people_stay(site: Site, wang: User) -> None:
-    team = services.create_team(site.id, "ENG", "工程部", "engineering")
-    services.add_membership(team, wang, is_lead=True)
+    team = teams.create_team(site.id, "ENG", "工程部", "engineering")
+    teams.add_membership(team, wang, is_lead=True)
     db.session.commit()
-    services.delete_team(team, team.version)
+    teams.delete_team(team, team.version)
     db.session.commit()
-    assert services.list_teams() == []
+    assert teams.list_teams() == []
     assert db.session.get(User, wang.id) is not None
 
 
 def test_licences_need_a_known_kind_and_an_expiry_after_issue(wang: User) -> None:
     with pytest.raises(ValidationError) as excinfo:
-        services.add_licence(wang, "pilot", "X", None)
+        licences.add_licence(wang, "pilot", "X", None)
     assert _fields(excinfo) == {"kind"}
     with pytest.raises(ValidationError) as excinfo:
-        services.add_licence(
+        licences.add_licence(
             wang, "electrician_lv", "T1", date(2025, 1, 1), issued_on=date(2026, 1, 1)
         )
     assert _fields(excinfo) == {"expires_on"}
 
 
 def test_a_renewal_moves_the_expiry_date(wang: User) -> None:
-    licence = services.add_licence(wang, "electrician_lv", "T1", date(2026, 3, 1))
-    services.update_licence(licence, licence.version, expires_on=date(2032, 3, 1))
+    licence = licences.add_licence(wang, "electrician_lv", "T1", date(2026, 3, 1))
+    licences.update_licence(licence, licence.version, expires_on=date(2032, 3, 1))
     assert licence.valid_on(date(2030, 1, 1))
 
 
@@ -223,18 +223,18 @@ def test_expiring_licences_lists_expired_and_soon_ones_of_active_staff_soonest_f
     wang: User,
 ) -> None:
     leaver = services.create_user("li", "李四", ["cleaner"])
-    expired = services.add_licence(wang, "electrician_lv", "A", TODAY - timedelta(days=1))
-    soon = services.add_licence(wang, "work_at_height", "B", TODAY + timedelta(days=30))
-    services.add_licence(wang, "welding", "C", TODAY + timedelta(days=31))
-    services.add_licence(wang, "health_certificate", "D", None)
-    services.add_licence(leaver, "health_certificate", "E", TODAY)
+    expired = licences.add_licence(wang, "electrician_lv", "A", TODAY - timedelta(days=1))
+    soon = licences.add_licence(wang, "work_at_height", "B", TODAY + timedelta(days=30))
+    licences.add_licence(wang, "welding", "C", TODAY + timedelta(days=31))
+    licences.add_licence(wang, "health_certificate", "D", None)
+    licences.add_licence(leaver, "health_certificate", "E", TODAY)
     services.deactivate_user(leaver, leaver.version)
-    assert services.expiring_licences(30, today=TODAY) == [expired, soon]
+    assert licences.expiring_licences(30, today=TODAY) == [expired, soon]
 
 
 def test_expiring_licences_uses_the_company_day_by_default(wang: User) -> None:
-    today_licence = services.add_licence(wang, "electrician_lv", "A", TODAY)
-    assert services.expiring_licences(0) == [today_licence]
+    today_licence = licences.add_licence(wang, "electrician_lv", "A", TODAY)
+    assert licences.expiring_licences(0) == [today_licence]
 
 
 @pytest.mark.parametrize(
@@ -254,16 +254,16 @@ def test_expiry_is_red_once_past_and_amber_within_sixty_days(
 
 
 def test_a_revoked_token_no_longer_finds_its_user(wang: User) -> None:
-    raw = services.issue_api_token(wang, "phone")
-    token = services.api_tokens(wang)[0]
-    assert services.user_for_api_token(raw) is wang
-    services.revoke_api_token(wang, token.id)
-    assert services.user_for_api_token(raw) is None
-    assert services.api_tokens(wang) == []
+    raw = tokens.issue_api_token(wang, "phone")
+    token = tokens.api_tokens(wang)[0]
+    assert tokens.user_for_api_token(raw) is wang
+    tokens.revoke_api_token(wang, token.id)
+    assert tokens.user_for_api_token(raw) is None
+    assert tokens.api_tokens(wang) == []
 
 
 def test_nobody_can_revoke_another_users_token(wang: User, admin: User) -> None:
-    services.issue_api_token(wang, "phone")
-    token = services.api_tokens(wang)[0]
+    tokens.issue_api_token(wang, "phone")
+    token = tokens.api_tokens(wang)[0]
     with pytest.raises(ValidationError):
-        services.revoke_api_token(admin, token.id)
+        tokens.revoke_api_token(admin, token.id)

@@ -17,7 +17,7 @@ from werkzeug.test import TestResponse
 
 from app.equipment.models import Equipment
 from app.extensions import db
-from app.people import services
+from app.people import services, tokens
 from app.people.models import User
 from app.sites.models import Site, SiteMembership
 from app.sites.services import create_site
@@ -87,7 +87,7 @@ def _browser(app: Flask, username: str) -> Browser:
 def _token_of(username: str) -> str:
     user = services.find_user(username)
     assert user is not None
-    token = services.issue_api_token(user, "tests")
+    token = tokens.issue_api_token(user, "tests")
     db.session.commit()
     return token
 
@@ -119,6 +119,16 @@ def test_a_supervisor_who_is_a_viewer_elsewhere_reads_but_cannot_change_that_sit
     )
     db.session.expire_all()
     assert db.session.get(Equipment, two.pump_b).name == "翠湖水泵"  # type: ignore[union-attr]
+
+
+def test_me_tells_a_client_the_role_held_at_each_site(app: Flask, two: Two) -> None:
+    answer = FreshApi(app.test_client(), _token_of("mixed")).get("/me").get_json()
+
+    assert answer["roles"] == ["supervisor", "viewer"]
+    assert sorted((r["site_code"], r["role"]) for r in answer["site_roles"]) == [
+        ("CUI", "viewer"),
+        ("HY01", "supervisor"),
+    ]
 
 
 def test_the_same_person_cannot_open_that_site_s_edit_page_in_the_browser(
@@ -293,3 +303,43 @@ def test_a_site_s_supervisor_changing_a_shared_person_s_roles_leaves_the_other_s
     mixed = _fresh(two.mixed)
     assert mixed.roles_at(two.a) == {"technician"}
     assert mixed.roles_at(two.b) == {"viewer"}  # not the A supervisor's to change
+
+
+def test_the_staff_form_does_not_flatten_roles_that_differ_by_site(
+    app: Flask, two: Two, make_user: Callable[..., User]
+) -> None:
+    """Unticking 只读 on the staff form would have made 吴海峰 a supervisor at 翠湖 too."""
+    make_user("admin", "boss")
+    browser = _browser(app, "boss")
+    form = browser.get(f"/people/staff/{two.mixed}/edit")
+    assert 'id="roles-differ"' in form.text
+    assert f"/people/staff/{two.mixed}/sites" in form.text
+    fields = {"name": "吴海峰", "phone": "", "active": "y", "version": _fresh(two.mixed).version}
+
+    refused = browser.post(
+        f"/people/staff/{two.mixed}/edit", data={**fields, "roles": ["supervisor"]}
+    )
+    assert refused.status_code == 422
+    assert "不同项目的角色不同" in refused.text
+    assert _fresh(two.mixed).roles_at(two.b) == {"viewer"}
+
+    renamed = browser.post(
+        f"/people/staff/{two.mixed}/edit",
+        data={**fields, "name": "吴海峰（区域）", "roles": ["supervisor", "viewer"]},
+    )
+    assert renamed.status_code == 302  # other fields still save
+    mixed = _fresh(two.mixed)
+    assert mixed.name == "吴海峰（区域）"
+    assert (mixed.roles_at(two.a), mixed.roles_at(two.b)) == ({"supervisor"}, {"viewer"})
+
+
+def test_the_staff_api_refuses_one_role_list_for_a_person_whose_roles_differ_by_site(
+    app: Flask, two: Two, make_user: Callable[..., User]
+) -> None:
+    make_user("admin", "boss")
+    caller = FreshApi(app.test_client(), _token_of("boss"))
+    version = _fresh(two.mixed).version
+    refused = caller.patch(f"/staff/{two.mixed}", {"version": version, "roles": ["viewer"]})
+
+    assert refused.status_code == 422
+    assert _fresh(two.mixed).roles_at(two.a) == {"supervisor"}

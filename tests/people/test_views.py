@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 
 from app.audit.actor import Actor, acting_as
 from app.extensions import db
-from app.people import services
+from app.people import licences, services, teams
 from app.people.login import authenticate
 from app.people.models import Team, User
 from app.sites.models import Site
@@ -18,11 +18,11 @@ TODAY = date(2026, 3, 2)
 
 
 def _team_with_lead(site: Site) -> tuple[Team, User, User]:
-    team = services.create_team(site.id, "ENG", "工程部", "engineering", "three_shift")
+    team = teams.create_team(site.id, "ENG", "工程部", "engineering", "three_shift")
     lead = services.create_user("zhang", "张班长", ["technician"], phone="138 0013 8000")
     member = services.create_user("li", "李师傅", ["technician"])
-    services.add_membership(team, member)
-    services.add_membership(team, lead, is_lead=True)
+    teams.add_membership(team, member)
+    teams.add_membership(team, lead, is_lead=True)
     db.session.commit()
     return team, lead, member
 
@@ -57,9 +57,9 @@ def test_the_staff_list_colours_expired_licences_red_and_soon_ones_amber(
     app: Flask, login: Callable[[str], FlaskClient]
 ) -> None:
     wang = services.create_user("wang", "王建国", ["technician"])
-    services.add_licence(wang, "electrician_lv", "A", TODAY - timedelta(days=1))
-    services.add_licence(wang, "work_at_height", "B", TODAY + timedelta(days=59))
-    services.add_licence(wang, "welding", "C", TODAY + timedelta(days=60))
+    licences.add_licence(wang, "electrician_lv", "A", TODAY - timedelta(days=1))
+    licences.add_licence(wang, "work_at_height", "B", TODAY + timedelta(days=59))
+    licences.add_licence(wang, "welding", "C", TODAY + timedelta(days=60))
     db.session.commit()
     html = login("viewer").get("/people/staff").get_data(as_text=True)
     assert re.search(r"text-bg-danger expiry-expired[^>]*>\s*2026-03-01", html)
@@ -156,7 +156,7 @@ def test_an_admin_creates_a_team_and_makes_a_member_lead(
         data={"site_id": site.id, "code": "CLN", "name": "保洁组", "kind": "cleaning"},
     )
     assert response.status_code == 302
-    team = services.list_teams()[0]
+    team = teams.list_teams()[0]
     assert team.shift_pattern is None
     client.post(f"/people/teams/{team.id}/members", data={"user_id": wang.id})
     client.post(f"/people/teams/{team.id}/members/{wang.id}/lead", data={"is_lead": "1"})

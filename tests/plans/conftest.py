@@ -11,7 +11,7 @@ from app.contractors.models import Contractor
 from app.equipment.models import Equipment
 from app.extensions import db
 from app.people.models import Team, TeamMembership, User
-from app.people.services import issue_api_token
+from app.people.tokens import issue_api_token
 from app.sites.models import Location, Site
 from tests.sites.conftest import Api
 

@@ -17,7 +17,7 @@ import app.scheduling.receivers as replan_module
 from app.core import clock
 from app.core.signals import one_replan
 from app.extensions import db
-from app.people import services
+from app.people import licences, services, teams
 from app.people.models import Licence, Team, User
 from app.plans.models import Plan
 from app.rosters.leave import add_leave
@@ -109,7 +109,7 @@ def test_a_deleted_licence_sends_untouched_visits_to_a_qualified_colleague_and_k
     done = work_on(switchroom, FRI, status="done")
     licence = licence_of(li)
 
-    services.delete_licence(licence, licence.version)
+    licences.delete_licence(licence, licence.version)
     db.session.commit()
 
     rows = by_day(switchroom)
@@ -132,7 +132,7 @@ def test_an_expiring_licence_flags_later_visits_unassigned_when_nobody_else_hold
     make_staff("wang", "王工", team=eng)  # on duty, but without an HV licence
     licence = licence_of(li)
 
-    services.update_licence(licence, licence.version, expires_on=dt.date(2026, 3, 10))
+    licences.update_licence(licence, licence.version, expires_on=dt.date(2026, 3, 10))
     db.session.commit()
 
     rows = by_day(switchroom)
@@ -147,10 +147,10 @@ def test_a_renewed_licence_gives_the_visits_back_to_the_named_person(
     switchroom: Plan, li: User, zhang: User
 ) -> None:
     licence = licence_of(li)
-    services.update_licence(licence, licence.version, expires_on=dt.date(2026, 3, 1))
+    licences.update_licence(licence, licence.version, expires_on=dt.date(2026, 3, 1))
     assert assignees(switchroom, [MON, WED]) == [zhang.id, zhang.id]
 
-    services.update_licence(licence, licence.version, expires_on=dt.date(2029, 3, 1))
+    licences.update_licence(licence, licence.version, expires_on=dt.date(2029, 3, 1))
     db.session.commit()
 
     assert assignees(switchroom, [MON, WED]) == [li.id, li.id]
@@ -167,7 +167,7 @@ def test_a_new_licence_lets_its_holder_take_the_visits_that_needed_it(
     generate()
     assert by_day(plan)[MON].unassigned
 
-    services.add_licence(wang, HV, "T-0001", dt.date(2030, 1, 1))
+    licences.add_licence(wang, HV, "T-0001", dt.date(2030, 1, 1))
     db.session.commit()
 
     row = by_day(plan)[MON]
@@ -178,12 +178,12 @@ def test_licence_edits_that_decide_nothing_regenerate_nothing(
     switchroom: Plan, li: User, runs: list[list[int]]
 ) -> None:
     licence = licence_of(li)
-    services.update_licence(
+    licences.update_licence(
         licence, licence.version, number="T-0002", issued_on=dt.date(2024, 1, 1)
     )
-    services.add_licence(li, "welding", "H-1", None)  # no plan of theirs needs welding
+    licences.add_licence(li, "welding", "H-1", None)  # no plan of theirs needs welding
     assert runs == []
-    services.update_licence(licence, licence.version, expires_on=dt.date(2027, 6, 1))
+    licences.update_licence(licence, licence.version, expires_on=dt.date(2027, 6, 1))
     assert runs == [[switchroom.id]]
 
 
@@ -198,7 +198,7 @@ def test_a_member_removed_from_the_team_gets_no_new_visits_of_its_plans(
     assert assignees(plan, [MON, WED]) == [li.id, li.id]  # first member by id
     work_on(plan, WED, status="in_progress")
 
-    services.remove_membership(eng, li)
+    teams.remove_membership(eng, li)
     db.session.commit()
 
     rows = by_day(plan)
@@ -216,7 +216,7 @@ def test_plans_of_equipment_the_team_maintains_follow_a_removed_member_too(
     assert by_day(plan)[MON].assignee_id == li.id
     assert plan in plans_staffed_by_team(eng.id) and plan in plans_staffed_by(li)
 
-    services.remove_membership(eng, li)
+    teams.remove_membership(eng, li)
     db.session.commit()
 
     assert by_day(plan)[MON].assignee_id == zhang.id
@@ -232,7 +232,7 @@ def test_a_new_member_takes_visits_nobody_in_the_team_could_do(
     assert by_day(plan)[MON].unassigned
     zhao = make_staff("zhao", "赵工", licences=((HV, None),))
 
-    services.add_membership(eng, zhao)
+    teams.add_membership(eng, zhao)
     db.session.commit()
 
     assert by_day(plan)[MON].assignee_id == zhao.id
@@ -248,7 +248,7 @@ def test_a_changed_rotation_offset_moves_visits_to_whoever_is_now_on_duty(
     generate()
     assert assignees(plan, [FRI, SAT, SUN]) == [li.id, li.id, zhang.id]
 
-    services.update_membership(crew, li, rotation_offset=2)  # now off on Fridays
+    teams.update_membership(crew, li, rotation_offset=2)  # now off on Fridays
     db.session.commit()
 
     assert assignees(plan, [FRI, SAT, SUN]) == [zhang.id, li.id, li.id]
@@ -257,9 +257,9 @@ def test_a_changed_rotation_offset_moves_visits_to_whoever_is_now_on_duty(
 def test_making_someone_team_lead_regenerates_nothing(
     switchroom: Plan, eng: Team, li: User, runs: list[list[int]]
 ) -> None:
-    services.update_membership(eng, li, is_lead=True)
+    teams.update_membership(eng, li, is_lead=True)
     assert runs == []
-    services.update_membership(eng, li, rotation_offset=3)
+    teams.update_membership(eng, li, rotation_offset=3)
     assert runs == [[switchroom.id]]
 
 
@@ -277,7 +277,7 @@ def test_a_new_shift_pattern_moves_visits_to_the_new_on_duty_days(
     assert assignees(plan, [FRI, SAT, SUN]) == [li.id, None, None]  # office hours only
     assert weekend.reasons[-1]["params"]["cause"] == "nobody_on_duty"  # no licence required
 
-    services.update_team(eng, eng.version, shift_pattern="six_on_one_off")
+    teams.update_team(eng, eng.version, shift_pattern="six_on_one_off")
     db.session.commit()
 
     assert assignees(plan, [FRI, SAT, SUN]) == [li.id, li.id, zhang.id]
@@ -287,7 +287,7 @@ def test_a_new_shift_pattern_moves_visits_to_the_new_on_duty_days(
 def test_renaming_a_team_regenerates_nothing(
     switchroom: Plan, eng: Team, runs: list[list[int]]
 ) -> None:
-    services.update_team(eng, eng.version, code="ENG-1", name="工程一组", kind="engineering")
+    teams.update_team(eng, eng.version, code="ENG-1", name="工程一组", kind="engineering")
     assert runs == []
 
 
@@ -297,12 +297,12 @@ def test_a_pattern_change_reaches_plans_of_the_members_other_teams(
     office = make_team("OFF", "office_week")
     crew = make_team("OPS", None)  # no pattern yet: adds no duties
     li = make_staff("li", "李工", team=office)
-    services.add_membership(crew, li)
+    teams.add_membership(crew, li)
     plan = make_plan(rrule="FREQ=WEEKLY;BYDAY=SA", holiday_policy="ignore", team_id=office.id)
     generate()
     assert by_day(plan)[SAT].assignee_id is None
 
-    services.update_team(crew, crew.version, shift_pattern="six_on_one_off")
+    teams.update_team(crew, crew.version, shift_pattern="six_on_one_off")
     db.session.commit()
 
     assert by_day(plan)[SAT].assignee_id == li.id  # their duties come from every team
@@ -314,12 +314,12 @@ def test_deleting_a_team_takes_its_shifts_off_its_members_other_plans(
     office = make_team("OFF", "office_week")
     weekend_crew = make_team("WKD", "six_on_one_off")
     li = make_staff("li", "李工", team=office)
-    services.add_membership(weekend_crew, li)
+    teams.add_membership(weekend_crew, li)
     plan = make_plan(rrule="FREQ=WEEKLY;BYDAY=SA", holiday_policy="ignore", team_id=office.id)
     generate()
     assert by_day(plan)[SAT].assignee_id == li.id
 
-    services.delete_team(weekend_crew, weekend_crew.version)
+    teams.delete_team(weekend_crew, weekend_crew.version)
     db.session.commit()
 
     assert by_day(plan)[SAT].assignee_id is None

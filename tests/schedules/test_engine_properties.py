@@ -94,10 +94,14 @@ def test_no_planned_gap_ever_exceeds_the_ceiling_even_after_a_late_completion(
     last = None
     if late_by is not None:  # the visit of `late_by` days ago was done only now
         last = LastVisit(at=start, slot=start - dt.timedelta(days=late_by), tier=tier)
-    occurrences = list(generate(plan, calendar, start, dt.date(2027, 3, 1), last_visit=last))
+    # Generated a month past the year judged: a visit pulled forward to meet the ceiling
+    # keeps a slot after its due day, and a range ending between the two would cut off a
+    # visit that the rolling horizon's next night writes.
+    judged_until, generated_until = dt.date(2027, 3, 1), dt.date(2027, 4, 1)
+    occurrences = list(generate(plan, calendar, start, generated_until, last_visit=last))
     if plan.ceiling_days is None:
         return
-    days = [o.due.date() for o in planned(occurrences)]
+    days = [o.due.date() for o in planned(occurrences) if o.due.date() <= judged_until]
     if last is not None:
         days.insert(0, last.at.date())
     for earlier, later in itertools.pairwise(days):

@@ -13,7 +13,7 @@ from app.equipment.models import Equipment
 from app.equipment.services import EquipmentInput, create_equipment
 from app.extensions import db
 from app.people.models import Team, User
-from app.people.services import issue_api_token
+from app.people.tokens import issue_api_token
 from app.sites.models import Location, Site
 from tests.attack_counts import tally
 from tests.conftest import TEST_PASSWORD

@@ -19,7 +19,8 @@ from hypothesis import HealthCheck, given, settings
 
 from app.api.openapi import build_document
 from app.extensions import db
-from app.people.services import create_user, issue_api_token
+from app.people.services import create_user
+from app.people.tokens import issue_api_token
 from tests.attack_counts import tally
 from tests.conftest import TEST_PASSWORD
 from tests.security.conftest import Estate

@@ -20,7 +20,8 @@ from flask import Flask
 
 from app.equipment.models import Equipment
 from app.extensions import db
-from app.people.services import create_user, issue_api_token
+from app.people.services import create_user
+from app.people.tokens import issue_api_token
 from app.plans.models import Plan
 from app.workorders.models import WorkOrder
 from tests.attack_counts import tally

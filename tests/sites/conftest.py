@@ -10,7 +10,7 @@ from werkzeug.test import TestResponse
 
 from app.extensions import db
 from app.people.models import User
-from app.people.services import issue_api_token
+from app.people.tokens import issue_api_token
 
 
 class Api:

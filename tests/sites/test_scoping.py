@@ -23,7 +23,8 @@ from app.feeds.build import feed_rows
 from app.feeds.models import FeedScope
 from app.feeds.scopes import Selection, TargetError, Window, resolve
 from app.people.models import User
-from app.people.services import create_user, issue_api_token
+from app.people.services import create_user
+from app.people.tokens import issue_api_token
 from app.sites.models import Site, SiteMembership
 from app.workorders.models import WorkOrder
 from tests.conftest import TEST_PASSWORD

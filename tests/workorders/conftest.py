@@ -21,7 +21,8 @@ from app.contractors.models import Contractor
 from app.equipment.models import Equipment
 from app.extensions import db
 from app.people.models import Team, TeamMembership, User
-from app.people.services import issue_api_token, set_password
+from app.people.services import set_password
+from app.people.tokens import issue_api_token
 from app.plans.models import Plan
 from app.sites.models import Location, Site
 from app.workorders.models import WorkOrder, WorkOrderStatus
