@@ -38,8 +38,8 @@ from app.core import clock
 from app.demo.services import load_demo
 from app.equipment.models import Equipment
 from app.extensions import db
+from app.people.licences import update_licence
 from app.people.models import Licence, Team, TeamMembership, User
-from app.people.services import update_licence
 from app.plans.models import Plan
 from app.plans.programmes import catalog_changes
 from app.plans.services import input_from_plan, update_plan
