@@ -980,7 +980,8 @@ class _Run:
     ) -> Occurrence | None:
         plan = self.plan
         slot = candidate.slot
-        if self.carried is not None and self.carried is self.missed:
+        making_up = self.carried is not None and self.carried is self.missed
+        if making_up:
             day = self._made_up(slot.date(), day, reasons)
             extra_due = extra_due and dt.datetime.combine(day, extra_due.time())
         if extra_due is not None:
@@ -999,7 +1000,10 @@ class _Run:
             return None
         if slot == self.taken_slot:  # keep the visit, not the done row's key
             slot += _NUDGE
-        window_end = self._window_end(slot, due_wall, limit)
+        # making up missed tier items is urgent: on time on its own day, not until the later
+        # slot it was pulled from (missed, it showed as missed two weeks on, too late to
+        # plan the visit the 15 days then needed)
+        window_end = self._window_end(due_wall if making_up else slot, due_wall, limit)
         window_start = min(slot - plan.tolerance_before, due_wall)  # a moved visit is on time
         if plan.each_period is not None:
             window_start, window_end = _inside_period(

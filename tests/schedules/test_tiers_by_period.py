@@ -421,6 +421,7 @@ def test_a_missed_first_visit_with_every_tier_is_made_up_the_next_working_day(
     first = after[0]
     assert first.includes == ("half_monthly", "quarterly", "half_yearly", "annual"), first
     assert first.due.date() == dt.date(2017, 1, 4)
+    assert first.window_end.date() == dt.date(2017, 1, 4), "urgent: not until its slot 01-18"
     said = [reason.render("zh") for reason in first.reasons]
     assert said == [
         "由 2017-01-18 提前至 2017-01-04：补做 2017-01-03 未进行的annual项目",
