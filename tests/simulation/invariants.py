@@ -213,16 +213,18 @@ def elevator_half_monthly_visits_are_at_most_15_days_apart(record: Record) -> li
     """Each visit is due at most the ceiling after the real visit before it (when that was
     done, early or late, else when it was due). Counted to the next visit's completion, a
     person finishing days after its window closed (the row was already marked missed)
-    would count against the schedule, which promised the day and cannot prevent that."""
+    would count against the schedule, which promised the day and cannot prevent that.
+    A visit due before the real visit before it still counts when it is done: two visits
+    done late out of order (due 09-28 done 10-01, due 09-30 done 10-04) leave 10-04 as the
+    real visit the next one counts from."""
     found = []
     for plan in record.plans.values():
         if not plan.ceiling_days or plan.tier_level not in (1, None):
             continue
         previous = _since(record, plan)
-        rows = sorted(visits_of(record, plan.id), key=lambda r: r.due)
-        for row in (r for r in rows if r.due_day >= previous):
+        for row in sorted(visits_of(record, plan.id), key=lambda r: r.due):
             gap = (row.due_day - previous).days
-            if previous <= record.end and gap > plan.ceiling_days:
+            if row.due_day >= previous and previous <= record.end and gap > plan.ceiling_days:
                 found.append(
                     f"{_label(record, plan.id)}: due {row.due_day}, {gap} days after the visit "
                     f"of {previous} (ceiling {plan.ceiling_days})"
