@@ -33,7 +33,6 @@ from flask import Flask
 from sqlalchemy import event, select
 
 from app.audit.actor import Actor, acting_as
-from app.calendars.services import site_calendar
 from app.core import clock
 from app.demo.services import load_demo
 from app.equipment.models import Equipment
@@ -44,9 +43,8 @@ from app.plans.models import Plan
 from app.plans.programmes import catalog_changes
 from app.plans.services import input_from_plan, update_plan
 from app.rosters.leave import add_leave
-from app.rosters.services import staff_key, staff_pool
 from app.scheduling.generation import regenerate
-from app.sites.models import Location, Site
+from app.sites.models import Site
 from app.sites.services import update_site
 from app.worker.jobs import JOBS, run_job
 from app.workorders.checklist import RawAnswer, Result, items_for
@@ -55,7 +53,8 @@ from app.workorders.corrective import create_corrective
 from app.workorders.files import Upload
 from app.workorders.models import WorkOrder, WorkOrderKind, WorkOrderStatus
 from tests.simulation import site as small_site
-from tests.simulation.record import TZ, EquipmentFacts, Record, Row, Scenario
+from tests.simulation.collect import collect
+from tests.simulation.record import TZ, Record, Scenario
 
 SIM_ACTOR = Actor(None, "simulation")
 OPEN = (WorkOrderStatus.PLANNED.value, WorkOrderStatus.ASSIGNED.value, WorkOrderStatus.MISSED.value)
@@ -467,65 +466,8 @@ class Simulation:
         return diff
 
     def _collect(self) -> None:
-        for wo in db.session.scalars(
-            select(WorkOrder).where(WorkOrder.site_id == self.record.site_id)
-        ):
-            self.record.rows.append(
-                Row(
-                    id=wo.id,
-                    kind=wo.kind,
-                    plan_id=wo.plan_id,
-                    equipment_id=wo.equipment_id,
-                    slot=wo.slot,
-                    due=wo.due_at,
-                    ends=wo.ends_at,
-                    window_end=wo.window_end,
-                    status=wo.status,
-                    tier=wo.tier,
-                    includes=tuple(wo.includes or ()),
-                    assignee_id=wo.assignee_id,
-                    team_id=wo.team_id,
-                    unassigned=wo.unassigned,
-                    reasons=tuple(wo.reasons or ()),
-                    completed=wo.completed_at,
-                    equipment_down=wo.equipment_down,
-                )
-            )
-        for plan in db.session.scalars(select(Plan)):
-            self.record.plans[plan.id] = plan
-        for equipment in db.session.scalars(select(Equipment)):
-            building = _building(equipment.location)
-            self.record.equipment[equipment.id] = EquipmentFacts(
-                code=equipment.asset_code,
-                name=equipment.name,
-                type_key=equipment.type_key,
-                building_id=building.id if building else None,
-                building=building.name if building else "",
-                fire_lift=bool((equipment.attributes or {}).get("fire_lift")),
-                next_inspection_on=equipment.next_inspection_on,
-            )
-        site = db.session.get(Site, self.record.site_id)
-        self.record.calendar = site_calendar(site)
-        self._collect_duty(site)  # type: ignore[arg-type]
+        collect(self.record)
         self._collect_levels()
-
-    def _collect_duty(self, site: Site) -> None:
-        """Who of each team was on duty at the due times of its least-loaded visits."""
-        least_loaded = {
-            p.id for p in self.record.plans.values() if p.assignment_strategy == "least_loaded"
-        }
-        rows = [r for r in self.record.rows if r.plan_id in least_loaded and r.team_id]
-        for team_id in sorted({r.team_id for r in rows if r.team_id is not None}):
-            pool = staff_pool(
-                team_ids=[team_id], timezone=site.timezone, calendar=self.record.calendar
-            )
-            members = {staff_key(m): m for m in pool.members_of(team_id)}
-            for row in rows:
-                if row.team_id != team_id:
-                    continue
-                key = (team_id, row.due_day)
-                on = {members[k] for k in pool.roster.members_on_duty(row.due) if k in members}
-                self.record.on_duty[key] = self.record.on_duty.get(key, frozenset()) | on
 
     def _collect_levels(self) -> None:
         """Cleaning and patrol plans still on another level's frequency after the change."""
@@ -551,12 +493,6 @@ def _frequent(plan: Plan | None) -> bool:
         or (parts.get("FREQ") == "DAILY" and parts.get("INTERVAL", "1") == "1")
         or (parts.get("FREQ") == "DAILY" and "BYHOUR" in parts)
     )
-
-
-def _building(location: Location | None) -> Location | None:
-    while location is not None and location.kind != "building":
-        location = location.parent
-    return location
 
 
 def _future_rows(site_id: int) -> dict[tuple[int, dt.datetime], tuple[Any, ...]]:

@@ -10,8 +10,8 @@ every-month checks count a visit done late in the period it was due in as well.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
-import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -166,7 +166,7 @@ def no_calendar_month_without_a_visit_of_a_monthly_statutory_task(record: Record
             continue
         months = {(d.year, d.month) for d in _period_days(record, visits_of(record, plan.id))}
         first = _since(record, plan)
-        year, month = (first.year, first.month + 1) if first.day > 1 else (first.year, first.month)
+        year, month = (first.year, first.month) if first.day == 1 else _next_month(first)
         last_full = record.end + dt.timedelta(days=1)
         while dt.date(year, month, 1) < last_full.replace(day=1):
             if (year, month) not in months:
@@ -265,10 +265,23 @@ def each_tier_is_done_exactly_once_per_its_period(record: Record) -> list[str]:
     return report(found)
 
 
+def _next_month(day: dt.date) -> tuple[int, int]:
+    return (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+
+
+def _season_day(month_day: str, year: int) -> dt.date:
+    """`MM-DD` in `year`; 02-29 is the last day of February in a common year."""
+    month, day = map(int, month_day.split("-"))
+    return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def _month_day(year: int, month: int, day: int) -> dt.date:
+    """The plan's day in that month, clamped to its end (a plan of the 31st in April)."""
+    return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
 def _season_days(season: dict[str, Any], year: int) -> tuple[dt.date, dt.date]:
-    start = dt.date(year, *map(int, str(season["from"]).split("-")))
-    end = dt.date(year, *map(int, str(season["to"]).split("-")))
-    return start, end
+    return _season_day(str(season["from"]), year), _season_day(str(season["to"]), year)
 
 
 def _in_season(day: dt.date, seasons: list[dict[str, Any]]) -> bool:
@@ -314,7 +327,7 @@ def plans_started_on_the_29th_to_31st_get_every_month(record: Record) -> list[st
             for s in [r.slot.astimezone(TZ)]
         }
         year, month = plan.starts_on.year, plan.starts_on.month
-        while dt.date(year, month, 1) <= record.end.replace(day=1):
+        while _month_day(year, month, plan.starts_on.day) <= record.end:
             if (year, month) not in slots:
                 found.append(
                     f"{_label(record, plan.id)} (from {plan.starts_on}, every {interval} "
@@ -390,27 +403,40 @@ def statutory_inspections_follow_the_ledgers_next_inspection_date(record: Record
 def no_qualified_person_on_duty_carries_more_than_the_even_share_plus_one_task_a_day(
     record: Record,
 ) -> list[str]:
+    """Least-loaded work is balanced by working time (issue 12: "counted by working time
+    over a day and a week"): nobody on duty carries more than the day's even share of
+    the team's minutes plus one task, the longest of the day. Counting tasks instead
+    would fault a fair day in which one cleaner does six 10-minute rounds and another
+    one 60-minute wash."""
     found = []
-    counts: dict[tuple[int, dt.date], Counter[int]] = defaultdict(Counter)
+    minutes: dict[tuple[int, dt.date], Counter[int]] = defaultdict(Counter)
+    longest: Counter[tuple[int, dt.date]] = Counter()
     for row in record.rows:
         plan = record.plans.get(row.plan_id) if row.plan_id else None
         if plan is None or plan.assignment_strategy != "least_loaded" or plan.licence_kind:
             continue
         if row.team_id is None or row.assignee_id is None or not _in_year(record, row.due_day):
             continue
-        counts[(row.team_id, row.due_day)][row.assignee_id] += 1
-    for (team_id, day), per_person in sorted(counts.items()):
+        key, length = (row.team_id, row.due_day), _minutes(row)
+        minutes[key][row.assignee_id] += length
+        longest[key] = max(longest[key], length)
+    for (team_id, day), per_person in sorted(minutes.items()):
         on_duty = record.on_duty.get((team_id, day), frozenset()) | set(per_person)
         total = sum(per_person.values())
-        share = math.ceil(total / len(on_duty))
+        share = total / len(on_duty)
         idle = sorted(on_duty - set(per_person))
-        for person, count in per_person.most_common(1):
-            if count > share + 1:
+        for person, carried in per_person.most_common(1):
+            if carried > share + longest[(team_id, day)]:
                 found.append(
-                    f"team {team_id} on {day}: person {person} has {count} of {total} tasks "
-                    f"with {len(on_duty)} on duty (even share {share}); idle: {idle}"
+                    f"team {team_id} on {day}: person {person} has {carried} of {total} minutes "
+                    f"with {len(on_duty)} on duty (even share {share:.0f}, longest task "
+                    f"{longest[(team_id, day)]}); idle: {idle}"
                 )
     return report(found)
+
+
+def _minutes(row: Row) -> int:
+    return max(1, round((row.ends - row.due).total_seconds() / 60))
 
 
 NO_LICENCE_CAUSES = ("no_licence", "licence_expired", "nobody_qualified_on_duty")
