@@ -40,7 +40,15 @@ from schedules.reasons import Reason, ReasonCode
 from schedules.recurrence import clamps_month_end
 from schedules.seasons import SeasonWindow, season_breaks_between
 from schedules.slots import base_slots, done_up_to, season_anchored, season_of, tier_slots
-from schedules.tiers import Candidate, merge_tiers, tier_keys_up_to, tier_names
+from schedules.tiers import (
+    Candidate,
+    made_up_day,
+    made_up_reason,
+    merge_tiers,
+    owed_by_now,
+    tier_keys_up_to,
+    tier_names,
+)
 from schedules.wallclock import to_wall, transition_days, zone
 
 _ONE_DAY = dt.timedelta(days=1)
@@ -155,6 +163,7 @@ _Pending = tuple[Candidate, list[Reason]]
 
 
 _HOLIDAY_CODES = (ReasonCode.HOLIDAY_MOVED, ReasonCode.HOLIDAY_SKIPPED, ReasonCode.NO_WORKDAY_FOUND)
+_MOVE_CODES = (*_HOLIDAY_CODES, ReasonCode.CEILING_MOVED_EARLIER, ReasonCode.CEILING_OVER_HOLIDAY)
 
 
 def _nearest_within(
@@ -287,6 +296,7 @@ class _Run:
         self.rule_slots: set[dt.datetime] = set()
         self.tier_keys = [tier_keys_up_to(plan, i) for i in range(len(plan.tiers))] or [()]
         self.carried: Candidate | None = None  # a dropped visit whose tier items are owed
+        self.missed: Candidate | None = None  # the carried one, when its visit was missed
         self.clamp_day = _clamped_day(plan, last_visit)
         self.season_anchored = season_anchored(plan)
         # frequent seasonal work under a holiday policy keeps one visit in every window
@@ -336,11 +346,10 @@ class _Run:
         ]
         if by_period:
             higher = self._not_yet_done(higher)
-        past = done_up_to(self.last_visit, plan) if self.last_visit is not None else None
-        merged = merge_tiers(plan, base, higher, self._tiers_last_done(), past)
+        merged = merge_tiers(plan, base, higher, self._tiers_last_done())
         if self.last_visit is not None:  # slots up to the last visit are done, by period too:
             if by_period:  # re-planning one would collide with its stored row and be lost
-                self.carried = self._owed_since(merged)
+                self.carried = self.missed = owed_by_now(merged, done_up_to(self.last_visit, plan))
             else:
                 self.carried = self._owed_by_last_visit(merged, chain_start)
             chain_start = max(chain_start, done_up_to(self.last_visit, plan) + _TICK)
@@ -505,13 +514,6 @@ class _Run:
         if not known:
             return since
         return max(since - TIER_MEMORY, min(min(known), since))
-
-    def _owed_since(self, merged: list[Candidate]) -> Candidate | None:
-        """The highest uncovered tier whose visit is already behind the last visit."""
-        assert self.last_visit is not None
-        done = done_up_to(self.last_visit, self.plan)
-        owed = [c for c in merged if c.slot <= done and c.tier_index]
-        return max(owed, key=lambda c: c.tier_index, default=None)
 
     def _tier_rank(self, key: str | None) -> int:
         keys = [t.key for t in self.plan.tiers]
@@ -877,6 +879,17 @@ class _Run:
         reasons.append(self._tier_reason(slot_day, moved, ceiling_days))
         return moved
 
+    def _made_up(self, slot_day: dt.date, day: dt.date, reasons: list[Reason]) -> dt.date:
+        """The visit carrying a missed visit's tier items goes on the first working day
+        allowed, not with the next half-monthly visit two weeks on (`made_up_day`)."""
+        assert self.missed is not None
+        moved = made_up_day(self.prev_day, self.not_before, day, self._acceptable)
+        if moved is None:
+            return day
+        reasons[:] = [r for r in reasons if r.code not in _MOVE_CODES]
+        reasons.append(made_up_reason(self.plan, self.missed, slot_day, moved, self.calendar))
+        return moved
+
     def _tier_reason(self, slot_day: dt.date, moved: dt.date, ceiling_days: int) -> Reason:
         return Reason.of(
             ReasonCode.CEILING_MOVED_EARLIER,
@@ -967,6 +980,10 @@ class _Run:
     ) -> Occurrence | None:
         plan = self.plan
         slot = candidate.slot
+        making_up = self.carried is not None and self.carried is self.missed
+        if making_up:
+            day = self._made_up(slot.date(), day, reasons)
+            extra_due = extra_due and dt.datetime.combine(day, extra_due.time())
         if extra_due is not None:
             due_wall = extra_due
         else:
@@ -983,7 +1000,10 @@ class _Run:
             return None
         if slot == self.taken_slot:  # keep the visit, not the done row's key
             slot += _NUDGE
-        window_end = self._window_end(slot, due_wall, limit)
+        # making up missed tier items is urgent: on time on its own day, not until the later
+        # slot it was pulled from (missed, it showed as missed two weeks on, too late to
+        # plan the visit the 15 days then needed)
+        window_end = self._window_end(due_wall if making_up else slot, due_wall, limit)
         window_start = min(slot - plan.tolerance_before, due_wall)  # a moved visit is on time
         if plan.each_period is not None:
             window_start, window_end = _inside_period(

@@ -29,6 +29,8 @@ class ReasonCode(StrEnum):
     CEILING_EXTRA_VISIT = "ceiling_extra_visit"
     TIER_MERGED = "tier_merged"
     TIER_CARRIED = "tier_carried"
+    TIER_DONE_ELSEWHERE = "tier_done_elsewhere"
+    TIER_MADE_UP = "tier_made_up"
     SAME_DAY_MERGED = "same_day_merged"
     REASSIGNED = "reassigned"
     UNASSIGNED = "unassigned"
@@ -193,6 +195,24 @@ def _tier_carried(p: Mapping[str, JsonScalar], locale: Locale) -> str:
     )
 
 
+def _tier_done_elsewhere(p: Mapping[str, JsonScalar], locale: Locale) -> str:
+    if locale == "zh":
+        return f"{_tier_name(p, locale)}项目已于 {p['done_on']} 完成，本次不再重复"
+    return f"its {_tier_name(p, locale)} items were done on {p['done_on']}; not repeated here"
+
+
+def _tier_made_up(p: Mapping[str, JsonScalar], locale: Locale) -> str:
+    if locale == "zh":
+        return (
+            f"由 {_label(p, 'from', locale)}提前至 {p['to']}：补做 {p['tier_slot']} "
+            f"未进行的{_tier_name(p, locale)}项目"
+        )
+    return (
+        f"moved from {_label(p, 'from', locale)} to {p['to']} to make up the "
+        f"{_tier_name(p, locale)} items of the missed visit of {p['tier_slot']}"
+    )
+
+
 def _same_day(p: Mapping[str, JsonScalar], locale: Locale) -> str:
     if locale == "zh":
         return f"调整后与 {p['kept_slot']} 那次落在同一时间，合并为一次"
@@ -320,6 +340,8 @@ _TEMPLATES: dict[ReasonCode, Callable[[Mapping[str, JsonScalar], Locale], str]] 
     ReasonCode.CEILING_EXTRA_VISIT: _ceiling_extra,
     ReasonCode.TIER_MERGED: _tier_merged,
     ReasonCode.TIER_CARRIED: _tier_carried,
+    ReasonCode.TIER_DONE_ELSEWHERE: _tier_done_elsewhere,
+    ReasonCode.TIER_MADE_UP: _tier_made_up,
     ReasonCode.SAME_DAY_MERGED: _same_day,
     ReasonCode.REASSIGNED: _reassigned,
     ReasonCode.UNASSIGNED: _unassigned,

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from schedules.calendar import WorkCalendar
+from schedules.holiday_policy import day_params
 from schedules.plans import Plan, Tier
 from schedules.reasons import Reason, ReasonCode
 
@@ -20,6 +22,8 @@ PULL_PART = 3
 """A slot past a tier's ceiling by up to a third of the merge reach still takes the tier: the
 engine moves that visit back to the ceiling, which keeps the tier nearer its own date than
 the visit two weeks before would."""
+
+_ONE_DAY = dt.timedelta(days=1)
 
 
 @dataclass(slots=True)
@@ -37,7 +41,6 @@ def merge_tiers(
     base: list[dt.datetime],
     higher: list[list[dt.datetime]],
     since: Sequence[dt.datetime | None] = (),
-    done: dt.datetime | None = None,
 ) -> list[Candidate]:
     """Candidates in slot order; `higher[i]` holds the instances of tier i + 1.
 
@@ -47,9 +50,10 @@ def merge_tiers(
     after its last visit (`since[i]`, when tier i + 1 or a higher one was last done or
     planned, then the slots chosen here): the nearest alone let a quarterly visit drift
     with the half-monthly grid, 100 days after the one before. Instances of several
-    tiers at one time go together to one slot, the ceilings of all of them kept. Slots up
-    to `done` are past: a slot there within the ceiling is no reason to prefer it (its
-    visit did not carry the tier, so the tier would only be owed by the next one).
+    tiers at one time go together to one slot, the ceilings of all of them kept. A slot
+    already behind the last visit keeps its instance: that visit was missed (the tier is
+    not done), and the engine makes the tier up at once (`owed_by_now`); moved on to the
+    next slot instead, it waited two weeks for it.
     """
     candidates = [Candidate(slot) for slot in base]
     standalone: list[Candidate] = []
@@ -63,7 +67,7 @@ def merge_tiers(
         top = max(offsets) + 1
         reach = dt.timedelta(days=plan.tiers[top].merge_within_days)
         latest = _ceiling_day(plan, last, top)
-        target = _nearest(base, instance, reach, latest[0] if latest else None, done)
+        target = _nearest(base, instance, reach, latest[0] if latest else None)
         reasons = tuple(
             Reason.of(
                 ReasonCode.TIER_MERGED,
@@ -113,26 +117,56 @@ def tier_names(tier: Tier) -> dict[str, str]:
 
 
 def _nearest(
-    base: list[dt.datetime],
-    instance: dt.datetime,
-    reach: dt.timedelta,
-    ceiling: dt.date | None,
-    done: dt.datetime | None,
+    base: list[dt.datetime], instance: dt.datetime, reach: dt.timedelta, ceiling: dt.date | None
 ) -> int | None:
-    """The nearest slot within reach, preferring those after `done` and not much past
-    `ceiling`."""
+    """The nearest slot within reach, preferring those not much past `ceiling`."""
     first = bisect.bisect_left(base, instance - reach)
     last = bisect.bisect_right(base, instance + reach)
     near = [i for i in range(first, last) if abs(base[i] - instance) <= reach]
     if ceiling is not None:  # a slot a few days past it is pulled back by the engine
         ceiling += reach / PULL_PART
-    kept = [
-        i
-        for i in near
-        if ceiling is not None and base[i].date() <= ceiling and (done is None or base[i] > done)
-    ]
+    kept = [i for i in near if ceiling is not None and base[i].date() <= ceiling]
     kept = kept or near
     return min(kept, key=lambda i: (abs(base[i] - instance), base[i]), default=None)
+
+
+def owed_by_now(merged: list[Candidate], done: dt.datetime) -> Candidate | None:
+    """The highest tier no visit has done whose visit is behind the last one (`done`): it
+    was missed, and is made up at once (`made_up_day`)."""
+    owed = [c for c in merged if c.slot <= done and c.tier_index]
+    return max(owed, key=lambda c: c.tier_index, default=None)
+
+
+def made_up_day(
+    previous: dt.date | None,
+    not_before: dt.date | None,
+    day: dt.date,
+    acceptable: Callable[[dt.date], bool],
+) -> dt.date | None:
+    """The first working day before `day` a missed visit's tier items may be made up on:
+    after the missed visit and not in the past. A 工程主管 sends someone the next working
+    day; waiting for the next half-monthly visit left the quarterly items two weeks late,
+    and the next quarterly visit, on its own date, came 70 days after them."""
+    bounds = [b for b in (previous and previous + _ONE_DAY, not_before) if b is not None]
+    first = max(bounds, default=day)
+    while first < day:
+        if acceptable(first):
+            return first
+        first += _ONE_DAY
+    return None
+
+
+def made_up_reason(
+    plan: Plan, missed: Candidate, slot_day: dt.date, moved: dt.date, calendar: WorkCalendar
+) -> Reason:
+    """Why the visit carrying a missed visit's tier items moved earlier."""
+    return Reason.of(
+        ReasonCode.TIER_MADE_UP,
+        to=moved.isoformat(),
+        tier_slot=missed.slot.date().isoformat(),
+        **tier_names(plan.tiers[missed.tier_index]),
+        **day_params("from", slot_day, calendar),
+    )
 
 
 def tier_keys_up_to(plan: Plan, tier_index: int) -> tuple[str, ...]:

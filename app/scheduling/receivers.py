@@ -18,6 +18,7 @@ from app.plans import programmes
 from app.plans.models import Plan
 from app.rosters.replan import staffed_plans
 from app.scheduling.generation import GenerationResult, regenerate_plans, regenerate_site
+from app.scheduling.handover import settle_carried_tiers
 from app.scheduling.mapping import ANCHOR_ALIASES
 from app.sites.models import Site
 from app.workorders.models import WorkOrder
@@ -87,8 +88,11 @@ def visits_completed(
     """Re-plan the plans of just-completed visits that count from them.
 
     Their next visits count from when the work was really done, not from the slot it
-    was planned for.
+    was planned for. A tier a missed visit handed on is done by whichever of the two is
+    completed first: the other, still open, drops it (`settle_carried_tiers`).
     """
+    work_orders = list(work_orders)
+    settle_carried_tiers(work_orders)
     plan_ids = sorted(
         {
             row.plan_id

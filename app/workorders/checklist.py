@@ -21,6 +21,7 @@ from app.extensions import db
 from app.plans.models import Plan
 from app.vocab.units import unit_words
 from app.workorders.models import WorkOrder
+from schedules import ReasonCode
 
 
 class Result:
@@ -106,9 +107,20 @@ def _number_text(value: float | None) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
+def own_tiers(work_order: WorkOrder) -> list[str]:
+    """The tier keys whose items the visit still does: a missed visit whose quarterly (or
+    rarer) items the visit carrying them has already done (`tier_done_elsewhere`) keeps
+    only its base. Its `includes` stay what was planned: the schedule kept that promise."""
+    includes = [str(key) for key in work_order.includes or ()]
+    done = ReasonCode.TIER_DONE_ELSEWHERE.value
+    if any(reason.get("code") == done for reason in work_order.reasons or ()):
+        return includes[:1]
+    return includes
+
+
 def tier_plans(work_order: WorkOrder) -> list[Plan]:
     """The plans whose items the visit carries: its tiers in chain order, or its own plan."""
-    ids = [int(key) for key in work_order.includes or () if str(key).isdigit()]
+    ids = [int(key) for key in own_tiers(work_order) if key.isdigit()]
     if not ids:
         return [work_order.plan] if work_order.plan is not None else []
     found = {p.id: p for p in db.session.scalars(select(Plan).where(Plan.id.in_(ids)))}

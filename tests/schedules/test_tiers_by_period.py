@@ -66,6 +66,7 @@ class LiftYear:
     done: list[tuple[dt.datetime, tuple[str, ...]]] = field(default_factory=list)
     # every visit, missed ones too: (day due, day done or else due, tier keys carried)
     visits: list[tuple[dt.date, dt.date, tuple[str, ...]]] = field(default_factory=list)
+    missed: set[int] = field(default_factory=set)  # indices into `visits`
 
     def days_with(self, tier: str) -> list[dt.date]:
         return [at.date() for at, includes in self.done if tier in includes]
@@ -101,6 +102,7 @@ def live_a_year(
         due = visit.due.replace(tzinfo=None)
         slot = visit.slot.replace(tzinfo=None)
         if outcome == "missed":  # the app keeps it as the last visit, done or not
+            year.missed.add(len(year.visits))
             year.visits.append((due.date(), due.date(), visit.includes))
             now = due + dt.timedelta(hours=1)
             last = LastVisit(due, slot, visit.tier, dict(tiers_done) if with_tier_history else None)
@@ -366,4 +368,63 @@ def test_a_quarterly_visit_missed_at_its_ceiling_is_carried_on_the_next_working_
     first = after[0]
     assert first.includes == ("half_monthly", "quarterly", "half_yearly"), first
     assert first.due.date() == dt.date(2026, 7, 6)  # Monday; 07-04 and 07-05 are a weekend
+    assert [o.includes for o in after[1:]] == [("half_monthly",)] * (len(after) - 1)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    starts=st.dates(dt.date(2025, 1, 1), dt.date(2026, 12, 31)),
+    anchor=st.sampled_from([Anchor.COMPLETION, Anchor.FIXED]),
+    tiers=st.sampled_from([PERIOD_TIERS, CEILED_TIERS]),
+    outcomes=st.lists(OUTCOME, min_size=40, max_size=40).filter(_no_three_misses),
+)
+def test_a_missed_visits_tier_items_are_made_up_on_the_next_working_day(
+    starts: dt.date,
+    anchor: Anchor,
+    tiers: tuple[Tier, ...],
+    outcomes: list[tuple[str, int]],
+    calendar: WorkCalendar,
+) -> None:
+    """Whether or not the tier has a ceiling or a visit before (the chain's very first
+    visit missed), the visit after a missed one carrying quarterly or rarer items takes
+    them and is due the first working day after it: waiting for the next half-monthly
+    visit left them two weeks late, and the next quarterly visit, on its own date,
+    came 70 days after them."""
+    year = live_a_year(lift_plan(starts, anchor, tiers), calendar, outcomes)
+    for index in sorted(year.missed):
+        due, _, includes = year.visits[index]
+        if len(includes) < 2 or index + 1 == len(year.visits):
+            continue
+        next_due, _, carried = year.visits[index + 1]
+        after = due + dt.timedelta(days=1)
+        soonest = calendar.next_workday(after, not_after=after + dt.timedelta(days=30))
+        assert carried[: len(includes)] == includes, (due, includes, next_due, carried)
+        assert soonest is not None and next_due <= soonest, (due, includes, next_due)
+
+
+def test_a_missed_first_visit_with_every_tier_is_made_up_the_next_working_day(
+    calendar: WorkCalendar,
+) -> None:
+    """The escalator's first visit (2017-01-03, every tier) was missed and no tier was ever
+    done: its items went to the next half-monthly visit of 01-18, and the half-yearly
+    visit of 06-30 came 163 days later. They are made up on 01-04, and the move says why."""
+    plan = lift_plan(dt.date(2017, 1, 3), Anchor.COMPLETION, CEILED_TIERS)
+    missed = dt.datetime(2017, 1, 3, 9)
+    last = LastVisit(missed, missed, "annual", {})
+    after = [
+        o
+        for o in generate(
+            plan, calendar, dt.datetime(2017, 1, 3), dt.datetime(2017, 2, 28), last_visit=last
+        )
+        if o.status is Status.PLANNED
+    ]
+    first = after[0]
+    assert first.includes == ("half_monthly", "quarterly", "half_yearly", "annual"), first
+    assert first.due.date() == dt.date(2017, 1, 4)
+    assert first.window_end.date() == dt.date(2017, 1, 4), "urgent: not until its slot 01-18"
+    said = [reason.render("zh") for reason in first.reasons]
+    assert said == [
+        "由 2017-01-18 提前至 2017-01-04：补做 2017-01-03 未进行的annual项目",
+        "2017-01-03 那次未进行，其annual项目并入本次",
+    ]
     assert [o.includes for o in after[1:]] == [("half_monthly",)] * (len(after) - 1)

@@ -50,9 +50,15 @@ def _in_year(record: Record, day: dt.date) -> bool:
     return record.start <= day <= record.end
 
 
-def visits_of(record: Record, plan_id: int) -> list[Row]:
+def visits_of(record: Record, plan_id: int, *, promised: bool = False) -> list[Row]:
     """The visits that do this plan's work: its own rows, or the chain rows that include
-    it (a tier chain stores its visits on the base plan, `includes` naming the tiers)."""
+    it (a tier chain stores its visits on the base plan, `includes` naming the tiers).
+
+    `promised` adds the visits the schedule planned the tier on that gave it to the visit
+    carrying it (missed, then completed late after the carrier did the items; the row
+    records only its base and says `tier_done_elsewhere`): like a missed visit, each
+    still marks the promise by its due day, but did not do the tier.
+    """
     plan = record.plans[plan_id]
     if plan.tier_group is None:
         rows = [r for r in record.rows if r.plan_id == plan_id]
@@ -71,9 +77,25 @@ def visits_of(record: Record, plan_id: int) -> list[Row]:
                 key in r.includes
                 or r.tier == key
                 or (plan.tier_level == 1 and r.plan_id == plan_id)
+                or (promised and _gave_up(record, r, plan))
             )
         ]
     return sorted((r for r in rows if r.is_visit), key=lambda r: r.day)
+
+
+def _gave_up(record: Record, row: Row, plan: Any) -> bool:
+    """Whether `row` was planned with this tier and, due before the visit carrying it did
+    the items, gave it to that visit (a carrier that gave up the tier to a missed visit
+    completed late before it was never the promise)."""
+    for reason in row.reasons:
+        params = reason.get("params") or {}
+        if reason.get("code") == "tier_done_elsewhere" and row.due_day <= dt.date.fromisoformat(
+            str(params["done_on"])
+        ):
+            given = record.plans.get(int(str(params["tier"])))
+            if given is not None and (given.tier_level or 1) >= (plan.tier_level or 1):
+                return True
+    return False
 
 
 def _days(record: Record, rows: Iterable[Row]) -> list[dt.date]:
@@ -173,7 +195,7 @@ def no_gap_beyond_period_and_tolerance_for_quarterly_to_yearly_statutory_tasks(
             continue
         limit = period + (plan.tolerance_after_days or 0)
         previous = _since(record, plan)
-        rows = sorted(visits_of(record, plan.id), key=lambda r: r.due)
+        rows = sorted(visits_of(record, plan.id, promised=True), key=lambda r: r.due)
         for row in (r for r in rows if r.due_day >= previous):
             gap = (row.due_day - previous).days
             if previous <= record.end and gap > limit:
@@ -181,7 +203,9 @@ def no_gap_beyond_period_and_tolerance_for_quarterly_to_yearly_statutory_tasks(
                     f"{_label(record, plan.id)}: due {row.due_day}, {gap} days after the visit "
                     f"of {previous} (limit {limit})"
                 )
-            previous = max(previous, row.day)
+            key = str(plan.id)
+            promise = plan.tier_group is not None and key not in (*row.includes, row.tier)
+            previous = max(previous, row.due_day if promise else row.day)  # as if missed
     return report(found)
 
 
@@ -189,16 +213,18 @@ def elevator_half_monthly_visits_are_at_most_15_days_apart(record: Record) -> li
     """Each visit is due at most the ceiling after the real visit before it (when that was
     done, early or late, else when it was due). Counted to the next visit's completion, a
     person finishing days after its window closed (the row was already marked missed)
-    would count against the schedule, which promised the day and cannot prevent that."""
+    would count against the schedule, which promised the day and cannot prevent that.
+    A visit due before the real visit before it still counts when it is done: two visits
+    done late out of order (due 09-28 done 10-01, due 09-30 done 10-04) leave 10-04 as the
+    real visit the next one counts from."""
     found = []
     for plan in record.plans.values():
         if not plan.ceiling_days or plan.tier_level not in (1, None):
             continue
         previous = _since(record, plan)
-        rows = sorted(visits_of(record, plan.id), key=lambda r: r.due)
-        for row in (r for r in rows if r.due_day >= previous):
+        for row in sorted(visits_of(record, plan.id), key=lambda r: r.due):
             gap = (row.due_day - previous).days
-            if previous <= record.end and gap > plan.ceiling_days:
+            if row.due_day >= previous and previous <= record.end and gap > plan.ceiling_days:
                 found.append(
                     f"{_label(record, plan.id)}: due {row.due_day}, {gap} days after the visit "
                     f"of {previous} (ceiling {plan.ceiling_days})"
