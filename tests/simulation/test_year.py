@@ -10,7 +10,6 @@ must go.
 from __future__ import annotations
 
 from tests.simulation import invariants as inv
-from tests.simulation.conftest import defect
 from tests.simulation.record import Record
 
 
