@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from itertools import combinations
+from itertools import combinations, pairwise
 
 from app.core import clock
 from app.equipment.models import Equipment
@@ -99,3 +99,25 @@ def test_a_tank_applied_on_a_friday_afternoon_is_first_cleaned_the_day_after_its
     cuts = _cuts()
     assert not any(a.due_at < b.ends_at and b.due_at < a.ends_at for a, b in combinations(cuts, 2))
     assert all(w.ends_at <= w.window_end for w in cuts)
+
+
+def test_a_cleaning_moves_earlier_only_as_far_as_keeps_its_next_within_the_ceiling(
+    world: World, create_location, create_equipment, make_plan
+) -> None:
+    """The engine placed the next cleaning counting from this one: moved three days
+    earlier, it would leave the next 34 days on, past a 31-day ceiling. The ceiling wins,
+    and the clash is left for a person, saying so."""
+    tank_a, tank_b = _tanks(world, create_location, create_equipment)
+    make_plan(
+        name="生活水箱A年度清洗", equipment_id=tank_a.id, catalog_type_key="water_tank",
+        catalog_task_key="clean_disinfect_test", rrule="FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=10",
+        duration_minutes=360, tolerance_before_days=15, performer="licensed_contractor",
+    )  # fmt: skip
+    monthly = _cleaning(make_plan, tank_b, 10, ceiling_days=31)
+    generate()
+    days = [_day(w) for w in work_orders(monthly) if w.status != "skipped"]
+    assert len(days) >= 3
+    assert all((b - a).days <= 31 for a, b in pairwise(days)), days
+    march = work_orders(monthly)[0]
+    assert _day(march) == dt.date(2026, 3, 10)
+    assert "outage_unresolved" in _codes(march)

@@ -7,7 +7,8 @@ is generated, its fresh outage visits are placed around the stored ones the run 
 (`schedules.stagger_outages`), and a visit that moves says why. Stored rows are moved
 the same way every run, so a regenerate meets what the nightly run stored.
 
-A visit with no later room in its window may move earlier in it, never before now. A
+A visit with no later room in its window may move earlier in it, never before now, nor
+so early that its plan's next visit would come more than the plan's ceiling after it. A
 plan's first visit (due by the working day after it was applied) with no room in its
 window at all may then yield past it by up to `FIRST_VISIT_GRACE`, its window following
 it: it has no period to keep yet, and its day (today or the next working day) was the
@@ -31,8 +32,9 @@ from sqlalchemy import select
 from app.catalog.current import current_catalog
 from app.equipment.models import Equipment
 from app.extensions import db
+from app.scheduling.generation.reading import plan_facts
 from app.scheduling.generation.results import NOT_VISITS, PLAN_TABLE, WO_TABLE
-from app.scheduling.mapping import Unit
+from app.scheduling.mapping import Unit, implied_ceiling
 from app.sites.models import Location
 from schedules import Occurrence, Outage, ReasonCode, Staggered, WorkCalendar, stagger_outages
 
@@ -114,6 +116,9 @@ class SiteOutages:
                 continue
             fire = bool((asset.attributes or {}).get("fire_lift"))
             self.plans[plan_id] = OutageOf(kind, building, asset.name, fire, applied)
+        self.ceilings: dict[int | None, int | None] = {  # the longest gap between visits
+            f.id: f.ceiling_days or implied_ceiling(f)[0] for f in plan_facts(self.plans)
+        }
 
     def stagger(
         self,
@@ -185,7 +190,11 @@ class SiteOutages:
         fresh = []
         for row in rows:
             outage = self._outage(row["plan_id"], row["slot"], row)
-            earliest = max(row["window_start"].astimezone(self.zone), now.astimezone(self.zone))
+            earliest = max(
+                row["window_start"].astimezone(self.zone),
+                now.astimezone(self.zone),
+                self._before_next(row, rows),
+            )
             first = self._first_visit(row["plan_id"], outage.start, calendar)
             overrun = outage.latest_end + FIRST_VISIT_GRACE if first else None
             fresh.append(replace(outage, earliest_start=earliest, overrun_end=overrun))
@@ -209,6 +218,21 @@ class SiteOutages:
             label=of.label,
             fire_lift=of.fire_lift,
         )
+
+    def _before_next(self, row: dict[str, Any], rows: Sequence[dict[str, Any]]) -> dt.datetime:
+        """How early a visit may move and keep its plan's next visit in this run (placed by
+        the engine counting from this one, up to its window's end) within the ceiling. A
+        demo tank moved from Monday to Friday left its next cleaning 185 days on."""
+        ceiling = self.ceilings.get(row["plan_id"])
+        later = [
+            r["window_end"]
+            for r in rows
+            if r["plan_id"] == row["plan_id"] and r["due_at"] > row["due_at"]
+        ]
+        if not ceiling or not later:
+            return dt.datetime.min.replace(tzinfo=self.zone)
+        last_day = min(later).astimezone(self.zone).date() - dt.timedelta(days=ceiling)
+        return dt.datetime.combine(last_day, dt.time(), self.zone)
 
     def _first_visit(self, plan_id: int, due: dt.datetime, calendar: WorkCalendar) -> bool:
         """Whether a visit due then is its plan's first: due no later than the working day
