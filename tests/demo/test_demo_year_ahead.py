@@ -58,9 +58,9 @@ KNOWN_DEFECTS = {
     ),
     inv.no_qualified_person_on_duty_carries_more_than_the_even_share_plus_one_task_a_day: (
         "the demo applies its programmes one by one, so every plan starts on the load day "
-        "and each month opens with about 60 visits at 09:00; least-loaded then leaves one "
-        "technician up to 20 minutes over the even share plus one task (2026-06-02: 250 "
-        "of 935 minutes, 5 on duty); applying in bulk with level start days fixes the pile"
+        "and each month opens with about 60 visits at 09:00, and least-loaded leaves one "
+        "technician 23 of 45 tasks with 5 on duty (2026-03-02); applying in bulk with level "
+        "start days removes the pile, but the browser journeys still expect its visits"
     ),
 }
 """Named (issue 12), strict: the day one holds, the test fails until its mark goes."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -403,40 +404,27 @@ def statutory_inspections_follow_the_ledgers_next_inspection_date(record: Record
 def no_qualified_person_on_duty_carries_more_than_the_even_share_plus_one_task_a_day(
     record: Record,
 ) -> list[str]:
-    """Least-loaded work is balanced by working time (issue 12: "counted by working time
-    over a day and a week"): nobody on duty carries more than the day's even share of
-    the team's minutes plus one task, the longest of the day. Counting tasks instead
-    would fault a fair day in which one cleaner does six 10-minute rounds and another
-    one 60-minute wash."""
     found = []
-    minutes: dict[tuple[int, dt.date], Counter[int]] = defaultdict(Counter)
-    longest: Counter[tuple[int, dt.date]] = Counter()
+    counts: dict[tuple[int, dt.date], Counter[int]] = defaultdict(Counter)
     for row in record.rows:
         plan = record.plans.get(row.plan_id) if row.plan_id else None
         if plan is None or plan.assignment_strategy != "least_loaded" or plan.licence_kind:
             continue
         if row.team_id is None or row.assignee_id is None or not _in_year(record, row.due_day):
             continue
-        key, length = (row.team_id, row.due_day), _minutes(row)
-        minutes[key][row.assignee_id] += length
-        longest[key] = max(longest[key], length)
-    for (team_id, day), per_person in sorted(minutes.items()):
+        counts[(row.team_id, row.due_day)][row.assignee_id] += 1
+    for (team_id, day), per_person in sorted(counts.items()):
         on_duty = record.on_duty.get((team_id, day), frozenset()) | set(per_person)
         total = sum(per_person.values())
-        share = total / len(on_duty)
+        share = math.ceil(total / len(on_duty))
         idle = sorted(on_duty - set(per_person))
-        for person, carried in per_person.most_common(1):
-            if carried > share + longest[(team_id, day)]:
+        for person, count in per_person.most_common(1):
+            if count > share + 1:
                 found.append(
-                    f"team {team_id} on {day}: person {person} has {carried} of {total} minutes "
-                    f"with {len(on_duty)} on duty (even share {share:.0f}, longest task "
-                    f"{longest[(team_id, day)]}); idle: {idle}"
+                    f"team {team_id} on {day}: person {person} has {count} of {total} tasks "
+                    f"with {len(on_duty)} on duty (even share {share}); idle: {idle}"
                 )
     return report(found)
-
-
-def _minutes(row: Row) -> int:
-    return max(1, round((row.ends - row.due).total_seconds() / 60))
 
 
 NO_LICENCE_CAUSES = ("no_licence", "licence_expired", "nobody_qualified_on_duty")
