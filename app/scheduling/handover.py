@@ -84,30 +84,40 @@ def _neighbours(row: WorkOrder) -> list[WorkOrder]:
 
 def _carry_linked(row: WorkOrder, neighbours: Sequence[WorkOrder]) -> list[WorkOrder]:
     """The rows joined to `row` by carried tiers, either way and along a chain of carries
-    (a missed visit whose carrier was missed too)."""
+    (a missed visit whose carrier was missed too).
+
+    Two rows are joined when one carries from the other's slot day, or when both stand
+    for the same tier instance (merged into one, carried by the other): two make-up
+    visits of one missed quarterly maintenance name its tier slot, not each other.
+    """
     zone = ZoneInfo(row.site.timezone if row.site is not None else "Asia/Shanghai")
-    by_day = {_slot_day(n, zone): n for n in neighbours}
-    by_day[_slot_day(row, zone)] = row
-    carriers: dict[dt.date, list[WorkOrder]] = {}
-    for candidate in by_day.values():
-        for source in _carried_from(candidate):
-            carriers.setdefault(source, []).append(candidate)
+    rows = {n.id: n for n in neighbours}
+    rows[row.id] = row
+    keys = {r.id: _tier_instances(r, zone) for r in rows.values()}
     found: dict[int, WorkOrder] = {}
     todo = [row]
     while todo:
         current = todo.pop()
-        day = _slot_day(current, zone)
-        joined = [*carriers.get(day, []), *(by_day.get(d) for d in _carried_from(current))]
-        for other in joined:
-            if other is not None and other.id != row.id and other.id not in found:
+        for other in rows.values():
+            if other.id == row.id or other.id in found:
+                continue
+            if keys[other.id] & keys[current.id]:
                 found[other.id] = other
                 todo.append(other)
     return list(found.values())
 
 
-def _slot_day(row: WorkOrder, zone: ZoneInfo) -> dt.date:
+def _tier_instances(row: WorkOrder, zone: ZoneInfo) -> set[dt.date]:
+    """The days a row stands for: its own slot day, the tier slots merged into it, and
+    the slot days whose items it carries."""
     assert row.slot is not None
-    return row.slot.astimezone(zone).date()
+    days = {row.slot.astimezone(zone).date(), *_carried_from(row)}
+    for reason in row.reasons or ():
+        if reason.get("code") == ReasonCode.TIER_MERGED.value:
+            slot = (reason.get("params") or {}).get("tier_slot")
+            if slot:
+                days.add(dt.date.fromisoformat(str(slot)))
+    return days
 
 
 def _carried_from(row: WorkOrder) -> list[dt.date]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import (
@@ -146,6 +146,31 @@ def _latest_rows(plan_ids: Sequence[int], *conditions: Any) -> dict[int, Row[Any
     return {row.plan_id: row for row in db.session.execute(stmt)}
 
 
+def _latest_times(plan_ids: Sequence[int], *conditions: Any) -> dict[int, dt.datetime]:
+    """Per plan, when its latest visit matching `conditions` was done (or due, if missed).
+
+    The latest slot is not always the latest visit: a make-up pulled early keeps its
+    later slot, so a missed make-up can outrank the one done after it. The ceiling
+    counts from the latest visit in time, the grid from the latest slot.
+    """
+    if not plan_ids:
+        return {}
+    stmt = (
+        select(
+            WO_TABLE.c.plan_id,
+            func.max(func.coalesce(WO_TABLE.c.completed_at, WO_TABLE.c.due_at)).label("at"),
+        )
+        .where(WO_TABLE.c.plan_id.in_(list(plan_ids)), *conditions)
+        .group_by(WO_TABLE.c.plan_id)
+    )
+    return {row.plan_id: row.at for row in db.session.execute(stmt)}
+
+
+def _at_latest(visit: LastVisit, at: dt.datetime | None) -> LastVisit:
+    """The last visit counted from the latest visit in time, its grid from the latest slot."""
+    return replace(visit, at=at) if at is not None and at > visit.at else visit
+
+
 def _tiers_done(plan_ids: Sequence[int], *conditions: Any) -> dict[int, dict[str, dt.datetime]]:
     """Per plan, when each tier was last done (or stored): one grouped query per run.
 
@@ -232,17 +257,19 @@ def unit_history(units: Sequence[Unit], mode: Mode, now: dt.datetime) -> History
                     WO_TABLE.c.due_at <= now,
                 )
             )
+        latest = _latest_times(ids, *conditions)
         for plan_id, row in _latest_rows(ids, *conditions).items():
-            last_visits[plan_id] = _as_last_visit(
-                row, restart_at_completion=True, tiers_done=tiers.get(plan_id)
-            )
+            visit = _as_last_visit(row, restart_at_completion=True, tiers_done=tiers.get(plan_id))
+            last_visits[plan_id] = _at_latest(visit, latest.get(plan_id))
     if chained:
         kept = (
             WO_TABLE.c.status.in_((*DONE, WorkOrderStatus.MISSED.value))
             if mode is Mode.REPLACE
             else WO_TABLE.c.status.not_in(NOT_VISITS)
         )
-        rows = _latest_rows([u.base.id for u in chained if u.base.id], kept)
+        chained_ids = [u.base.id for u in chained if u.base.id]
+        rows = _latest_rows(chained_ids, kept)
+        latest = _latest_times(chained_ids, kept)
         for unit in chained:
             row = rows.get(unit.base.id)  # type: ignore[arg-type]
             if row is None:
@@ -252,6 +279,7 @@ def unit_history(units: Sequence[Unit], mode: Mode, now: dt.datetime) -> History
                 restart_at_completion=False,
                 tiers_done=tiers.get(unit.base.id),  # type: ignore[arg-type]
             )
+            visit = _at_latest(visit, latest.get(unit.base.id))  # type: ignore[arg-type]
             if visit.at >= unit_start(unit, now) - _chain_memory(unit.plan):
                 last_visits[unit.base.id] = visit  # type: ignore[index]
     rotating = [

@@ -137,14 +137,17 @@ def occurrences(
     last_visit: LastVisit | None,
     assign: Assigning | None = None,
     reach_from: dt.datetime | None = None,
+    taken: Container[dt.datetime] = frozenset(),
 ) -> Iterator[Occurrence]:
     """Engine occurrences due after `now` with slots before `until`, plus, when there
     is no planned one among them nor a later visit on file, the next ones up to the
     first planned visit, looked for up to `NEXT_VISIT_REACH` past `reach_from` (the
     run's horizon; `until` may lie further, at the last stored row, and reaching past
     that would add five more years of skipped rows on every regenerate); each assigned
-    by `assign`, in slot order."""
+    by `assign`, in slot order. A slot in `taken` (a missed row's) is moved on by a
+    second (`free_slot`)."""
     assign = assign or Assigning(None, now)
+    used: set[dt.datetime] = set()
     planned_ahead = last_visit is not None and last_visit.at > now  # already on file
     for occurrence in engine_generate(
         unit.plan,
@@ -157,7 +160,7 @@ def occurrences(
         if occurrence.due <= now:
             continue
         planned_ahead = planned_ahead or occurrence.status is Status.PLANNED
-        yield assign(occurrence)
+        yield assign(free_slot(occurrence, taken, used))
     if planned_ahead:
         return
     for occurrence in engine_generate(
@@ -170,9 +173,28 @@ def occurrences(
     ):
         if occurrence.due <= now:
             continue
-        yield assign(occurrence)
+        yield assign(free_slot(occurrence, taken, used))
         if occurrence.status is Status.PLANNED:
             return
+
+
+def free_slot(
+    occurrence: Occurrence, taken: Container[dt.datetime], used: set[dt.datetime]
+) -> Occurrence:
+    """The occurrence under a key no missed row holds (and this run has not given).
+
+    A make-up visit pulled weeks early keeps its later slot as its key. Missed, its row
+    stays and holds that key; the next re-plan still wants a visit for the slot, due
+    after now, and ON CONFLICT would drop it silently: an escalator went 28 days
+    without a visit (soak seed 3, 2012). Moving the key on by whole seconds, as extra
+    visits already do, depends only on rows already missed, so every run, inserting or
+    replacing, gives the visit the same key.
+    """
+    slot = occurrence.slot
+    while slot in taken or slot in used:
+        slot += dt.timedelta(seconds=1)
+    used.add(slot)
+    return occurrence if slot == occurrence.slot else replace(occurrence, slot=slot)
 
 
 def _status(occurrence: Occurrence) -> str:

@@ -45,6 +45,7 @@ from app.scheduling.generation.store import (
     Changes,
     expire_loaded_work_orders,
     insert_rows,
+    missed_slots,
     stored_rows,
     stored_slots,
 )
@@ -147,9 +148,10 @@ class Run:
         *,
         previous: PreviousLookup | None = None,
         stored: Container[dt.datetime] = frozenset(),
+        taken: Container[dt.datetime] = frozenset(),
     ) -> Iterator[dict[str, Any]]:
         """The unit's rows; `stored` slots are kept as they are (insert), `previous` says
-        who had each slot a replace run redoes."""
+        who had each slot a replace run redoes, `taken` are its missed rows' slots."""
         base_id = unit.base.id or 0
         assigner = assigner_for(unit, pool, history.round_robin_after.get(base_id), self.ledger)
         assign = Assigning(assigner, self.now, previous, stored)
@@ -161,6 +163,7 @@ class Run:
             last_visit=history.last_visits.get(base_id),
             assign=assign,
             reach_from=self.until,
+            taken=taken,
         ):
             yield row_for(unit, occurrence, self.now)
 
@@ -172,14 +175,17 @@ class Run:
         pool: StaffPool | None,
     ) -> None:
         since = min((unit_start(u, self.now) for u in units), default=self.now)
-        stored = stored_slots([u.base.id for u in units if u.base.id is not None], since)
+        ids = [u.base.id for u in units if u.base.id is not None]
+        stored, missed = stored_slots(ids, since), missed_slots(ids, since)
         outages = self._site_outages(context) if may_take_out(units) else None
         rows: list[dict[str, Any]] = []
         held: list[dict[str, Any]] = []  # outage visits: written once staggered
         for unit in units:
             mine = stored.get(unit.base.id, frozenset())  # type: ignore[arg-type]
+            taken = missed.get(unit.base.id, frozenset())  # type: ignore[arg-type]
             hold = outages is not None and unit.base.id in outages.plans
-            for row in self._rows(context, unit, history, pool, self.until, stored=mine):
+            rows_of = self._rows(context, unit, history, pool, self.until, stored=mine, taken=taken)
+            for row in rows_of:
                 self.result.occurrences += 1
                 if row["slot"] in mine:
                     continue  # the nightly run meets last night's rows: skip, don't retry
@@ -208,6 +214,8 @@ class Run:
     ) -> None:
         base_ids = [u.base.id for u in units if u.base.id is not None]
         stored, kept = stored_rows(sorted(set(base_ids) | retired), self.now)
+        since = min((unit_start(u, self.now) for u in units), default=self.now)
+        missed = missed_slots(base_ids, since)
         changes = Changes()
         site_zone = ZoneInfo(context.timezone)
         for rows in stored.values():  # redone below: their load is counted afresh
@@ -219,7 +227,10 @@ class Run:
             mine = stored.pop(unit.base.id, [])  # type: ignore[arg-type]
             until = max([self.until, *(r.slot + dt.timedelta(microseconds=1) for r in mine)])
             previous = Previous(mine, ZoneInfo(unit.plan.timezone))
-            fresh = list(self._rows(context, unit, history, pool, until, previous=previous))
+            taken = missed.get(unit.base.id, frozenset())  # type: ignore[arg-type]
+            fresh = list(
+                self._rows(context, unit, history, pool, until, previous=previous, taken=taken)
+            )
             self.result.occurrences += len(fresh)
             if outages is not None and unit.base.id in outages.plans:
                 held.append((unit, fresh, mine))

@@ -30,7 +30,7 @@ from app.scheduling.generation.results import (
     ROW_BATCH,
     WO_TABLE,
 )
-from app.workorders.models import WorkOrder
+from app.workorders.models import WorkOrder, WorkOrderStatus
 
 
 def insert_statement() -> Any:
@@ -101,6 +101,25 @@ def stored_slots(plan_ids: Sequence[int], since: dt.datetime) -> dict[int, set[d
     stmt = select(WO_TABLE.c.plan_id, WO_TABLE.c.slot).where(
         WO_TABLE.c.plan_id.in_(list(plan_ids)),
         WO_TABLE.c.slot >= since,
+    )
+    slots: dict[int, set[dt.datetime]] = {}
+    for plan_id, slot in db.session.execute(stmt):
+        slots.setdefault(plan_id, set()).add(slot)
+    return slots
+
+
+def missed_slots(plan_ids: Sequence[int], since: dt.datetime) -> dict[int, set[dt.datetime]]:
+    """Slots of missed rows, per plan, from `since`: keys no fresh visit can take.
+
+    A make-up visit pulled early keeps its later slot; missed, it holds that slot while
+    the re-plan wants a visit for it after all (see `Run._rows`).
+    """
+    if not plan_ids:
+        return {}
+    stmt = select(WO_TABLE.c.plan_id, WO_TABLE.c.slot).where(
+        WO_TABLE.c.plan_id.in_(list(plan_ids)),
+        WO_TABLE.c.slot >= since,
+        WO_TABLE.c.status == WorkOrderStatus.MISSED.value,
     )
     slots: dict[int, set[dt.datetime]] = {}
     for plan_id, slot in db.session.execute(stmt):
