@@ -236,7 +236,8 @@ class Run:
                 held.append((unit, fresh, mine))
                 continue
             zone = ZoneInfo(unit.plan.timezone)
-            changes.diff(fresh, mine, zone, kept.get(unit.base.id, set()))  # type: ignore[arg-type]
+            kept_slots = kept.get(unit.base.id, set())  # type: ignore[arg-type]
+            changes.diff(fresh, mine, zone, kept_slots, taken)
         if outages is not None and held:
             written = [
                 row
@@ -247,7 +248,8 @@ class Run:
             outages.stagger(written, redone, self.now, context.calendar)
         for unit, fresh, mine in held:
             zone = ZoneInfo(unit.plan.timezone)
-            changes.diff(fresh, mine, zone, kept.get(unit.base.id, set()))  # type: ignore[arg-type]
+            kept_slots = kept.get(unit.base.id, set())  # type: ignore[arg-type]
+            changes.diff(fresh, mine, zone, kept_slots, missed.get(unit.base.id, frozenset()))  # type: ignore[arg-type]
         for rows in stored.values():
             changes.retire(rows)
         inserted, updated, deleted = changes.apply()

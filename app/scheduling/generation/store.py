@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import compress
@@ -169,6 +169,7 @@ class Changes:
         stored: Iterable[Row[Any]],
         zone: ZoneInfo,
         kept_slots: set[dt.datetime],
+        missed: Container[dt.datetime] = frozenset(),
     ) -> None:
         """Match fresh rows to stored ones and plan the writes.
 
@@ -177,6 +178,7 @@ class Changes:
         (touched, started, done) absorbs it — no second visit that day — and an
         untouched one is updated in place, slot included, so its id (the feed's UID)
         survives. Stored rows left over are deleted, fresh ones left over inserted.
+        A `missed` row absorbs nothing: its visit is owed, and comes under the next key.
         """
         by_slot = {row.slot: row for row in stored}
         unmatched = []
@@ -188,10 +190,12 @@ class Changes:
                 unmatched.append(new)
         kept_days: dict[dt.date, int] = {}
         for slot in kept_slots:
+            if slot in missed:
+                continue
             day = slot.astimezone(zone).date()
             kept_days[day] = kept_days.get(day, 0) + 1
         for new in fresh:
-            if new["slot"] in kept_slots:  # the person's row is this very visit
+            if new["slot"] in kept_slots and new["slot"] not in missed:  # this very visit
                 kept_days[new["slot"].astimezone(zone).date()] -= 1
         same_day: dict[dt.date, list[Row[Any]]] = {}
         for old in by_slot.values():
