@@ -84,7 +84,7 @@ bench: system-packages install-test
 # The long year simulation (issue 12): 20 seeds x every year 2004-2027, every invariant;
 # `make test` runs a few years of it (tests/simulation). SOAK_ARGS narrows it.
 soak: install-test
-	$(BIN)/python -m tests.simulation.soak $(SOAK_ARGS)
+	$(BIN)/python -m tests.simulation.soak --jobs $$(nproc) $(SOAK_ARGS)
 
 translations: install
 	$(BIN)/python scripts/translations.py update

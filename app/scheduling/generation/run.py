@@ -43,6 +43,7 @@ from app.scheduling.generation.rows import (
 )
 from app.scheduling.generation.store import (
     Changes,
+    StoredSlots,
     expire_loaded_work_orders,
     insert_rows,
     missed_slots,
@@ -114,17 +115,31 @@ class Run:
         units = context.units(batch.units, self.result.problems)
         self.result.plans += len(page)
         self.result.units += len(units)
+        since = min((unit_start(u, self.now) for u in units), default=self.now)
+        ids = [u.base.id for u in units if u.base.id is not None]
+        if self.mode is Mode.INSERT:
+            stored = stored_slots(ids, since)
+            # most nights, most plans have their next visit on file already
+            units = [u for u in units if not stored.reaches(u.base.id, self.until)]
+            history, pool = self._history_and_pool(context, units, explicit)
+            self._insert_page(context, units, history, pool, stored)
+        else:
+            history, pool = self._history_and_pool(context, units, explicit)
+            missed = missed_slots(ids, since)
+            self._replace_page(context, units, batch.retired, history, pool, missed)
+        self.plans_done += len(page)
+        self._checkpoint()
+
+    def _history_and_pool(
+        self, context: SiteContext, units: Sequence[Unit], explicit: bool
+    ) -> tuple[History, StaffPool | None]:
+        """What the units' visits count from, and who may be sent (the load ledger seeded)."""
         history = unit_history(units, self.mode, self.now)
         pool = self._pool(context, units, explicit)
         if pool is not None:
             zone = ZoneInfo(context.timezone)
             seed(self.ledger, self.seeded, context.site_id, pool, self.now, zone)
-        if self.mode is Mode.INSERT:
-            self._insert_page(context, units, history, pool)
-        else:
-            self._replace_page(context, units, batch.retired, history, pool)
-        self.plans_done += len(page)
-        self._checkpoint()
+        return history, pool
 
     def _pool(
         self, context: SiteContext, units: Sequence[Unit], explicit: bool
@@ -173,16 +188,14 @@ class Run:
         units: Sequence[Unit],
         history: History,
         pool: StaffPool | None,
+        stored: StoredSlots,
     ) -> None:
-        since = min((unit_start(u, self.now) for u in units), default=self.now)
-        ids = [u.base.id for u in units if u.base.id is not None]
-        stored, missed = stored_slots(ids, since), missed_slots(ids, since)
         outages = self._site_outages(context) if may_take_out(units) else None
         rows: list[dict[str, Any]] = []
         held: list[dict[str, Any]] = []  # outage visits: written once staggered
         for unit in units:
-            mine = stored.get(unit.base.id, frozenset())  # type: ignore[arg-type]
-            taken = missed.get(unit.base.id, frozenset())  # type: ignore[arg-type]
+            mine = stored.slots.get(unit.base.id, frozenset())  # type: ignore[arg-type]
+            taken = stored.missed.get(unit.base.id, frozenset())  # type: ignore[arg-type]
             hold = outages is not None and unit.base.id in outages.plans
             rows_of = self._rows(context, unit, history, pool, self.until, stored=mine, taken=taken)
             for row in rows_of:
@@ -211,11 +224,10 @@ class Run:
         retired: set[int],
         history: History,
         pool: StaffPool | None,
+        missed: dict[int, set[dt.datetime]],
     ) -> None:
         base_ids = [u.base.id for u in units if u.base.id is not None]
         stored, kept = stored_rows(sorted(set(base_ids) | retired), self.now)
-        since = min((unit_start(u, self.now) for u in units), default=self.now)
-        missed = missed_slots(base_ids, since)
         changes = Changes()
         site_zone = ZoneInfo(context.timezone)
         for rows in stored.values():  # redone below: their load is counted afresh

@@ -26,6 +26,7 @@ from app.extensions import db
 from app.scheduling.generation.results import (
     COMPARED,
     LOOKBACK_DAYS,
+    NOT_VISITS,
     REPLACEABLE,
     ROW_BATCH,
     WO_TABLE,
@@ -90,30 +91,50 @@ _DELETE = delete(WO_TABLE).where(
 )
 
 
-def stored_slots(plan_ids: Sequence[int], since: dt.datetime) -> dict[int, set[dt.datetime]]:
-    """Slots already stored, per plan, from `since` (the earliest slot the run can reach).
+@dataclass
+class StoredSlots:
+    """The stored rows of a page's plans, from `since` (the earliest slot a run reaches)."""
+
+    slots: dict[int, set[dt.datetime]] = field(default_factory=dict)
+    # missed rows' slots: keys no fresh visit can take. A make-up pulled early keeps its
+    # later slot; missed, it holds that slot while the re-plan wants a visit for it after
+    # all (see `rows.free_slot`)
+    missed: dict[int, set[dt.datetime]] = field(default_factory=dict)
+    furthest: dict[int, dt.datetime] = field(default_factory=dict)  # latest visit's slot
+
+    def reaches(self, plan_id: int | None, until: dt.datetime) -> bool:
+        """Whether the plan has a visit stored at or past `until`: a nightly run would
+        only meet rows already there (every re-plan rewrites the rows it changes)."""
+        furthest = self.furthest.get(plan_id) if plan_id is not None else None
+        return furthest is not None and furthest >= until
+
+
+def stored_slots(plan_ids: Sequence[int], since: dt.datetime) -> StoredSlots:
+    """Slots already stored, per plan, from `since`, in one query.
 
     Reading a slot costs far less than offering the row again for ON CONFLICT to
     drop; the conflict clause still settles races with a concurrent run.
     """
+    found = StoredSlots()
     if not plan_ids:
-        return {}
-    stmt = select(WO_TABLE.c.plan_id, WO_TABLE.c.slot).where(
+        return found
+    stmt = select(WO_TABLE.c.plan_id, WO_TABLE.c.slot, WO_TABLE.c.status).where(
         WO_TABLE.c.plan_id.in_(list(plan_ids)),
         WO_TABLE.c.slot >= since,
     )
-    slots: dict[int, set[dt.datetime]] = {}
-    for plan_id, slot in db.session.execute(stmt):
-        slots.setdefault(plan_id, set()).add(slot)
-    return slots
+    for plan_id, slot, status in db.session.execute(stmt):
+        found.slots.setdefault(plan_id, set()).add(slot)
+        if status == WorkOrderStatus.MISSED.value:
+            found.missed.setdefault(plan_id, set()).add(slot)
+        if status not in NOT_VISITS:
+            known = found.furthest.get(plan_id)
+            if known is None or slot > known:
+                found.furthest[plan_id] = slot
+    return found
 
 
 def missed_slots(plan_ids: Sequence[int], since: dt.datetime) -> dict[int, set[dt.datetime]]:
-    """Slots of missed rows, per plan, from `since`: keys no fresh visit can take.
-
-    A make-up visit pulled early keeps its later slot; missed, it holds that slot while
-    the re-plan wants a visit for it after all (see `Run._rows`).
-    """
+    """`StoredSlots.missed` alone, for a replace run (it reads the rows it may change)."""
     if not plan_ids:
         return {}
     stmt = select(WO_TABLE.c.plan_id, WO_TABLE.c.slot).where(
