@@ -125,11 +125,21 @@ def batch_units(batch: Sequence[PlanFacts], seen_bases: set[int], explicit: bool
 
 
 def _latest_rows(plan_ids: Sequence[int], *conditions: Any) -> dict[int, Row[Any]]:
-    """Per plan, the row with the latest slot among those matching `conditions`."""
+    """Per plan, the row with the latest slot among those matching `conditions`, with
+    `latest_at`: when the latest of them in time was done (or due, if not done).
+
+    The latest slot is not always the latest visit: a make-up pulled early keeps its
+    later slot, so a missed make-up can outrank the one done after it. The ceiling
+    counts from the latest visit in time, the grid from the latest slot (`_at_latest`).
+    """
     if not plan_ids:
         return {}
     latest = (
-        select(WO_TABLE.c.plan_id, func.max(WO_TABLE.c.slot).label("slot"))
+        select(
+            WO_TABLE.c.plan_id,
+            func.max(WO_TABLE.c.slot).label("slot"),
+            func.max(func.coalesce(WO_TABLE.c.completed_at, WO_TABLE.c.due_at)).label("at"),
+        )
         .where(WO_TABLE.c.plan_id.in_(list(plan_ids)), *conditions)
         .group_by(WO_TABLE.c.plan_id)
         .subquery()
@@ -142,28 +152,9 @@ def _latest_rows(plan_ids: Sequence[int], *conditions: Any) -> dict[int, Row[Any
         WO_TABLE.c.status,
         WO_TABLE.c.tier,
         WO_TABLE.c.assignee_id,
+        latest.c.at.label("latest_at"),
     ).join(latest, and_(WO_TABLE.c.plan_id == latest.c.plan_id, WO_TABLE.c.slot == latest.c.slot))
     return {row.plan_id: row for row in db.session.execute(stmt)}
-
-
-def _latest_times(plan_ids: Sequence[int], *conditions: Any) -> dict[int, dt.datetime]:
-    """Per plan, when its latest visit matching `conditions` was done (or due, if missed).
-
-    The latest slot is not always the latest visit: a make-up pulled early keeps its
-    later slot, so a missed make-up can outrank the one done after it. The ceiling
-    counts from the latest visit in time, the grid from the latest slot.
-    """
-    if not plan_ids:
-        return {}
-    stmt = (
-        select(
-            WO_TABLE.c.plan_id,
-            func.max(func.coalesce(WO_TABLE.c.completed_at, WO_TABLE.c.due_at)).label("at"),
-        )
-        .where(WO_TABLE.c.plan_id.in_(list(plan_ids)), *conditions)
-        .group_by(WO_TABLE.c.plan_id)
-    )
-    return {row.plan_id: row.at for row in db.session.execute(stmt)}
 
 
 def _at_latest(visit: LastVisit, at: dt.datetime | None) -> LastVisit:
@@ -257,10 +248,9 @@ def unit_history(units: Sequence[Unit], mode: Mode, now: dt.datetime) -> History
                     WO_TABLE.c.due_at <= now,
                 )
             )
-        latest = _latest_times(ids, *conditions)
         for plan_id, row in _latest_rows(ids, *conditions).items():
             visit = _as_last_visit(row, restart_at_completion=True, tiers_done=tiers.get(plan_id))
-            last_visits[plan_id] = _at_latest(visit, latest.get(plan_id))
+            last_visits[plan_id] = _at_latest(visit, row.latest_at)
     if chained:
         kept = (
             WO_TABLE.c.status.in_((*DONE, WorkOrderStatus.MISSED.value))
@@ -269,7 +259,6 @@ def unit_history(units: Sequence[Unit], mode: Mode, now: dt.datetime) -> History
         )
         chained_ids = [u.base.id for u in chained if u.base.id]
         rows = _latest_rows(chained_ids, kept)
-        latest = _latest_times(chained_ids, kept)
         for unit in chained:
             row = rows.get(unit.base.id)  # type: ignore[arg-type]
             if row is None:
@@ -279,7 +268,7 @@ def unit_history(units: Sequence[Unit], mode: Mode, now: dt.datetime) -> History
                 restart_at_completion=False,
                 tiers_done=tiers.get(unit.base.id),  # type: ignore[arg-type]
             )
-            visit = _at_latest(visit, latest.get(unit.base.id))  # type: ignore[arg-type]
+            visit = _at_latest(visit, row.latest_at)
             if visit.at >= unit_start(unit, now) - _chain_memory(unit.plan):
                 last_visits[unit.base.id] = visit  # type: ignore[index]
     rotating = [
