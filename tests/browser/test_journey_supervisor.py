@@ -213,6 +213,7 @@ def journey_page(
 
 def _menu(journey: Journey, page: Page, size: str, item: str) -> None:
     if size == "phone":
+        page.wait_for_load_state("load")  # the toggle works once its script has run
         journey.click(page.get_by_role("button", name="菜单"))
     journey.click(page.locator("#nav").get_by_role("link", name=item, exact=True))
 
