@@ -109,25 +109,14 @@ def _carry_linked(row: WorkOrder, neighbours: Sequence[WorkOrder]) -> list[WorkO
 
 def _tier_instances(row: WorkOrder, zone: ZoneInfo) -> set[dt.date]:
     """The days a row stands for: its own slot day, the tier slots merged into it, and
-    the slot days whose items it carries."""
+    the slot days of the missed visits whose items it carries."""
     assert row.slot is not None
-    days = {row.slot.astimezone(zone).date(), *_carried_from(row)}
+    days = {row.slot.astimezone(zone).date()}
     for reason in row.reasons or ():
-        if reason.get("code") == ReasonCode.TIER_MERGED.value:
+        if reason.get("code") in _TIER_CODES:
             slot = (reason.get("params") or {}).get("tier_slot")
             if slot:
                 days.add(dt.date.fromisoformat(str(slot)))
-    return days
-
-
-def _carried_from(row: WorkOrder) -> list[dt.date]:
-    """The slot days of the missed visits whose items this row carries."""
-    days = []
-    for reason in row.reasons or ():
-        if reason.get("code") == ReasonCode.TIER_CARRIED.value:
-            slot = (reason.get("params") or {}).get("tier_slot")
-            if slot:
-                days.append(dt.date.fromisoformat(str(slot)))
     return days
 
 
