@@ -15,6 +15,12 @@ after a plan, calendar or roster change. Decisions, so every caller can rely on 
   in memory and a crash loses one batch at most. `regenerate_plan` (and
   `regenerate_site`) is called inside a user's edit and only flushes: the edit and
   its new schedule commit together or not at all.
+* A missed row keeps its key, and a make-up pulled early keys by the later slot it
+  came from: a fresh visit whose key a missed row holds moves on by whole seconds
+  (`rows.free_slot`), so ON CONFLICT never drops a visit that is still owed.
+* The nightly run skips a plan that already has a visit stored at or past the
+  horizon: every change re-plans the rows it affects in its own transaction, so such
+  a plan would only meet rows already there.
 * Only visits due after now are stored. The engine is asked from a month (or one
   ceiling) before now, so a visit whose slot is past but whose holiday-moved due
   date is ahead is still found. The horizon is `ROUNDS_HORIZON_DAYS` (default
