@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -33,8 +33,14 @@ from app.catalog.current import current_catalog
 from app.equipment.models import Equipment
 from app.extensions import db
 from app.scheduling.generation.reading import plan_facts
-from app.scheduling.generation.results import NOT_VISITS, PLAN_TABLE, WO_TABLE
-from app.scheduling.mapping import Unit, implied_ceiling
+from app.scheduling.generation.results import (
+    NOT_VISITS,
+    PLAN_TABLE,
+    REPLACEABLE,
+    WO_TABLE,
+    first_due,
+)
+from app.scheduling.mapping import PlanFacts, Unit, implied_ceiling
 from app.sites.models import Location
 from schedules import Occurrence, Outage, ReasonCode, Staggered, WorkCalendar, stagger_outages
 
@@ -65,8 +71,13 @@ def _task_outages() -> dict[tuple[str, str], str]:
 
 def may_take_out(units: Iterable[Unit]) -> bool:
     """Whether any of these units may be an outage task (a cheap look before the queries)."""
+    return any_outage_task(u.base for u in units if u.equipment is not None)
+
+
+def any_outage_task(plans: Iterable[PlanFacts]) -> bool:
+    """Whether any of these equipment plans may be an outage task, by its catalog task."""
     keys = {task for (_type, task) in _task_outages()}
-    return any(u.equipment is not None and u.base.catalog_task_key in keys for u in units)
+    return any(p.equipment_id is not None and p.catalog_task_key in keys for p in plans)
 
 
 class SiteOutages:
@@ -119,6 +130,29 @@ class SiteOutages:
         self.ceilings: dict[int | None, int | None] = {  # the longest gap between visits
             f.id: f.ceiling_days or implied_ceiling(f)[0] for f in plan_facts(self.plans)
         }
+
+    def beside(self, plan_ids: Collection[int], now: dt.datetime) -> set[int]:
+        """The other outage plans of these plans' buildings with a visit still to place.
+
+        Where a visit stands depends on the building's other outages, and on which of
+        them was placed first: re-planned alone, a plan yields to every stored visit,
+        and the building ends up as its history made it, not as a regenerate would.
+        A visit staggered around a lift's service kept its 09:50 after that service
+        moved away. A building's outage plans are therefore re-planned together, so
+        each re-plan places them as a regenerate of the whole site does."""
+        buildings = {self.plans[p].building for p in plan_ids if p in self.plans}
+        others = [p for p, o in self.plans.items() if o.building in buildings and p not in plan_ids]
+        if not others:
+            return set()
+        rows = db.session.execute(
+            select(WO_TABLE.c.plan_id, WO_TABLE.c.due_at, WO_TABLE.c.reasons).where(
+                WO_TABLE.c.plan_id.in_(others),
+                WO_TABLE.c.due_at > now,
+                WO_TABLE.c.touched.is_(False),
+                WO_TABLE.c.status.in_(REPLACEABLE),
+            )
+        )
+        return {plan_id for plan_id, due_at, reasons in rows if first_due(due_at, reasons) > now}
 
     def stagger(
         self,

@@ -6,9 +6,11 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from app.plans.models import Plan
 from app.workorders.models import WorkOrder, WorkOrderStatus
+from schedules import ReasonCode
 
 ROW_BATCH = 2000
 PLAN_BATCH = 500
@@ -48,6 +50,23 @@ COMPARED = (
 """The columns generation owns; a change in any of them is a new revision."""
 
 WO_TABLE = WorkOrder.__table__
+
+
+def first_due(due_at: dt.datetime, reasons: list[dict[str, Any]] | None) -> dt.datetime:
+    """When a stored visit fell due: its due time, or the time it had before it was
+    staggered around another outage, whichever came first.
+
+    A visit moved from 09:00 to 13:00 and re-planned at 10:00 is no longer what the
+    rule makes (its 09:00 has passed, so the rule makes nothing): a run keeps it as it
+    is, like any visit already due. Re-planned as new, it was deleted, and a
+    transformer lost its yearly service."""
+    for reason in reasons or ():
+        if reason.get("code") == ReasonCode.OUTAGE_STAGGERED.value:
+            planned = dt.datetime.fromisoformat(str(reason["params"]["from"]))
+            return min(due_at, planned)
+    return due_at
+
+
 PLAN_TABLE = Plan.__table__
 
 

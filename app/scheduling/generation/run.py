@@ -18,7 +18,7 @@ from app.plans.models import Plan
 from app.rosters.services import StaffPool
 from app.scheduling.generation.context import SiteContext, horizon_end
 from app.scheduling.generation.loads import Previous, seed, take_back
-from app.scheduling.generation.outages import SiteOutages, may_take_out
+from app.scheduling.generation.outages import SiteOutages, any_outage_task, may_take_out
 from app.scheduling.generation.reading import (
     History,
     batch_units,
@@ -99,6 +99,8 @@ class Run:
                 )
             else:
                 mine = [p for p in requested if p.site_id == site_row.id]
+                if self.mode is Mode.REPLACE and any_outage_task(mine):
+                    mine = self._with_buildings(context, mine)
                 pages = [
                     mine[i : i + self.plan_batch] for i in range(0, len(mine), self.plan_batch)
                 ]
@@ -107,6 +109,13 @@ class Run:
         if not self.commit:
             expire_loaded_work_orders()
         return self.result
+
+    def _with_buildings(self, context: SiteContext, plans: list[PlanFacts]) -> list[PlanFacts]:
+        """The plans, and the other outage plans of their buildings: re-planned together,
+        each visit stands where a regenerate of the whole site would put it."""
+        ids = {p.id for p in plans if p.id is not None}
+        beside = self._site_outages(context).beside(ids, self.now)
+        return plans + plan_facts(beside - ids)
 
     def _page(
         self, context: SiteContext, page: list[PlanFacts], seen: set[int], *, explicit: bool

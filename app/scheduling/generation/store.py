@@ -30,6 +30,7 @@ from app.scheduling.generation.results import (
     REPLACEABLE,
     ROW_BATCH,
     WO_TABLE,
+    first_due,
 )
 from app.workorders.models import WorkOrder, WorkOrderStatus
 
@@ -170,7 +171,11 @@ def stored_rows(
     replaceable: dict[int, list[Row[Any]]] = {}
     kept: dict[int, set[dt.datetime]] = {}
     for row in db.session.execute(stmt):
-        if not row.touched and row.status in REPLACEABLE and row.due_at > now:
+        if (
+            not row.touched
+            and row.status in REPLACEABLE
+            and first_due(row.due_at, row.reasons) > now
+        ):
             replaceable.setdefault(row.plan_id, []).append(row)
         else:
             kept.setdefault(row.plan_id, set()).add(row.slot)
