@@ -21,6 +21,11 @@ after a plan, calendar or roster change. Decisions, so every caller can rely on 
 * The nightly run skips a plan that already has a visit stored at or past the
   horizon: every change re-plans the rows it affects in its own transaction, so such
   a plan would only meet rows already there.
+* A building's outage plans (lifts, power, water) are re-planned together: a
+  re-plan of one of them redoes the others' untouched future rows too, so their
+  staggering is the one a full regenerate makes, not the one history left
+  (`outages`). A visit staggered from 09:00 to 13:00 is still ahead at 10:00 and
+  is kept as it is, like a visit already due (`results.first_due`).
 * Only visits due after now are stored. The engine is asked from a month (or one
   ceiling) before now, so a visit whose slot is past but whose holiday-moved due
   date is ahead is still found. The horizon is `ROUNDS_HORIZON_DAYS` (default
