@@ -101,12 +101,14 @@ def generate(
 
     Dates mean midnight in the plan's zone. Deterministic: the same arguments
     always give the same occurrences. `not_before` (the caller's now) is a day no
-    visit is pulled back before for a tier's ceiling: the app never stores a visit
-    due in the past, so one moved there would be lost.
+    visit is pulled back before for a tier's ceiling, and a time no visit still ahead
+    is pulled back before for the plan's ceiling: the app never stores a visit due in
+    the past, so one moved there would be lost.
     """
     run = _Run(plan, calendar, to_plan_wall(start, plan), to_plan_wall(end, plan), last_visit)
     if not_before is not None:
-        run.not_before = to_plan_wall(not_before, plan).date() + _ONE_DAY
+        run.now = to_plan_wall(not_before, plan)
+        run.not_before = run.now.date() + _ONE_DAY
     for occurrence in run.occurrences():
         if assigner is not None and occurrence.status is Status.PLANNED:
             yield _with_assignment(occurrence, assigner.assign(occurrence.due, occurrence.ends))
@@ -309,6 +311,7 @@ class _Run:
         taken = last_visit.row_slot if last_visit is not None else None
         self.taken_slot = to_wall(taken, plan.timezone) if taken is not None else None
         self.not_before: dt.date | None = None  # see `generate`
+        self.now: dt.datetime | None = None  # the caller's now, on the plan's wall clock
         self.tier_pull = dt.timedelta(
             days=max((t.merge_within_days for t in plan.tiers), default=0)
         )
@@ -634,7 +637,7 @@ class _Run:
                     pending = None
                     continue
                 if slot_day <= limit:
-                    day = self._earlier_within(slot_day, limit, reasons)
+                    day = self._earlier_within(slot, day, limit, reasons)
                     break
                 moved = self._pull_into_window(slot, limit)
                 if moved is not None:
@@ -822,17 +825,38 @@ class _Run:
             day -= _ONE_DAY
         return None
 
-    def _earlier_within(self, slot_day: dt.date, limit: dt.date, reasons: list[Reason]) -> dt.date:
-        """A holiday move breached the ceiling: latest allowed working day instead."""
-        assert self.prev_day is not None
-        day = self._latest_acceptable(self.prev_day + _ONE_DAY, limit)
+    def _earlier_within(
+        self, slot: dt.datetime, moved: dt.date | None, limit: dt.date, reasons: list[Reason]
+    ) -> dt.date:
+        """A holiday move (to `moved`) breached the ceiling: latest allowed working day
+        instead."""
+        slot_day = slot.date()
+        first = self._first_allowed(moved or slot_day, slot.time())
+        day = self._latest_acceptable(first, limit)
         if day is not None:
             reasons[:] = [r for r in reasons if r.code is not ReasonCode.HOLIDAY_MOVED]
             reasons.append(self._ceiling_reason(slot_day, day))
             return day
-        day = max(min(slot_day, limit), self.prev_day + _ONE_DAY)
+        day = max(min(slot_day, limit), first)
+        reasons[:] = [r for r in reasons if r.code is not ReasonCode.HOLIDAY_MOVED]
         reasons.append(self._over_holiday(day))
         return day
+
+    def _first_allowed(self, natural: dt.date, at: dt.time) -> dt.date:
+        """The first day a visit may be pulled back to for the ceiling: after the visit
+        before it, and, when it is still ahead of the caller's now, not into the past.
+
+        A lift's last day by its 15-day ceiling was a Monday made a holiday by a notice
+        imported on Friday afternoon; pulled back to Friday 09:00, already past, the
+        visit was never stored, and the next came 26 days after the last (soak seed 6).
+        It stays on the Monday instead: the ceiling wins over the holiday."""
+        assert self.prev_day is not None
+        first = self.prev_day + _ONE_DAY
+        if self.now is not None:
+            ahead = self.now.date() + (_ONE_DAY if at <= self.now.time() else dt.timedelta(0))
+            if natural >= ahead:
+                first = max(first, ahead)
+        return first
 
     def _latest_for(self, candidate: Candidate) -> tuple[dt.date, int] | None:
         """The last day this visit may fall on by its tiers' ceilings, owed ones included."""
@@ -908,7 +932,8 @@ class _Run:
         window_first = (slot - self.ceiling_pull).date()
         if window_first > limit:
             return None
-        return self._latest_acceptable(max(self.prev_day + _ONE_DAY, window_first), limit)
+        first = self._first_allowed(slot.date(), slot.time())
+        return self._latest_acceptable(max(first, window_first), limit)
 
     def _ceiling_reason(self, from_day: dt.date, to_day: dt.date) -> Reason:
         return Reason.of(
@@ -933,10 +958,11 @@ class _Run:
         """Keep a skipped visit after all, because skipping it would breach the ceiling."""
         assert self.prev_day is not None
         slot_day = candidate.slot.date()
-        day = self._latest_acceptable(self.prev_day + _ONE_DAY, limit)
+        first = self._first_allowed(limit, candidate.slot.time())
+        day = self._latest_acceptable(first, limit)
         kept = list(reasons)
         if day is None:
-            day = max(min(slot_day, limit), self.prev_day + _ONE_DAY)
+            day = max(min(slot_day, limit), first)
             kept.append(self._over_holiday(day))
         kept.append(
             Reason.of(
@@ -952,7 +978,7 @@ class _Run:
         """Insert a visit the rule does not have, at the latest day the ceiling allows."""
         assert self.prev_day is not None
         previous = self.prev_day
-        day = self._latest_acceptable(previous + _ONE_DAY, limit)
+        day = self._latest_acceptable(self._first_allowed(limit, self.time_of_day), limit)
         reasons = [
             Reason.of(
                 ReasonCode.CEILING_EXTRA_VISIT,
