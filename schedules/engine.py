@@ -371,8 +371,8 @@ class _Run:
             return None
         for index, candidate in enumerate(candidates):
             slot = candidate.slot
-            if slot >= applied or slot.date() > applied.date():
-                return None
+            if slot > applied or slot.date() > applied.date():
+                return None  # (a slot at the very minute is past: only later ones are stored)
             if slot < self.plan.starts or slot.date() != applied.date():
                 continue
             day = self._next_acceptable(applied.date() + _ONE_DAY)
@@ -389,7 +389,7 @@ class _Run:
         applied = self.plan.applied
         if applied is None or self.last_visit is not None or self.sub_daily:
             return dt.date.min
-        if slot.time() >= applied.time():
+        if slot.time() > applied.time():
             return applied.date()
         return applied.date() + _ONE_DAY
 
@@ -532,7 +532,7 @@ class _Run:
             and not self.uses_calendar
             and plan.each_period is None
         )
-        if independent and (plan.applied is None or plan.applied <= plan.starts):
+        if independent and (plan.applied is None or plan.applied < plan.starts):
             return self._independent_occurrences()
         return self._chained_occurrences()
 
@@ -754,7 +754,7 @@ class _Run:
         """The first visit, its time already past when the plan was applied (see above)."""
         assert self.first_moved is not None and self.plan.applied is not None
         applied = self.plan.applied
-        if day is not None and dt.datetime.combine(day, slot.time()) >= applied:
+        if day is not None and dt.datetime.combine(day, slot.time()) > applied:
             return day  # the holiday policy already moved it past the moment of applying
         moved = self.first_moved[1]
         reasons[:] = [r for r in reasons if r.code not in _HOLIDAY_CODES]

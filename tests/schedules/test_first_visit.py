@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from schedules import (
@@ -156,6 +156,22 @@ def test_a_weekly_statutory_check_applied_on_a_friday_evening_is_first_due_on_mo
     limits=st.sampled_from(
         [(None, None), (15, None), (None, Period.ISO_WEEK), (None, Period.MONTH)]
     ),
+)
+# applied at the rule's very minute, on a holiday: that visit is not stored (only later
+# ones are), so the first-visit rule must move it as if the minute had passed
+@example(
+    rule="FREQ=WEEKLY",
+    day=dt.date(2004, 1, 1),
+    minutes=9 * 60,
+    policy=HolidayPolicy.SKIP,
+    limits=(None, None),
+)
+@example(
+    rule="FREQ=WEEKLY",
+    day=dt.date(2004, 1, 1),
+    minutes=9 * 60,
+    policy=HolidayPolicy.IGNORE,
+    limits=(None, None),
 )
 def test_a_fresh_plan_applied_at_any_minute_is_first_due_by_the_next_working_day(
     rule: str,
