@@ -76,8 +76,10 @@ def test_a_plan_without_anyone_named_is_flagged_unassigned(world: World, make_pl
 def test_contractor_work_is_neither_assigned_nor_flagged(world: World, make_plan) -> None:
     plan = make_plan(rrule="FREQ=WEEKLY;BYDAY=MO", performer="licensed_contractor")
     generate(until=dt.date(2026, 3, 20))
-    row = work_orders(plan)[0]
-    assert row.assignee_id is None and not row.unassigned and row.reasons == []
+    rows = work_orders(plan)
+    assert rows and all(r.assignee_id is None and not r.unassigned for r in rows)
+    # applied at 09:00 sharp, Monday's 09:00 visit is moved to Tuesday; nothing else is said
+    assert {r["code"] for row in rows for r in row.reasons} == {"first_visit_moved"}
 
 
 def test_the_equipment_maintainer_team_is_used_when_the_plan_names_none(
