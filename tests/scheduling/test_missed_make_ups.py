@@ -185,3 +185,24 @@ def test_a_done_make_up_settles_another_make_up_of_the_same_quarterly_visit(
     assert any(r["code"] == "tier_done_elsewhere" for r in first.reasons)
     assert first.includes == [str(base.id)]
     assert QUARTERLY_ITEM["key"] not in {item.key for item in items_for(first)}
+
+
+@pytest.mark.parametrize("anchor", ["fixed", "completion"])
+def test_a_replan_while_a_quarterly_visit_is_overdue_but_open_does_not_make_it_up_too(
+    world: World, elevator_group: list[Plan], anchor: str
+) -> None:
+    """Past its due time but still open in its window, the visit still owes its tiers
+    to itself: a re-plan then (a neighbour lift's completion re-plans the building) made
+    its quarterly items up on the next working day as well (soak seed 11, 2022)."""
+    base, quarterly, *_ = elevator_group
+    base.anchor = anchor
+    db.session.commit()
+    _night(dt.date(2026, 3, 20))
+    carrying = next(w for w in _visits(base) if str(quarterly.id) in w.includes)
+    assert carrying.window_end - carrying.due_at > dt.timedelta(hours=2)
+    with clock.pinned(carrying.due_at + dt.timedelta(hours=1)):  # due, not yet done
+        result = regenerate_plan(base)
+    db.session.commit()
+    again = [w for w in _visits(base) if str(quarterly.id) in w.includes and w.id != carrying.id]
+    assert all(w.due_at - carrying.due_at > dt.timedelta(days=60) for w in again), again
+    assert result.updated == 0  # the stored visits stand

@@ -222,7 +222,11 @@ def unit_history(units: Sequence[Unit], mode: Mode, now: dt.datetime) -> History
       of back to its slot. A visit older than the chain can remember changes nothing
       and is left out;
     * tier chains, fixed or completion-anchored, pass when each tier was last done (or
-      stored, when inserting), so the engine counts tiers by period across completions;
+      stored, when inserting), so the engine counts tiers by period across completions.
+      When replacing, a visit already due but still open in its window counts as doing
+      its tiers: a re-plan at 09:51 took the year's 12-30 visit (open until midnight)
+      for missed and made its quarterly items up on 01-03 as well (soak seed 11, 2022).
+      If it is missed after all, `visits_missed` re-plans and the next visit carries them;
     * round robin continues after the last person sent to a visit already due
       (only visits due after now are assigned, see `Assigning`).
     """
@@ -231,11 +235,12 @@ def unit_history(units: Sequence[Unit], mode: Mode, now: dt.datetime) -> History
         u for u in units if u.plan.anchor is Anchor.FIXED and (u.plan.ceiling_days or u.plan.tiers)
     ]
     last_visits: dict[int, LastVisit] = {}
+    not_missed = WO_TABLE.c.status.not_in((*NOT_VISITS, WorkOrderStatus.MISSED.value))
     tiers = _tiers_done(  # a missed visit did not do its tiers: the next one carries them
         [u.base.id for u in (*completion, *chained) if u.plan.tiers and u.base.id is not None],
-        WO_TABLE.c.status.in_(DONE)
+        and_(not_missed, or_(WO_TABLE.c.status.in_(DONE), WO_TABLE.c.due_at <= now))
         if mode is Mode.REPLACE
-        else WO_TABLE.c.status.not_in((*NOT_VISITS, WorkOrderStatus.MISSED.value)),
+        else not_missed,
     )
     if completion:
         ids = [u.base.id for u in completion if u.base.id is not None]
